@@ -1,0 +1,49 @@
+package dev.kiln.compiler.onnx;
+
+import dev.kiln.spec.KilnException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Choices for ONNX export: target opset of the default domain (default {@value #DEFAULT_OPSET},
+ * {@value #MIN_OPSET} to {@value #MAX_OPSET} supported) and extra metadata (e.g. class labels).
+ */
+public final class ExportOptions {
+  public static final int DEFAULT_OPSET = 17;
+  public static final int MIN_OPSET = 13;
+  public static final int MAX_OPSET = 21;
+
+  private final int opset;
+  private final Map<String, String> metadata;
+
+  private ExportOptions(int opset, Map<String, String> metadata) {
+    if (opset < MIN_OPSET || opset > MAX_OPSET) {
+      throw new KilnException("ONNX opset " + opset + " is not supported for export; choose " + MIN_OPSET + " to " + MAX_OPSET);
+    }
+    this.opset = opset;
+    this.metadata = Map.copyOf(metadata);
+  }
+
+  public static ExportOptions defaults() { return new ExportOptions(DEFAULT_OPSET, Map.of()); }
+
+  public ExportOptions opset(int o) { return new ExportOptions(o, metadata); }
+
+  /** Adds a metadata entry written into the model's metadata_props. */
+  public ExportOptions metadata(String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(metadata);
+    m.put(key, value);
+    return new ExportOptions(opset, m);
+  }
+
+  public int opset() { return opset; }
+
+  public Map<String, String> metadata() { return metadata; }
+
+  /** The ONNX IR version that goes with an opset (per the ONNX versioning table). */
+  public int irVersion() {
+    if (opset <= 14) return 7;
+    if (opset <= 18) return 8;
+    if (opset <= 20) return 9;
+    return 10;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.kiln.compiler.passes;
+
+import dev.kiln.spec.ir.Graph;
+
+/** The pass pipelines the back ends run. */
+public final class Passes {
+  private Passes() {}
+
+  /** Before ONNX export: drop dead code, fold constants, drop what folding left dead. */
+  public static Graph forExport(Graph g) {
+    Graph out = DeadCodeElimination.run(g);
+    out = ConstantFolding.run(out);
+    return DeadCodeElimination.run(out);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.kiln.dsl;
+
+import dev.kiln.compiler.onnx.ExportOptions;
+import dev.kiln.compiler.onnx.OnnxExporter;
+import dev.kiln.spec.ir.Graph;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * A model written in the DSL: an immutable IR graph with its parameters' initial values.
+ *
+ * <pre>{@code
+ * Model mlp = Model.build("mlp", m -> {
+ *   Tensor<F32> x = m.input("x", F32, batch, 784);
+ *   return m.linear("fc2", m.linear("fc1", x, 256).relu(), 10);
+ * });
+ * }</pre>
+ */
+public final class Model {
+  /** The seed used when none is given. */
+  public static final long DEFAULT_SEED = 42;
+  private final Graph graph;
+
+  public Model(Graph graph) { this.graph = graph; }
+
+  /** Builds a model with the default seed; the returned tensor becomes the output {@code output}. */
+  public static Model build(String name, Function<ModelBuilder, Tensor<?>> body) { return build(name, DEFAULT_SEED, body); }
+
+  /** Builds a model whose parameters are initialised from {@code seed}. */
+  public static Model build(String name, long seed, Function<ModelBuilder, Tensor<?>> body) {
+    ModelBuilder m = new ModelBuilder(name, seed);
+    Tensor<?> out = body.apply(m);
+    if (out != null) m.graph().output("output", out.value());
+    return new Model(m.graph().build());
+  }
+
+  public Graph graph() { return graph; }
+
+  public String name() { return graph.name(); }
+
+  /** The IR as stable text. */
+  public String toText() { return graph.toText(); }
+
+  /** A Keras-style table: layer, output shape, parameter count, totals. */
+  public String summary() { return Summary.of(graph); }
+
+  /** The model as ONNX bytes. */
+  public byte[] toOnnx(ExportOptions opts) { return OnnxExporter.export(graph, opts).toByteArray(); }
+
+  public byte[] toOnnx() { return toOnnx(ExportOptions.defaults()); }
+
+  /** Writes the model as an ONNX file (atomically). */
+  public void exportOnnx(Path path, ExportOptions opts) throws IOException { OnnxExporter.write(graph, opts, path); }
+
+  public void exportOnnx(Path path) throws IOException { exportOnnx(path, ExportOptions.defaults()); }
+
+  @Override public String toString() { return toText(); }
+}

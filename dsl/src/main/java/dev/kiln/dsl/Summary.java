@@ -1,0 +1,52 @@
+package dev.kiln.dsl;
+
+import dev.kiln.spec.ir.Graph;
+import dev.kiln.spec.ir.Node;
+import dev.kiln.spec.ir.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keras-style summary: one row per top-level block (or per op outside blocks) with the last output's
+ * shape and the block's parameter count, then totals.
+ */
+final class Summary {
+  private Summary() {}
+
+  static String of(Graph g) {
+    Map<String, String[]> rows = new LinkedHashMap<>();
+    for (Node n : g.nodes()) {
+      String layer = n.scope().isEmpty() ? n.output().name() : n.scope().get(0);
+      String kind = n.scope().isEmpty() ? n.opName() : rows.containsKey(layer) ? rows.get(layer)[1] : n.opName();
+      rows.put(layer, new String[] {layer, kind, n.output().type().toString()});
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    long trainable = 0;
+    long total = 0;
+    for (Parameter p : g.parameters()) {
+      String top = p.name().contains(".") ? p.name().substring(0, p.name().indexOf('.')) : p.name();
+      counts.merge(top, p.initial().size(), Long::sum);
+      total += p.initial().size();
+      if (p.trainable()) trainable += p.initial().size();
+    }
+    List<String[]> table = new ArrayList<>();
+    table.add(new String[] {"Layer", "Op", "Output shape", "Params"});
+    for (String[] r : rows.values()) table.add(new String[] {r[0], r[1], r[2], String.format("%,d", counts.getOrDefault(r[0], 0L))});
+    int[] w = new int[4];
+    for (String[] r : table) for (int i = 0; i < 4; i++) w[i] = Math.max(w[i], r[i].length());
+    StringBuilder b = new StringBuilder("Model: ").append(g.name()).append('\n');
+    int width = w[0] + w[1] + w[2] + w[3] + 6;
+    String rule = "-".repeat(width) + "\n";
+    b.append(rule);
+    for (int i = 0; i < table.size(); i++) {
+      String[] r = table.get(i);
+      b.append(String.format("%-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %" + w[3] + "s%n", r[0], r[1], r[2], r[3]));
+      if (i == 0) b.append(rule);
+    }
+    b.append(rule);
+    b.append(String.format("Total params: %,d%nTrainable params: %,d%nFrozen params: %,d%n", total, trainable, total - trainable));
+    return b.toString();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.kiln.spec.op;
+
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import java.util.List;
+
+/**
+ * An IR op, defined in one class that keeps side by side: its signature, its type rule, its
+ * gradient rule (VJP) and its lowerings to ONNX and TensorFlow, declared as data. Ops are
+ * stateless singletons found by {@link OpRegistry}.
+ */
+public abstract class Op {
+  /** Canonical op name; by convention the class's simple name (e.g. {@code Relu}). */
+  public String name() { return getClass().getSimpleName(); }
+
+  /** One line saying what the op computes; it appears in {@code spec/ops.md}. */
+  public abstract String summary();
+
+  /** Inputs and attributes, with defaults. */
+  public abstract Signature signature();
+
+  /**
+   * The type rule: output types from input types and complete attributes. Runs the moment a node
+   * is built; throws {@link dev.kiln.spec.ShapeException} naming the input, axis, expected and found.
+   */
+  public abstract List<TensorType> inferTypes(List<TensorType> inputs, Attrs attrs);
+
+  /** How the op lowers to ONNX, by opset. */
+  public abstract OnnxLowering onnx();
+
+  /** How the op lowers to TensorFlow. */
+  public abstract TfLowering tf();
+
+  /**
+   * The reverse-mode rule, or {@code null} while none is declared. Ops whose inputs are never
+   * differentiable (integer outputs, shapes) return {@link Vjp#NOT_DIFFERENTIABLE}.
+   */
+  public Vjp vjp() { return null; }
+
+  @Override public String toString() { return name(); }
+}

@@ -1,0 +1,15 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.TfLowering;
+
+/** y = a + b with NumPy broadcasting. ONNX Add-7 / Add-13 / Add-14. */
+public final class Add extends Binary {
+  @Override public String summary() { return "y = a + b (broadcasting)"; }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Add", 7).lowering(); }
+
+  @Override public TfLowering tf() { return TfLowering.op("AddV2"); }
+}

@@ -1,0 +1,55 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.TypeRules;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Matrix product with NumPy semantics: 1-D operands are promoted (and the added axis removed), leading
+ * batch axes broadcast. ONNX MatMul-13.
+ */
+public final class MatMul extends Op {
+  @Override public String summary() { return "y = a @ b (NumPy matmul: batched, broadcasting)"; }
+
+  @Override public Signature signature() { return Signature.inputs("a", "b"); }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    TensorType a = in.get(0);
+    TensorType b = in.get(1);
+    TypeRules.requireNumeric("input a", a);
+    var dtype = TypeRules.sameDType(in);
+    if (a.rank() == 0 || b.rank() == 0) throw new ShapeException("operands must have rank >= 1, got " + a + " and " + b);
+    List<Dim> sa = new ArrayList<>(a.shape().dims());
+    List<Dim> sb = new ArrayList<>(b.shape().dims());
+    boolean va = sa.size() == 1;
+    boolean vb = sb.size() == 1;
+    if (va) sa.add(0, Dim.of(1));
+    if (vb) sb.add(Dim.of(1));
+    Dim k1 = sa.get(sa.size() - 1);
+    Dim k2 = sb.get(sb.size() - 2);
+    try {
+      TypeRules.unify("", k1, k2);
+    } catch (ShapeException e) {
+      throw new ShapeException("inner dimensions differ: " + a.shape() + " @ " + b.shape() + " (" + k1 + " vs " + k2 + ")");
+    }
+    Shape batch = TypeRules.broadcast(Shape.of(sa.subList(0, sa.size() - 2)), Shape.of(sb.subList(0, sb.size() - 2)));
+    List<Dim> out = new ArrayList<>(batch.dims());
+    if (!va) out.add(sa.get(sa.size() - 2));
+    if (!vb) out.add(sb.get(sb.size() - 1));
+    return List.of(new TensorType(dtype, Shape.of(out)));
+  }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("MatMul", 13).lowering(); }
+
+  @Override public TfLowering tf() { return TfLowering.op("BatchMatMulV2"); }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.spec.op;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.spec.harness.Goldens;
+import dev.kiln.spec.harness.OpCases;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fails the build when any op is incomplete, and keeps {@code spec/ops.md} (the op-by-capability
+ * table) equal to what the registry says.
+ */
+class OpRegistryTest {
+  @Test
+  void everyOpIsComplete() {
+    List<String> problems = new ArrayList<>();
+    assertTrue(OpRegistry.all().size() > 0, "the registry found no ops");
+    for (Op op : OpRegistry.all()) {
+      String n = op.name();
+      if (op.summary() == null || op.summary().isBlank()) problems.add(n + ": no summary");
+      if (op.signature() == null) problems.add(n + ": no signature");
+      if (op.onnx() == null) problems.add(n + ": no ONNX lowering (declare one or Onnx.unsupported(why))");
+      else if (op.onnx().isSupported() && op.onnx().formFor(21).isEmpty()) problems.add(n + ": no ONNX form at or below opset 21");
+      if (op.tf() == null) problems.add(n + ": no TensorFlow lowering (declare one or TfLowering.unsupported(why))");
+      OpCases cases = OpCases.forOp(op);
+      if (cases == null) {
+        problems.add(n + ": no harness entry " + op.getClass().getName() + "Cases in the test tree");
+        continue;
+      }
+      if (cases.typeCases().stream().noneMatch(c -> c.expected() != null)) problems.add(n + ": no valid type-rule case");
+      if (op.signature().inputNames().size() > 0 && cases.typeCases().stream().noneMatch(c -> c.errorFragment() != null)) {
+        problems.add(n + ": no type-rule error case");
+      }
+      if (cases.onnxDataCases().isEmpty() && cases.numericCases().isEmpty()) {
+        problems.add(n + ": no numeric case (ONNX backend test data or hand-computed)");
+      }
+    }
+    assertTrue(problems.isEmpty(), "incomplete ops:\n  " + String.join("\n  ", problems));
+  }
+
+  @Test
+  void opsTableIsCurrent() {
+    Goldens.check(Path.of("ops.md"), OpsTable.render());
+  }
+}
