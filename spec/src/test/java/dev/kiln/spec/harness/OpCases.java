@@ -24,8 +24,20 @@ public abstract class OpCases {
   /** A type-rule case: inputs and attributes, and either the expected output types or an error fragment. */
   public record TypeCase(String label, List<TensorType> inputs, Attrs attrs, List<TensorType> expected, String errorFragment) {}
 
-  /** A case from ONNX's backend test data ({@code node/<name>}) built with {@code build}. */
-  public record OnnxDataCase(String testName, Build build) {}
+  /**
+   * Builds the op from the graph inputs {@code in} (the fed data inputs, in order) and all of the case's
+   * input tensors {@code data} (so constant operands such as axes or shapes can become attributes).
+   */
+  @FunctionalInterface
+  public interface DataBuild {
+    List<Value> apply(GraphBuilder g, List<Value> in, List<HostTensor> data);
+  }
+
+  /**
+   * A case from ONNX's backend test data ({@code node/<name>}): the inputs with indices {@code feed}
+   * (null = all) become graph inputs; {@code build} makes the op.
+   */
+  public record OnnxDataCase(String testName, int[] feed, DataBuild build) {}
 
   /** A numeric case with hand-computed (or formula-computed) expected outputs. */
   public record NumericCase(String label, List<HostTensor> inputs, Build build, List<HostTensor> expected, double tolerance) {}
@@ -53,7 +65,18 @@ public abstract class OpCases {
     typeCases.add(new TypeCase(label, in, attrs, null, errorFragment));
   }
 
-  protected void onnxData(String testName, Build build) { onnxDataCases.add(new OnnxDataCase(testName, build)); }
+  /** An ONNX backend data case whose inputs are all graph inputs. */
+  protected void onnxData(String testName, Build build) {
+    onnxDataCases.add(new OnnxDataCase(testName, null, (g, in, data) -> build.apply(g, in)));
+  }
+
+  /**
+   * An ONNX backend data case where only inputs {@code feed} are graph inputs; the others (constant
+   * operands in the data, e.g. axes) are read from {@code data} by {@code build}.
+   */
+  protected void onnxData(String testName, int[] feed, DataBuild build) {
+    onnxDataCases.add(new OnnxDataCase(testName, feed, build));
+  }
 
   protected void numeric(String label, List<HostTensor> in, Build build, List<HostTensor> expected) {
     numericCases.add(new NumericCase(label, in, build, expected, 1e-5));
