@@ -32,7 +32,7 @@ public abstract class AxisSoftmax extends Op {
    * one, applies the op and swaps back (a swap is its own inverse permutation).
    */
   @Override public TfLowering tf() {
-    return TfLowering.custom(name() + " (transposed for inner axes)", e -> {
+    return TfLowering.custom(name(), e -> {
       int rank = e.node().inputs().get(0).type().rank();
       int axis = e.node().inputs().get(0).type().shape().axis(name(), e.node().attrs().getLong("axis"));
       if (axis == rank - 1) return e.op(name(), List.of(e.input(0)), Map.of(), 1);
