@@ -6,14 +6,14 @@ import dev.kiln.spec.op.Reduction;
 import dev.kiln.spec.op.TfLowering;
 
 /**
- * Sum over {@code axes} (all when empty), keeping them as size 1 when {@code keepdims}. ONNX ReduceSum-1
+ * Sum over {@code axes} (all when empty), keeping them as size 1 when {@code keepdims}. ONNX ReduceSum-11
  * (axes attribute) and ReduceSum-13 (axes input).
  */
 public final class ReduceSum extends Reduction {
   @Override public String summary() { return "y = sum of x over axes (all when empty)"; }
 
   @Override public OnnxLowering onnx() {
-    return Onnx.forms(axesAttribute("ReduceSum", 1), axesInput("ReduceSum", 13));
+    return Onnx.forms(axesAttribute("ReduceSum", 11), axesInput("ReduceSum", 13));
   }
 
   @Override public TfLowering tf() { return tfReduce("Sum"); }
