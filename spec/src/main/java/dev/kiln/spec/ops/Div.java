@@ -1,0 +1,29 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.TfLowering;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * y = a / b with NumPy broadcasting. ONNX Div-7 / Div-13 / Div-14 (one form; later opsets only add types).
+ * Integer division truncates toward zero, as ONNX (and C) define it.
+ */
+public final class Div extends Binary {
+  @Override public String summary() { return "y = a / b (broadcasting; integers truncate toward zero)"; }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Div", 7).lowering(); }
+
+  /**
+   * NOTE: TF's {@code Div} floors for integers (Python semantics) while ONNX truncates, so integers
+   * lower to {@code TruncateDiv}; floats to {@code RealDiv}.
+   */
+  @Override public TfLowering tf() {
+    return TfLowering.custom("RealDiv/TruncateDiv", e -> {
+      String type = e.node().output().type().dtype().isFloating() ? "RealDiv" : "TruncateDiv";
+      return e.op(type, List.of(e.input(0), e.input(1)), Map.of(), 1);
+    });
+  }
+}

@@ -1,0 +1,15 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.TfLowering;
+
+/** y = a * b with NumPy broadcasting. ONNX Mul-7 / Mul-13 / Mul-14 (one form; later opsets only add types). */
+public final class Mul extends Binary {
+  @Override public String summary() { return "y = a * b (broadcasting)"; }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Mul", 7).lowering(); }
+
+  @Override public TfLowering tf() { return TfLowering.op("Mul"); }
+}

@@ -1,0 +1,28 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.Elementwise;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.TfLowering;
+import java.util.List;
+
+/** y = -x, elementwise; floats and signed integers. ONNX Neg-6 / Neg-13 (adds bfloat16). */
+public final class Neg extends Elementwise {
+  @Override public String summary() { return "y = -x"; }
+
+  @Override protected boolean floatOnly() { return false; }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    // ONNX Neg has no unsigned types: negating a u8 has no meaning there.
+    if (in.get(0).dtype() == DType.U8) throw new ShapeException("input x must be a float or signed integer tensor, got " + in.get(0));
+    return super.inferTypes(in, attrs);
+  }
+
+  @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Neg", 6), Onnx.op("Neg", 13)); }
+
+  @Override public TfLowering tf() { return TfLowering.op("Neg"); }
+}

@@ -1,0 +1,15 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.TfLowering;
+
+/** y = a - b with NumPy broadcasting. ONNX Sub-7 / Sub-13 / Sub-14 (one form; later opsets only add types). */
+public final class Sub extends Binary {
+  @Override public String summary() { return "y = a - b (broadcasting)"; }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Sub", 7).lowering(); }
+
+  @Override public TfLowering tf() { return TfLowering.op("Sub"); }
+}

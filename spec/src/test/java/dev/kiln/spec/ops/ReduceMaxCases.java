@@ -1,0 +1,36 @@
+package dev.kiln.spec.ops;
+
+import static dev.kiln.spec.DType.BOOL;
+import static dev.kiln.spec.DType.F32;
+import static dev.kiln.spec.DType.I32;
+
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.harness.OpCases;
+import dev.kiln.spec.ir.Attrs;
+import java.util.List;
+
+class ReduceMaxCases extends OpCases {
+  private static final HostTensor X = HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+
+  @Override protected void define() {
+    valid("one axis keepdims", List.of(t(F32, "batch", 4, 5)), Attrs.of("axes", new long[] {1}), t(F32, "batch", 1, 5));
+    valid("negative axis dropped", List.of(t(F32, "batch", 4, 5)), Attrs.of("axes", new long[] {-1}, "keepdims", false), t(F32, "batch", 4));
+    valid("all axes", List.of(t(F32, 2, 3)), Attrs.of("keepdims", false), t(F32));
+    valid("all axes kept", List.of(t(I32, 2, 3)), Attrs.EMPTY, t(I32, 1, 1));
+    invalid("axis out of range", List.of(t(F32, 2, 3)), Attrs.of("axes", new long[] {2}), "axis 2 in axes [2] is out of range for rank 2");
+    invalid("repeated axis", List.of(t(F32, 2, 3, 4)), Attrs.of("axes", new long[] {2, -1}), "name axis 2 twice");
+    invalid("bool input", List.of(t(BOOL, 2)), Attrs.EMPTY, "must be numeric");
+    onnxData("test_reduce_max_default_axes_keepdim_example", op(Attrs.EMPTY));
+    onnxData("test_reduce_max_default_axes_keepdims_random", op(Attrs.EMPTY));
+    onnxData("test_reduce_max_do_not_keepdims_example", op(Attrs.of("axes", new long[] {1}, "keepdims", false)));
+    onnxData("test_reduce_max_do_not_keepdims_random", op(Attrs.of("axes", new long[] {1}, "keepdims", false)));
+    onnxData("test_reduce_max_keepdims_example", op(Attrs.of("axes", new long[] {1})));
+    onnxData("test_reduce_max_keepdims_random", op(Attrs.of("axes", new long[] {1})));
+    onnxData("test_reduce_max_negative_axes_keepdims_example", op(Attrs.of("axes", new long[] {-2})));
+    onnxData("test_reduce_max_negative_axes_keepdims_random", op(Attrs.of("axes", new long[] {-2})));
+    numeric("axis 1 dropped", List.of(X), op(Attrs.of("axes", new long[] {1}, "keepdims", false)),
+        List.of(HostTensor.ofFloats(new float[] {3, 6}, 2)));
+    numeric("int32 all axes", List.of(HostTensor.ofInts(new int[] {-5, 9, 2, -1}, 2, 2)), op(Attrs.EMPTY),
+        List.of(HostTensor.ofInts(new int[] {9}, 1, 1)));
+  }
+}
