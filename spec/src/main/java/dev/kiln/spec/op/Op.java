@@ -37,5 +37,11 @@ public abstract class Op {
    */
   public Vjp vjp() { return null; }
 
+  /**
+   * The constant-folding rule, or {@code null} when the op is not folded (the default). Ops with
+   * side effects or randomness must keep the default.
+   */
+  public Folder folder() { return null; }
+
   @Override public String toString() { return name(); }
 }

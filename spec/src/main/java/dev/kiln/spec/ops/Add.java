@@ -1,9 +1,12 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.HostMath;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.TfLowering;
+import java.util.List;
 
 /** y = a + b with NumPy broadcasting. ONNX Add-7 / Add-13 / Add-14. */
 public final class Add extends Binary {
@@ -12,4 +15,10 @@ public final class Add extends Binary {
   @Override public OnnxLowering onnx() { return Onnx.op("Add", 7).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("AddV2"); }
+
+  @Override public Folder folder() {
+    return (in, attrs) -> HostMath.supports(in.get(0).dtype())
+        ? List.of(HostMath.binary(in.get(0), in.get(1), Double::sum, Long::sum))
+        : null;
+  }
 }

@@ -2,6 +2,7 @@ package dev.kiln.spec.ops;
 
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.Folder;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
@@ -20,4 +21,6 @@ public final class Identity extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("Identity", 1).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("Identity"); }
+
+  @Override public Folder folder() { return (in, attrs) -> List.of(in.get(0)); }
 }
