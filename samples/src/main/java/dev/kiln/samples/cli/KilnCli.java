@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCli.Version.class,
     description = "Neural networks as JVM code: inspect, run and export ONNX models.",
     subcommands = {InspectCommand.class, RunCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
-public final class KilnCli implements Runnable {
+public final class KilnCli implements java.util.concurrent.Callable<Integer> {
   /** Exit status for bad input: a missing or malformed file, a wrong input name, dtype or shape. */
   public static final int EXIT_USER_ERROR = 2;
   /** Exit status for a bug or an unexpected failure inside Kiln. */
@@ -41,9 +41,11 @@ public final class KilnCli implements Runnable {
     return cl;
   }
 
-  @Override public void run() {
-    // "kiln" alone: show what it can do.
-    spec.commandLine().usage(spec.commandLine().getOut());
+  @Override public Integer call() {
+    // "kiln" alone names no command: show what it can do, as an error so scripts notice.
+    spec.commandLine().getErr().println("kiln: error: no command given");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return EXIT_USER_ERROR;
   }
 
   private static int onExecutionError(Exception e, CommandLine cl, ParseResult parsed) {

@@ -176,6 +176,30 @@ class KilnCliTest {
     assertTrue(version.out().startsWith("kiln " + dev.kiln.spec.Kiln.VERSION + "\n"), version.out());
   }
 
+  @Test void noCommandShowsUsageAndExits2() {
+    CliRun r = CliRun.of();
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("kiln: error: no command given\n") && r.err().contains("Usage: kiln"), r.err());
+  }
+
+  /** A command that fails the way a bug would, to check the internal-error path. */
+  @picocli.CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override public Integer call() { throw new IllegalStateException("invariant broken"); }
+  }
+
+  @Test void internalErrorsExit1() {
+    for (boolean verbose : new boolean[] {false, true}) {
+      picocli.CommandLine cl = KilnCli.commandLine().addSubcommand(new Boom());
+      java.io.StringWriter err = new java.io.StringWriter();
+      cl.setErr(new java.io.PrintWriter(err, true));
+      int exit = verbose ? cl.execute("--verbose", "boom") : cl.execute("boom");
+      assertEquals(1, exit);
+      assertTrue(err.toString().startsWith("kiln: internal error: java.lang.IllegalStateException: invariant broken\n"), err.toString());
+      assertEquals(verbose, err.toString().contains("\tat dev.kiln.samples.cli.KilnCliTest$Boom.call"), err.toString());
+    }
+  }
+
   private static void assertOneLineError(CliRun r, String fragment) {
     assertEquals(2, r.exit(), r.out() + r.err());
     assertEquals(1, r.errLines().length, r.err());
