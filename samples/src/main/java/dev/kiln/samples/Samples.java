@@ -1,0 +1,40 @@
+package dev.kiln.samples;
+
+import dev.kiln.dsl.Model;
+import dev.kiln.samples.models.Mlp;
+import dev.kiln.spec.KilnException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/** The named sample models {@code kiln export} can write. Adding one is one line in {@link #ALL}. */
+public final class Samples {
+  /** A sample: its name, a one-line description, and how to build it from a seed. */
+  public record Sample(String name, String description, LongFunction<Model> build) {}
+
+  private static final Map<String, Sample> ALL = new LinkedHashMap<>();
+
+  static {
+    add(new Sample("mlp", "Fashion-MNIST MLP: image f32[batch, 784] -> 256 -> 256 -> logits f32[batch, 10]", Mlp::build));
+  }
+
+  private Samples() {}
+
+  private static void add(Sample s) { ALL.put(s.name(), s); }
+
+  /** Every sample, in registration order. */
+  public static Map<String, Sample> all() { return java.util.Collections.unmodifiableMap(ALL); }
+
+  /** The sample called {@code name}, or an error listing the known ones. */
+  public static Sample get(String name) {
+    Sample s = ALL.get(name);
+    if (s == null) throw new KilnException("no sample model '" + name + "'; known samples: " + String.join(", ", ALL.keySet()));
+    return s;
+  }
+
+  /** The names, for picocli's completion candidates and help text. */
+  public static final class Names implements Iterable<String> {
+    @Override public Iterator<String> iterator() { return ALL.keySet().iterator(); }
+  }
+}
