@@ -14,6 +14,8 @@ import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
 import java.util.ArrayList;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.Value;
 import java.util.List;
 
 /** Joins tensors along {@code axis}; all other dims must agree. ONNX Concat-13. */
@@ -48,6 +50,27 @@ public final class Concat extends Op {
     }
     out.set(axis, staticSum ? Dim.of(sum) : in.size() == 1 ? first.shape().dim(axis) : Dim.unknown());
     return List.of(new TensorType(dtype, Shape.of(out)));
+  }
+
+  /** Each input's gradient is its slice of the output gradient; all inputs but the last need a static axis. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      int axis = node.output().type().shape().axis("Concat", node.attrs().getLong("axis"));
+      List<Value> gxs = new ArrayList<>();
+      long offset = 0;
+      for (int i = 0; i < node.inputs().size(); i++) {
+        Dim d = node.input(i).type().shape().dim(axis);
+        boolean last = i == node.inputs().size() - 1;
+        if (!d.isStatic() && !last) {
+          throw new ShapeException("gradient needs a static size on axis " + axis + " for input " + i + " " + node.input(i).type());
+        }
+        long end = last ? Long.MAX_VALUE : offset + d.size();
+        gxs.add(b.apply1("Slice", Attrs.of("starts", new long[] {offset}, "ends", new long[] {end}, "axes", new long[] {axis}),
+            gys.get(0)));
+        if (!last) offset = end;
+      }
+      return gxs;
+    };
   }
 
   @Override public OnnxLowering onnx() { return Onnx.op("Concat", 13).attr("axis").lowering(); }

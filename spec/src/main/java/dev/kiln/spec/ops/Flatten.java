@@ -13,6 +13,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
+import dev.kiln.spec.op.Vjp;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,11 @@ public final class Flatten extends Op {
     Dim p = Dim.of(1);
     for (Dim d : dims) p = p.times(d);
     return p;
+  }
+
+  /** The gradient reshaped back to the input's shape. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> List.of(Reshape.reshapeTo(b, gys.get(0), node.inputs().get(0).type().shape()));
   }
 
   @Override public OnnxLowering onnx() { return Onnx.op("Flatten", 13).attr("axis").lowering(); }

@@ -16,6 +16,9 @@ import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
 import java.util.List;
 import java.util.Map;
 
@@ -88,6 +91,33 @@ public final class Reshape extends Op {
           + " elements do not divide by " + outStatic);
     }
     return Dim.of(inStatic / outStatic);
+  }
+
+  /** The gradient reshaped back to the input's shape. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> List.of(reshapeTo(b, gys.get(0), node.inputs().get(0).type().shape()));
+  }
+
+  /**
+   * Reshapes {@code v} to {@code target}: static dims by size, a dynamic dim that {@code v} has at the same
+   * position by 0 (copy), one other dynamic dim by -1. Used by gradients of shape ops.
+   */
+  public static Value reshapeTo(GraphBuilder b, Value v, Shape target) {
+    if (v.type().shape().equals(target)) return v;
+    long[] spec = new long[target.rank()];
+    boolean inferred = false;
+    for (int i = 0; i < spec.length; i++) {
+      Dim d = target.dim(i);
+      if (d.isStatic()) spec[i] = d.size();
+      else if (d.isSymbolic() && i < v.type().rank() && v.type().shape().dim(i).equals(d)) spec[i] = 0;
+      else if (!inferred) {
+        spec[i] = -1;
+        inferred = true;
+      } else {
+        throw new ShapeException("cannot reshape " + v.type() + " back to " + target + ": more than one dynamic dim to infer");
+      }
+    }
+    return b.apply1("Reshape", Attrs.of("shape", spec), v);
   }
 
   @Override public OnnxLowering onnx() {

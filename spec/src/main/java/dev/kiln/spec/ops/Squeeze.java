@@ -15,6 +15,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.kiln.spec.op.Vjp;
 import java.util.List;
 import java.util.Map;
 
@@ -61,6 +62,14 @@ public final class Squeeze extends Op {
     List<Dim> out = new ArrayList<>();
     for (int d = 0; d < x.rank(); d++) if (Arrays.binarySearch(gone, d) < 0) out.add(x.shape().dim(d));
     return List.of(x.withShape(Shape.of(out)));
+  }
+
+  /** The removed axes put back. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      long[] gone = removed(node.inputs().get(0).type(), node.attrs().getLongs("axes"));
+      return List.of(gone.length == 0 ? gys.get(0) : b.apply1("Unsqueeze", Attrs.of("axes", gone), gys.get(0)));
+    };
   }
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.custom("Squeeze", 13, Squeeze::emitOnnx)); }

@@ -15,6 +15,7 @@ import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.kiln.spec.op.Vjp;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +52,16 @@ public final class Transpose extends Op {
       out.add(x.shape().dim((int) p));
     }
     return List.of(x.withShape(Shape.of(out)));
+  }
+
+  /** The gradient permuted back by the inverse permutation. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      long[] perm = permFor(node.attrs().getLongs("perm"), node.inputs().get(0).type().rank());
+      long[] inv = new long[perm.length];
+      for (int i = 0; i < perm.length; i++) inv[(int) perm[i]] = i;
+      return List.of(b.apply1("Transpose", Attrs.of("perm", inv), gys.get(0)));
+    };
   }
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.custom("Transpose", 13, Transpose::emitOnnx)); }

@@ -15,6 +15,7 @@ import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.kiln.spec.op.Vjp;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +56,12 @@ public final class Unsqueeze extends Op {
     int src = 0;
     for (int d = 0; d < x.rank() + p.length; d++) out.add(Arrays.binarySearch(p, d) >= 0 ? Dim.of(1) : x.shape().dim(src++));
     return List.of(x.withShape(Shape.of(out)));
+  }
+
+  /** The inserted axes removed again. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> List.of(b.apply1("Squeeze",
+        Attrs.of("axes", positions(node.inputs().get(0).type(), node.attrs().getLongs("axes"))), gys.get(0)));
   }
 
   @Override public OnnxLowering onnx() { return Onnx.op("Unsqueeze", 13).attrAsInput("axes", DType.I64).lowering(); }
