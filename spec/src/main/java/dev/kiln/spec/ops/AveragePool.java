@@ -11,6 +11,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Windows;
 import java.util.List;
 import java.util.Map;
 
@@ -39,11 +40,11 @@ public final class AveragePool extends Op {
 
   private static void emitOnnx(OnnxEmitter e) {
     Attrs a = e.node().attrs();
-    Map<String, Object> attrs = new java.util.LinkedHashMap<>(dev.kiln.spec.op.Windows.onnxAttrs(
+    Map<String, Object> attrs = new java.util.LinkedHashMap<>(Windows.onnxAttrs(
         MaxPool.poolGeometry(e.node().inputs().get(0).type(), a), true, false));
     attrs.put("ceil_mode", a.getBool("ceil") ? 1L : 0L);
     attrs.put("count_include_pad", a.getBool("countIncludePad") ? 1L : 0L);
-    dev.kiln.spec.op.Windows.emitSame(e, "AveragePool", attrs);
+    Windows.emitSame(e, "AveragePool", attrs);
   }
 
   @Override public TfLowering tf() { return TfLowering.custom("AvgPool", TfConv::avgPool); }

@@ -5,6 +5,7 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -13,9 +14,8 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
-import java.util.ArrayList;
 import dev.kiln.spec.op.Vjp;
-import dev.kiln.spec.ir.Value;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Joins tensors along {@code axis}; all other dims must agree. ONNX Concat-13. */

@@ -1,6 +1,7 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
@@ -14,6 +15,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
+import dev.kiln.spec.op.TypeRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class Slice extends Op {
       axes = new long[n];
       for (int i = 0; i < n; i++) axes[i] = i;
     }
-    if (steps.length == 0) steps = dev.kiln.spec.op.TypeRules.repeat(1, n);
+    if (steps.length == 0) steps = TypeRules.repeat(1, n);
     if (ends.length != n || axes.length != n || steps.length != n) {
       throw new ShapeException("starts, ends, axes and steps must have equal lengths, got " + n + ", " + ends.length
           + ", " + axes.length + ", " + steps.length);
@@ -105,7 +107,7 @@ public final class Slice extends Op {
     e.emit("Slice", ins, List.of(e.output(0)), Map.of());
   }
 
-  private static dev.kiln.spec.HostTensor longs(long[] v) { return dev.kiln.spec.HostTensor.ofLongs(v, v.length); }
+  private static HostTensor longs(long[] v) { return HostTensor.ofLongs(v, v.length); }
 
   @Override public TfLowering tf() { return TfLowering.custom("StridedSlice", Slice::tfSlice); }
 
@@ -119,7 +121,7 @@ public final class Slice extends Op {
     long[][] as = resolve(x, a);
     long[] begin = new long[x.rank()];
     long[] end = new long[x.rank()];
-    long[] stride = dev.kiln.spec.op.TypeRules.repeat(1, x.rank());
+    long[] stride = TypeRules.repeat(1, x.rank());
     long mask = 0;
     for (int d = 0; d < x.rank(); d++) mask |= 1L << d;
     for (int i = 0; i < as[0].length; i++) {

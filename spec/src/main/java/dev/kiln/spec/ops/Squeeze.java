@@ -13,9 +13,9 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import dev.kiln.spec.op.Vjp;
 import java.util.List;
 import java.util.Map;
 

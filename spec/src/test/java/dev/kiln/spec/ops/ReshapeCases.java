@@ -2,6 +2,7 @@ package dev.kiln.spec.ops;
 
 import static dev.kiln.spec.DType.F32;
 
+import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.harness.OpCases;
 import dev.kiln.spec.ir.Attrs;
@@ -16,7 +17,7 @@ class ReshapeCases extends OpCases {
     valid("0 copies", List.of(t(F32, 2, 3, 4)), shape(2, 0, 4, 1), t(F32, 2, 3, 4, 1));
     valid("0 keeps batch", List.of(t(F32, "batch", 8, 4)), shape(0, 32), t(F32, "batch", 32));
     valid("-1 becomes batch", List.of(t(F32, "batch", 4, 8)), shape(-1, 32), t(F32, "batch", 32));
-    valid("-1 with batch left over", List.of(t(F32, "batch", 4, 8)), shape(-1, 8), t(F32, Dim_unknown(), 8));
+    valid("-1 with batch left over", List.of(t(F32, "batch", 4, 8)), shape(-1, 8), t(F32, Dim.unknown(), 8));
     valid("0 and -1 with batch", List.of(t(F32, "batch", 2, 3)), shape(0, -1), t(F32, "batch", 6));
     invalid("count mismatch", List.of(t(F32, 2, 3, 4)), shape(5, 5), "cannot reshape [2, 3, 4] (24 elements)");
     invalid("does not divide", List.of(t(F32, 2, 3, 4)), shape(-1, 5), "do not divide by 5");
@@ -33,6 +34,4 @@ class ReshapeCases extends OpCases {
     numeric("0 and -1 by hand", List.of(HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 1, 2, 3)),
         op(shape(0, -1)), List.of(HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 1, 6)));
   }
-
-  private static dev.kiln.spec.Dim Dim_unknown() { return dev.kiln.spec.Dim.unknown(); }
 }
