@@ -93,4 +93,25 @@ public final class ModelBuilder {
       return y;
     });
   }
+
+  /** 2-D convolution layer: x [N, C, H, W] to [N, O, H', W'] with {@code name.weight} [O, C/g, kh, kw], {@code name.bias} [O]. */
+  public <T> Tensor<T> conv2d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 2); }
+
+  /** 1-D convolution layer: x [N, C, L] to [N, O, L'] with {@code name.weight} [O, C/g, k]. */
+  public <T> Tensor<T> conv1d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 1); }
+
+  /** 3-D convolution layer: x [N, C, D, H, W] with {@code name.weight} [O, C/g, kd, kh, kw]. */
+  public <T> Tensor<T> conv3d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 3); }
+
+  // ---- shape --------------------------------------------------------------------------------
+
+  /** Joins tensors along {@code axis} (all other dims must agree). */
+  @SafeVarargs
+  public static <T> Tensor<T> concat(int axis, Tensor<T>... ts) {
+    if (ts.length == 0) throw new dev.kiln.spec.KilnException("concat needs at least one tensor");
+    ModelBuilder m = ts[0].builder();
+    Value[] in = new Value[ts.length];
+    for (int i = 0; i < ts.length; i++) in[i] = ts[i].value();
+    return m.wrap(m.g.apply1("Concat", Attrs.of("axis", axis), in));
+  }
 }

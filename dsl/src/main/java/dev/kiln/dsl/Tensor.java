@@ -165,6 +165,103 @@ public final class Tensor<T> {
   /** A dense layer: {@code this @ weight + bias}, weight [in, out]. */
   public Tensor<T> linear(String name, long out) { return m.linear(name, this, out); }
 
+  /** 2-D convolution layer with {@code out} channels, a square {@code kernel}, stride 1, VALID padding. */
+  public Tensor<T> conv2d(String name, int out, int kernel) { return m.conv2d(name, this, Conv.out(out).kernel(kernel)); }
+
+  /** 2-D convolution layer with the given options. */
+  public Tensor<T> conv2d(String name, Conv options) { return m.conv2d(name, this, options); }
+
+  /** 1-D convolution layer with the given options. */
+  public Tensor<T> conv1d(String name, Conv options) { return m.conv1d(name, this, options); }
+
+  // ---- pooling ------------------------------------------------------------------------------
+
+  /** Max pooling over [N, C, H, W] with a k x k window and stride k. */
+  public Tensor<T> maxPool2d(int k) { return maxPool2d(Pool.kernel(k)); }
+
+  /** Max pooling over [N, C, H, W]. */
+  public Tensor<T> maxPool2d(Pool p) { return WindowLayers.pool(this, "MaxPool", p, 2); }
+
+  /** Average pooling over [N, C, H, W] with a k x k window and stride k. */
+  public Tensor<T> avgPool2d(int k) { return avgPool2d(Pool.kernel(k)); }
+
+  /** Average pooling over [N, C, H, W]. */
+  public Tensor<T> avgPool2d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 2); }
+
+  /** Mean over all spatial axes, kept as size 1: [N, C, 1, 1]. */
+  public Tensor<T> globalAvgPool() { return op("GlobalAveragePool", Attrs.EMPTY); }
+
+  /** Max over all spatial axes, kept as size 1: [N, C, 1, 1]. */
+  public Tensor<T> globalMaxPool() { return op("GlobalMaxPool", Attrs.EMPTY); }
+
+  // ---- shape --------------------------------------------------------------------------------
+
+  /**
+   * Same elements, new shape. Dims are numbers (-1 is inferred, 0 copies this tensor's dim at that
+   * position), {@link Dim}s or symbol names: a symbol that is this tensor's dim at the same position is
+   * copied; another symbol stands for the one inferred (-1) dim and is checked against the result.
+   */
+  public Tensor<T> reshape(Object... dims) {
+    long[] spec = new long[dims.length];
+    Dim[] wanted = new Dim[dims.length];
+    boolean inferred = false;
+    for (Object o : dims) if (o instanceof Number n && n.longValue() == -1) inferred = true;
+    for (int i = 0; i < dims.length; i++) {
+      Object o = dims[i] instanceof String s ? Dim.symbolic(s) : dims[i];
+      if (o instanceof Number n) {
+        spec[i] = n.longValue();
+      } else if (o instanceof Dim d && d.isStatic()) {
+        spec[i] = d.size();
+      } else if (o instanceof Dim d && i < rank() && d.equals(dim(i)) && !d.isUnknown()) {
+        spec[i] = 0;
+      } else if (o instanceof Dim d && !inferred) {
+        spec[i] = -1;
+        inferred = true;
+        wanted[i] = d;
+      } else {
+        throw new dev.kiln.spec.ShapeException("reshape of " + type() + ": dim " + i + " (" + o + ") must be a number, a"
+            + " Dim, or a symbol; only one may be inferred");
+      }
+    }
+    Tensor<T> y = op("Reshape", Attrs.of("shape", spec));
+    for (int i = 0; i < wanted.length; i++) if (wanted[i] != null) WindowLayers.checkDim(m, y, i, wanted[i]);
+    return y;
+  }
+
+  /** Permutes axes: output axis i is input axis {@code perm[i]}; no arguments reverses the axes. */
+  public Tensor<T> transpose(int... perm) { return op("Transpose", Attrs.of("perm", perm)); }
+
+  /** [N, everything else]: keeps axis 0. */
+  public Tensor<T> flatten() { return flatten(1); }
+
+  /** [prod(dims before axis), prod(dims from axis)]. */
+  public Tensor<T> flatten(int axis) { return op("Flatten", Attrs.of("axis", axis)); }
+
+  /** Elements {@code start} (inclusive) to {@code end} (exclusive) of {@code axis}; clamped, negatives count from the end. */
+  public Tensor<T> slice(int axis, long start, long end) { return slice(axis, start, end, 1); }
+
+  /** Every {@code step}-th element from {@code start} towards {@code end} along {@code axis} (negative steps go backwards). */
+  public Tensor<T> slice(int axis, long start, long end, long step) {
+    return op("Slice", Attrs.of("starts", new long[] {start}, "ends", new long[] {end}, "axes", new long[] {axis},
+        "steps", new long[] {step}));
+  }
+
+  /** Removes the given size-1 axes (all static size-1 axes when none are given). */
+  public Tensor<T> squeeze(int... axes) { return op("Squeeze", Attrs.of("axes", axes)); }
+
+  /** Inserts size-1 axes at the given output positions. */
+  public Tensor<T> unsqueeze(int... axes) { return op("Unsqueeze", Attrs.of("axes", axes)); }
+
+  /** This tensor and {@code others} joined along {@code axis}. */
+  @SafeVarargs
+  public final Tensor<T> concat(int axis, Tensor<T>... others) {
+    @SuppressWarnings("unchecked")
+    Tensor<T>[] all = new Tensor[others.length + 1];
+    all[0] = this;
+    System.arraycopy(others, 0, all, 1, others.length);
+    return ModelBuilder.concat(axis, all);
+  }
+
   // ---- misc ---------------------------------------------------------------------------------
 
   /** This tensor converted to another dtype. */

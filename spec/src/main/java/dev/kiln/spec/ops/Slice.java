@@ -1,0 +1,137 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxEmitter;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.TfEmitter;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.TfShapes;
+import dev.kiln.spec.op.TypeRules;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Strided slices along some axes, clamped like ONNX Slice (ends may be huge such as Long.MAX_VALUE;
+ * negative starts/ends count from the end). ONNX Slice-13 (starts, ends, axes, steps as inputs).
+ */
+public final class Slice extends Op {
+  @Override public String summary() { return "y = x[starts:ends:steps] along axes (ONNX clamping)"; }
+
+  @Override public Signature signature() {
+    return Signature.inputs("x")
+        .required("starts", AttrKind.INTS, "first index per sliced axis")
+        .required("ends", AttrKind.INTS, "end index (exclusive) per sliced axis")
+        .attr("axes", AttrKind.INTS, new long[0], "sliced axes; empty means 0..len(starts)-1")
+        .attr("steps", AttrKind.INTS, new long[0], "step per sliced axis; empty means all 1");
+  }
+
+  /** Axes and steps with defaults filled in: {@code {axes, steps}}, both normalised/checked against x. */
+  static long[][] resolve(TensorType x, Attrs a) {
+    long[] starts = a.getLongs("starts");
+    long[] ends = a.getLongs("ends");
+    long[] axes = a.getLongs("axes");
+    long[] steps = a.getLongs("steps");
+    int n = starts.length;
+    if (axes.length == 0) {
+      axes = new long[n];
+      for (int i = 0; i < n; i++) axes[i] = i;
+    }
+    if (steps.length == 0) steps = TypeRules.repeat(1, n);
+    if (ends.length != n || axes.length != n || steps.length != n) {
+      throw new ShapeException("starts, ends, axes and steps must have equal lengths, got " + n + ", " + ends.length
+          + ", " + axes.length + ", " + steps.length);
+    }
+    boolean[] seen = new boolean[x.rank()];
+    long[] norm = new long[n];
+    for (int i = 0; i < n; i++) {
+      int ax = x.shape().axis("Slice", axes[i]);
+      if (seen[ax]) throw new ShapeException("axes " + Arrays.toString(axes) + " repeat axis " + ax);
+      seen[ax] = true;
+      norm[i] = ax;
+      if (steps[i] == 0) throw new ShapeException("steps must be non-zero, got " + Arrays.toString(steps));
+    }
+    return new long[][] {norm, steps};
+  }
+
+  /** Output length of one sliced axis of static size {@code dim}, with ONNX's clamping. */
+  static long length(long dim, long start, long end, long step) {
+    if (start < 0) start += dim;
+    if (end < 0) end += dim;
+    if (step > 0) {
+      start = clamp(start, 0, dim);
+      end = clamp(end, 0, dim);
+      return end <= start ? 0 : (end - start + step - 1) / step;
+    }
+    start = clamp(start, 0, dim - 1);
+    end = clamp(end, -1, dim - 1);
+    return end >= start ? 0 : (start - end + (-step) - 1) / (-step);
+  }
+
+  private static long clamp(long v, long lo, long hi) { return Math.max(lo, Math.min(hi, v)); }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    long[][] as = resolve(x, attrs);
+    long[] starts = attrs.getLongs("starts");
+    long[] ends = attrs.getLongs("ends");
+    List<Dim> out = new ArrayList<>(x.shape().dims());
+    for (int i = 0; i < starts.length; i++) {
+      int ax = (int) as[0][i];
+      Dim d = x.shape().dim(ax);
+      long step = as[1][i];
+      if (d.isStatic()) out.set(ax, Dim.of(length(d.size(), starts[i], ends[i], step)));
+      // A whole dynamic axis (0 to "infinity", step 1) keeps its symbol; anything else is unknown.
+      else if (!(starts[i] == 0 && ends[i] >= Integer.MAX_VALUE && step == 1)) out.set(ax, Dim.unknown());
+    }
+    return List.of(x.withShape(Shape.of(out)));
+  }
+
+  @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.custom("Slice", 13, Slice::emitOnnx)); }
+
+  private static void emitOnnx(OnnxEmitter e) {
+    Attrs a = e.node().attrs();
+    long[][] as = resolve(e.node().inputs().get(0).type(), a);
+    List<String> ins = List.of(e.input(0), e.constant(longs(a.getLongs("starts")), "starts"),
+        e.constant(longs(a.getLongs("ends")), "ends"), e.constant(longs(as[0]), "axes"), e.constant(longs(as[1]), "steps"));
+    e.emit("Slice", ins, List.of(e.output(0)), Map.of());
+  }
+
+  private static HostTensor longs(long[] v) { return HostTensor.ofLongs(v, v.length); }
+
+  @Override public TfLowering tf() { return TfLowering.custom("StridedSlice", Slice::tfSlice); }
+
+  /**
+   * TF StridedSlice over every axis; unsliced axes take the whole range via begin_mask/end_mask.
+   * NOTE: StridedSlice clamps out-of-range begin/end the way Python (and ONNX Slice) does.
+   */
+  private static List<Object> tfSlice(TfEmitter e) {
+    TensorType x = e.node().inputs().get(0).type();
+    Attrs a = e.node().attrs();
+    long[][] as = resolve(x, a);
+    long[] begin = new long[x.rank()];
+    long[] end = new long[x.rank()];
+    long[] stride = TypeRules.repeat(1, x.rank());
+    long mask = 0;
+    for (int d = 0; d < x.rank(); d++) mask |= 1L << d;
+    for (int i = 0; i < as[0].length; i++) {
+      int ax = (int) as[0][i];
+      begin[ax] = a.getLongs("starts")[i];
+      end[ax] = a.getLongs("ends")[i];
+      stride[ax] = as[1][i];
+      mask &= ~(1L << ax);
+    }
+    return e.op("StridedSlice", List.of(e.input(0), TfShapes.longs(e, begin), TfShapes.longs(e, end), TfShapes.longs(e, stride)),
+        Map.of("begin_mask", mask, "end_mask", mask), 1);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.kiln.spec.ops;
+
+import static dev.kiln.spec.DType.F32;
+
+import dev.kiln.spec.harness.OpCases;
+import dev.kiln.spec.ir.Attrs;
+import java.util.List;
+
+class UnsqueezeCases extends OpCases {
+  @Override protected void define() {
+    valid("front", List.of(t(F32, "batch", 4)), Attrs.of("axes", new long[] {0}), t(F32, 1, "batch", 4));
+    valid("end, negative", List.of(t(F32, 3)), Attrs.of("axes", new long[] {-1}), t(F32, 3, 1));
+    valid("unsorted", List.of(t(F32, 3, 4, 5)), Attrs.of("axes", new long[] {5, 4, 2}), t(F32, 3, 4, 1, 5, 1, 1));
+    invalid("out of range", List.of(t(F32, 3)), Attrs.of("axes", new long[] {2}), "out of range for output rank 2");
+    invalid("repeated", List.of(t(F32, 3)), Attrs.of("axes", new long[] {0, -3}), "repeat output axis 0");
+    for (String s : List.of("axis_0", "axis_1", "axis_2", "negative_axes", "three_axes", "two_axes", "unsorted_axes")) {
+      onnxData("test_unsqueeze_" + s, new int[] {0},
+          (g, in, data) -> List.of(g.apply1("Unsqueeze", Attrs.of("axes", data.get(1).toLongs()), in.get(0))));
+    }
+    // test_unsqueeze_axis_3 is an opset-11 model with axes as an attribute.
+    onnxData("test_unsqueeze_axis_3", op(Attrs.of("axes", new long[] {3})));
+  }
+}
