@@ -12,4 +12,7 @@ public final class Add extends Binary {
   @Override public OnnxLowering onnx() { return Onnx.op("Add", 7).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("AddV2"); }
+
+  /** da = gy, db = gy (the autodiff driver sums broadcast axes back). */
+  @Override public dev.kiln.spec.op.Vjp vjp() { return (b, node, gys) -> java.util.List.of(gys.get(0), gys.get(0)); }
 }

@@ -20,4 +20,7 @@ public final class Identity extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("Identity", 1).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("Identity"); }
+
+  /** dx = gy. */
+  @Override public dev.kiln.spec.op.Vjp vjp() { return (b, node, gys) -> List.of(gys.get(0)); }
 }
