@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * y = gy where x &gt; 0, else 0: the gradient of Relu, a primitive so that its own gradient exists.
- * ONNX: Greater-13 + Where-16 (no single ONNX op); TF ReluGrad.
+ * ONNX: Greater-13 + Where-9 (emitted from opset 13) (no single ONNX op); TF ReluGrad.
  */
 public final class ReluGrad extends Op {
   @Override public String summary() { return "y = gy where x > 0 else 0 (the gradient of Relu)"; }
@@ -34,7 +34,7 @@ public final class ReluGrad extends Op {
   }
 
   @Override public OnnxLowering onnx() {
-    return Onnx.forms(Onnx.custom("Where", 16, e -> {
+    return Onnx.forms(Onnx.custom("Where", 13, e -> {
       String zero = e.constant(HostTensor.scalar(e.node().input(0).type().dtype(), 0), "zero");
       String positive = e.fresh("positive");
       e.emit("Greater", List.of(e.input(0), zero), List.of(positive), Map.of());
