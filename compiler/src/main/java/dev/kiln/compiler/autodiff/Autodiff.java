@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * Reverse-mode autodiff over the IR. From a forward graph and a scalar loss in it, builds a new graph
  * holding a copy of the forward nodes followed by the backward nodes, whose outputs are the loss and
- * one gradient per target, named {@code grad/<target name>} (and, on request, the forward outputs).
+ * one gradient per target, named {@code grad/<target name>} ({@code grad2/...} when that name is taken, as
+ * in a gradient graph differentiated again), and, on request, the forward outputs.
  *
  * <p>The walk goes from the loss back over the nodes that lie on a path from some target to the loss,
  * calling each op's {@link Vjp}; gradients that fan in are summed with {@code Add}; broadcast gradients
@@ -53,12 +54,22 @@ public final class Autodiff {
     for (Value t : wrt) {
       Value g = grads.get(t);
       if (g == null) g = zeros(b, t);
-      b.output("grad/" + t.name(), g);
+      b.output(gradientName(b, t), g);
     }
     if (keepForwardOutputs) {
       for (Value o : forward.outputs()) if (o != loss) b.output(c.get(o));
     }
     return b.build();
+  }
+
+  /**
+   * {@code grad/<name>}, or, when differentiating a graph that already holds that name (a gradient
+   * graph), {@code grad2/<name>}, {@code grad3/<name>}, ...: the order of the derivative.
+   */
+  private static String gradientName(GraphBuilder b, Value target) {
+    String n = "grad/" + target.name();
+    for (int k = 2; b.isUsed(n); k++) n = "grad" + k + "/" + target.name();
+    return n;
   }
 
   private static void checkArguments(Graph forward, Value loss, List<Value> wrt) {

@@ -225,6 +225,9 @@ public final class GraphBuilder {
     return nodes.get(nodes.size() - 1);
   }
 
+  /** Whether {@code name} already names a value in this graph. */
+  public boolean isUsed(String name) { return usedNames.containsKey(name); }
+
   public List<String> scopeList() { return new ArrayList<>(scope); }
 
   /** {@code scope.localName}, or just {@code localName} at top level. */
