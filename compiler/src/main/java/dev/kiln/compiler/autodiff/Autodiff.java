@@ -9,6 +9,7 @@ import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Parameter;
+import dev.kiln.spec.ir.SourceLocation;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class Autodiff {
     Path path = Path.between(forward, wrt, loss);
     path.requireRules();
     Map<Value, Value> grad = new IdentityHashMap<>();
-    grad.put(loss, seed(b, forward, c.get(loss)));
+    grad.put(loss, seed(b, forward, loss, c.get(loss)));
     List<Node> nodes = forward.nodes();
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node n = nodes.get(i);
@@ -113,7 +114,7 @@ public final class Autodiff {
         gys.add(g);
       }
       if (!any) continue;
-      Node copy = copiedNode(c, n);
+      Node copy = c.node(n);
       for (int k = 0; k < gys.size(); k++) if (gys.get(k) == null) gys.set(k, zeros(b, n.outputs().get(k)));
       List<Value> gxs = b.at(backwardScope(n), n.location().asBackward(), () -> n.op().vjp().apply(b, copy, gys));
       if (gxs.size() != n.inputs().size()) {
@@ -141,17 +142,12 @@ public final class Autodiff {
     return s;
   }
 
-  /** The copy of forward node {@code n}: the node that made the copy of its first output. */
-  private static Node copiedNode(GraphCopy.Copied c, Node n) {
-    Value first = c.get(n.outputs().get(0));
-    for (Node m : c.builder().nodes()) if (m.outputs().get(0) == first) return m;
-    throw new IllegalStateException("no copy of node " + n.output().name());
-  }
-
-  /** gy = ones like the loss. */
-  private static Value seed(GraphBuilder b, Graph forward, Value loss) {
-    TensorType t = loss.type();
-    return b.at(List.of("grad"), dev.kiln.spec.ir.SourceLocation.UNKNOWN.asBackward(), () ->
+  /** gy = ones like the loss, located at the line that made the loss. */
+  private static Value seed(GraphBuilder b, Graph forward, Value loss, Value copy) {
+    TensorType t = copy.type();
+    SourceLocation at = forward.nodes().stream().filter(n -> n.outputs().contains(loss)).map(Node::location)
+        .findFirst().orElse(SourceLocation.UNKNOWN).asBackward();
+    return b.at(List.of("grad"), at, () ->
         b.applyNamed(dev.kiln.spec.op.OpRegistry.get("Constant"), List.of(),
             Attrs.of("value", HostTensor.filled(t.dtype(), t.shape().sizes(), 1)), "seed").get(0));
   }

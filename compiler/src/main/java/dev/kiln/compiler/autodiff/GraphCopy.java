@@ -19,6 +19,11 @@ public final class GraphCopy {
 
   /** Copies {@code g} into {@code b}; returns the map from each of {@code g}'s values to its copy. */
   public static Map<Value, Value> into(GraphBuilder b, Graph g) {
+    return into(b, g, new IdentityHashMap<>());
+  }
+
+  /** Like {@link #into(GraphBuilder, Graph)}, also recording each node's copy in {@code nodeMap}. */
+  static Map<Value, Value> into(GraphBuilder b, Graph g, Map<Node, Node> nodeMap) {
     Map<Value, Value> map = new IdentityHashMap<>();
     for (Value v : g.inputs()) map.put(v, b.input(v.name(), v.type()));
     for (Parameter p : g.parameters()) {
@@ -28,6 +33,7 @@ public final class GraphCopy {
       List<Value> in = new ArrayList<>();
       for (Value v : n.inputs()) in.add(v == null ? null : map.get(v));
       Node copy = b.copy(n, in);
+      nodeMap.put(n, copy);
       for (int i = 0; i < n.outputs().size(); i++) map.put(n.outputs().get(i), copy.outputs().get(i));
     }
     g.metadata().forEach(b::metadata);
@@ -37,11 +43,20 @@ public final class GraphCopy {
   /** A builder holding a copy of {@code g} under a new name, plus the value map. */
   public static Copied of(Graph g, String name) {
     GraphBuilder b = new GraphBuilder(name);
-    return new Copied(b, into(b, g));
+    Map<Node, Node> nodes = new IdentityHashMap<>();
+    Map<Value, Value> values = into(b, g, nodes);
+    return new Copied(b, values, nodes);
   }
 
-  /** A builder with a copied graph in it and the map from original values to copies. */
-  public record Copied(GraphBuilder builder, Map<Value, Value> values) {
+  /** A builder with a copied graph in it and the maps from original values and nodes to their copies. */
+  public record Copied(GraphBuilder builder, Map<Value, Value> values, Map<Node, Node> nodes) {
+    /** The copy of node {@code n}. */
+    public Node node(Node n) {
+      Node c = nodes.get(n);
+      if (c == null) throw new dev.kiln.spec.KilnException("node '" + n.output().name() + "' is not in the copied graph");
+      return c;
+    }
+
     /** The copy of {@code v}. */
     public Value get(Value v) {
       Value c = values.get(v);

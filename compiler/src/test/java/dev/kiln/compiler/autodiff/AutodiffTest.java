@@ -28,12 +28,17 @@ class AutodiffTest {
   private static final DType F = DType.F64;
 
   /** An op with no gradient rule, standing in for an op whose VJP is not written yet. */
-  static final class NoRule extends Elementwise {
+  static class NoRule extends Elementwise {
     @Override public String summary() { return "y = x, without a VJP"; }
 
     @Override public OnnxLowering onnx() { return Onnx.op("Identity", 1).lowering(); }
 
     @Override public TfLowering tf() { return TfLowering.op("Identity"); }
+  }
+
+  /** An op that declares its input non-differentiable (as a rounding or comparison op would). */
+  static final class Stop extends NoRule {
+    @Override public dev.kiln.spec.op.Vjp vjp() { return dev.kiln.spec.op.Vjp.NOT_DIFFERENTIABLE; }
   }
 
   private static Value param(GraphBuilder g, String name, long... shape) {
@@ -150,6 +155,18 @@ class AutodiffTest {
     Node z = gradNode(grads, "grad/unused");
     assertEquals("Constant", z.opName());
     assertEquals(HostTensor.filled(F, new long[] {2}, 0), z.attrs().getTensor("value"));
+  }
+
+  @Test
+  void nonDifferentiableInputsGetNoGradient() {
+    GraphBuilder g = new GraphBuilder("m");
+    Value w = param(g, "w", 2);
+    Value stopped = g.applyNamed(new Stop(), List.of(w), Attrs.EMPTY, "stopped").get(0);
+    Value loss = sum(g, g.apply1("Add", Attrs.EMPTY, g.apply1("Relu", Attrs.EMPTY, w), stopped));
+    g.output(loss);
+    Graph grads = Autodiff.gradients(g.build(), loss);
+    // Only the Relu path contributes: no Add of two gradients, and the result is ReluGrad's.
+    assertEquals("ReluGrad", gradNode(grads, "grad/w").opName(), grads.toText());
   }
 
   @Test
