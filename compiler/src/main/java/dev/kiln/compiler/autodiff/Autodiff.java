@@ -54,7 +54,7 @@ public final class Autodiff {
     b.output(c.get(loss));
     for (Value t : wrt) {
       Value g = grads.get(t);
-      if (g == null) g = zeros(b, t);
+      if (g == null) g = zeros(b, c.get(t));
       b.output(gradientName(b, t), g);
     }
     if (keepForwardOutputs) {
@@ -115,7 +115,7 @@ public final class Autodiff {
       }
       if (!any) continue;
       Node copy = c.node(n);
-      for (int k = 0; k < gys.size(); k++) if (gys.get(k) == null) gys.set(k, zeros(b, n.outputs().get(k)));
+      for (int k = 0; k < gys.size(); k++) if (gys.get(k) == null) gys.set(k, zeros(b, copy.outputs().get(k)));
       List<Value> gxs = b.at(backwardScope(n), n.location().asBackward(), () -> n.op().vjp().apply(b, copy, gys));
       if (gxs.size() != n.inputs().size()) {
         throw new KilnException("autodiff: the VJP of " + n.opName() + " returned " + gxs.size() + " gradients for "
@@ -152,14 +152,13 @@ public final class Autodiff {
             Attrs.of("value", HostTensor.filled(t.dtype(), t.shape().sizes(), 1)), "seed").get(0));
   }
 
-  /** A zero gradient for a value no gradient reaches (its shape must be static). */
+  /** A zero gradient shaped like {@code like} (a value of the new graph) that no gradient reaches. */
   private static Value zeros(GraphBuilder b, Value like) {
     Shape s = like.type().shape();
-    if (!s.isStatic()) {
-      throw new KilnException("autodiff: no gradient reaches '" + like.name() + "' and its shape " + s
-          + " is not static, so a zero gradient cannot be made");
-    }
-    return b.at(List.of("grad"), dev.kiln.spec.ir.SourceLocation.UNKNOWN.asBackward(), () ->
-        b.apply1("Constant", Attrs.of("value", HostTensor.filled(like.type().dtype(), s.sizes(), 0))));
+    return b.at(List.of("grad"), SourceLocation.UNKNOWN.asBackward(), () -> {
+      if (s.isStatic()) return b.apply1("Constant", Attrs.of("value", HostTensor.filled(like.type().dtype(), s.sizes(), 0)));
+      Value zero = b.apply1("Constant", Attrs.of("value", HostTensor.scalar(like.type().dtype(), 0)));
+      return b.apply1("BroadcastLike", Attrs.EMPTY, zero, like);
+    });
   }
 }

@@ -158,6 +158,20 @@ class AutodiffTest {
   }
 
   @Test
+  void zeroGradientsOfSymbolicShapeBroadcastAZero() {
+    GraphBuilder g = new GraphBuilder("m");
+    Value x = g.input("x", TensorType.of(F, 2));
+    Value unused = g.input("unused", new TensorType(F, dev.kiln.spec.Shape.parse("batch", 2)));
+    Value loss = sum(g, x);
+    g.output(loss);
+    Graph fwd = g.build();
+    Graph grads = Autodiff.gradients(fwd, loss, List.of(x, unused), false);
+    Node z = gradNode(grads, "grad/unused");
+    assertEquals("BroadcastLike", z.opName());
+    assertEquals(unused.type(), z.output().type());
+  }
+
+  @Test
   void nonDifferentiableInputsGetNoGradient() {
     GraphBuilder g = new GraphBuilder("m");
     Value w = param(g, "w", 2);

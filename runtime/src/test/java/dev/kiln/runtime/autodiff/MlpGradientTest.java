@@ -32,7 +32,7 @@ class MlpGradientTest {
   @Test
   void parameterGradientsMatchFiniteDifferences() {
     Model model = Model.build("mlp", 7, m -> {
-      Tensor<dev.kiln.dsl.types.F64> x = m.input("x", F64, 5, 4);
+      Tensor<dev.kiln.dsl.types.F64> x = m.input("x", F64, "batch", 4);
       Tensor<dev.kiln.dsl.types.F64> y = m.linear("fc2", m.linear("fc1", x, 6).relu(), 3);
       m.output("logits", y);
       return m.apply("ReduceSum", Attrs.of("keepdims", false), y);

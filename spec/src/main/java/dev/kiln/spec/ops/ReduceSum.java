@@ -5,7 +5,6 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Onnx;
@@ -81,7 +80,7 @@ public final class ReduceSum extends Op {
     });
   }
 
-  /** dx = gy with the reduced axes restored as size 1, broadcast back over x's shape. */
+  /** dx = gy with the reduced axes restored as size 1, broadcast back over x's shape (BroadcastLike). */
   @Override public Vjp vjp() {
     return (b, node, gys) -> {
       Value x = node.input(0);
@@ -100,17 +99,7 @@ public final class ReduceSum extends Op {
         }
         kept = b.apply1("Reshape", Attrs.of("shape", shape), gy);
       }
-      return List.of(broadcastTo(b, kept, x.type()));
+      return List.of(b.apply1("BroadcastLike", Attrs.EMPTY, kept, x));
     };
-  }
-
-  /** {@code v} broadcast to {@code t}'s (static) shape, as v + zeros (until an Expand op exists). */
-  static Value broadcastTo(GraphBuilder b, Value v, TensorType t) {
-    if (v.type().shape().equals(t.shape())) return v;
-    if (!t.shape().isStatic()) {
-      throw new dev.kiln.spec.ShapeException("gradient broadcast to " + t + " needs a static shape (no Expand op yet)");
-    }
-    HostTensor zeros = HostTensor.filled(t.dtype(), t.shape().sizes(), 0);
-    return b.apply1("Add", Attrs.EMPTY, v, b.apply1("Constant", Attrs.of("value", zeros)));
   }
 }
