@@ -89,15 +89,10 @@ public final class ReduceSum extends Op {
       boolean[] r = reducedAxes(xs, node.attrs().getLongs("axes"));
       Value kept = gy;
       if (!node.attrs().getBool("keepdims")) {
-        long[] shape = new long[xs.rank()];
-        boolean inferred = false;
-        for (int i = 0; i < xs.rank(); i++) {
-          if (r[i]) shape[i] = 1;
-          else if (xs.dim(i).isStatic()) { shape[i] = xs.dim(i).size(); }
-          else if (!inferred) { shape[i] = -1; inferred = true; }
-          else throw new dev.kiln.spec.ShapeException("ReduceSum gradient: more than one symbolic kept axis in " + xs);
-        }
-        kept = b.apply1("Reshape", Attrs.of("shape", shape), gy);
+        // Put the reduced axes back as size 1; symbolic dims are copied by position or inferred.
+        List<Dim> keptDims = new ArrayList<>();
+        for (int i = 0; i < xs.rank(); i++) keptDims.add(r[i] ? Dim.of(1) : xs.dim(i));
+        kept = Reshape.to(b, gy, Shape.of(keptDims));
       }
       return List.of(b.apply1("BroadcastLike", Attrs.EMPTY, kept, x));
     };
