@@ -33,6 +33,8 @@ public final class GraphBuilder {
   private final Deque<String> scope = new ArrayDeque<>();
   private final Map<String, Integer> usedNames = new HashMap<>();
   private final Set<Value> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** When set, nodes take this location instead of the caller's (graph rewrites such as autodiff). */
+  private SourceLocation locationOverride;
 
   public GraphBuilder(String name) {
     if (name == null || name.isBlank()) throw new KilnException("a graph needs a non-empty name");
@@ -83,7 +85,11 @@ public final class GraphBuilder {
    * default outputs are named after the op.
    */
   public List<Value> applyNamed(Op op, List<Value> in, Attrs attrs, String localName) {
-    SourceLocation loc = SourceLocation.capture();
+    return applyNamed(op, in, attrs, localName, null);
+  }
+
+  private List<Value> applyNamed(Op op, List<Value> in, Attrs attrs, String localName, List<Value> namesFrom) {
+    SourceLocation loc = locationOverride != null ? locationOverride : SourceLocation.capture();
     for (Value v : in) {
       if (v != null && !owned.contains(v)) {
         throw error(op, "input '" + v.name() + "' belongs to another graph, not " + name, loc);
@@ -105,7 +111,8 @@ public final class GraphBuilder {
     String base = localName != null ? localName : op.name().toLowerCase(java.util.Locale.ROOT);
     List<Value> outs = new ArrayList<>();
     for (int i = 0; i < outTypes.size(); i++) {
-      String n = claim(scoped(outTypes.size() == 1 ? base : base + "." + i));
+      String n = namesFrom != null && i < namesFrom.size() ? claim(namesFrom.get(i).name())
+          : claim(scoped(outTypes.size() == 1 ? base : base + "." + i));
       Value v = new Value(n, outTypes.get(i), Value.Kind.NODE);
       owned.add(v);
       outs.add(v);
@@ -189,6 +196,37 @@ public final class GraphBuilder {
       scope.removeLast();
     }
   }
+
+  /**
+   * Runs {@code body} with the name scope replaced by {@code blocks} and every node it adds located at
+   * {@code location} (e.g. a forward node's line marked backward); both are restored afterwards.
+   */
+  public <T> T at(List<String> blocks, SourceLocation location, java.util.function.Supplier<T> body) {
+    Deque<String> savedScope = new ArrayDeque<>(scope);
+    SourceLocation savedLoc = locationOverride;
+    scope.clear();
+    scope.addAll(blocks);
+    locationOverride = location;
+    try {
+      return body.get();
+    } finally {
+      scope.clear();
+      scope.addAll(savedScope);
+      locationOverride = savedLoc;
+    }
+  }
+
+  /**
+   * Adds a copy of {@code n} (from another graph) reading {@code newInputs}, keeping its attributes,
+   * scope, location and, where still free, its output names; the type rule runs again. Returns the new node.
+   */
+  public Node copy(Node n, List<Value> newInputs) {
+    at(n.scope(), n.location(), () -> applyNamed(n.op(), newInputs, n.attrs(), null, n.outputs()));
+    return nodes.get(nodes.size() - 1);
+  }
+
+  /** Whether {@code name} already names a value in this graph. */
+  public boolean isUsed(String name) { return usedNames.containsKey(name); }
 
   public List<String> scopeList() { return new ArrayList<>(scope); }
 

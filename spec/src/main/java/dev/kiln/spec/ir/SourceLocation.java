@@ -9,8 +9,16 @@ import java.util.Optional;
  * modules (as JAX reports the user's line, not its internals). Test classes of Kiln's own modules
  * count as user code, so tests can check the mechanism.
  */
-public record SourceLocation(String className, String method, String file, int line) {
+public record SourceLocation(String className, String method, String file, int line, boolean backward) {
   public static final SourceLocation UNKNOWN = new SourceLocation("?", "?", "unknown", -1);
+
+  /** A forward location. */
+  public SourceLocation(String className, String method, String file, int line) {
+    this(className, method, file, line, false);
+  }
+
+  /** The same line, marked as belonging to a gradient (backward) node built by autodiff. */
+  public SourceLocation asBackward() { return new SourceLocation(className, method, file, line, true); }
   private static final List<String> LIBRARY_PREFIXES = List.of(
       "dev.kiln.spec.", "dev.kiln.compiler.", "dev.kiln.dsl.", "dev.kiln.runtime.", "dev.kiln.interop.",
       "java.", "javax.", "jdk.", "sun.", "kotlin.", "kotlinx.");
@@ -36,6 +44,6 @@ public record SourceLocation(String className, String method, String file, int l
 
   /** Like a stack-trace line: {@code com.acme.Models.residual(Models.java:42)}. */
   @Override public String toString() {
-    return className + "." + method + "(" + file + ":" + line + ")";
+    return className + "." + method + "(" + file + ":" + line + ")" + (backward ? " (backward)" : "");
   }
 }

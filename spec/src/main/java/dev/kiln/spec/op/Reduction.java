@@ -95,4 +95,18 @@ public abstract class Reduction extends Op {
       return e.op(tfOpType, List.of(e.input(0), axes), Map.of("keep_dims", e.node().attrs().getBool("keepdims")), 1);
     });
   }
+
+  /**
+   * A gradient {@code gy} of this reduction's output reshaped so the reduced axes are back as size 1
+   * (a no-op with keepdims); VJP rules then broadcast it to the input's shape.
+   */
+  protected static dev.kiln.spec.ir.Value keptDims(dev.kiln.spec.ir.GraphBuilder b, dev.kiln.spec.ir.Node node,
+                                                   dev.kiln.spec.ir.Value gy) {
+    if (node.attrs().getBool("keepdims")) return gy;
+    Shape xs = node.input(0).type().shape();
+    boolean[] r = reducedAxes(xs, node.attrs().getLongs("axes"));
+    java.util.List<dev.kiln.spec.Dim> dims = new java.util.ArrayList<>();
+    for (int i = 0; i < xs.rank(); i++) dims.add(r[i] ? dev.kiln.spec.Dim.of(1) : xs.dim(i));
+    return dev.kiln.spec.ops.Reshape.reshapeTo(b, gy, Shape.of(dims));
+  }
 }

@@ -21,4 +21,7 @@ public final class Add extends Binary {
         ? List.of(HostMath.binary(in.get(0), in.get(1), Double::sum, Long::sum))
         : null;
   }
+
+  /** da = gy, db = gy (the autodiff driver sums broadcast axes back). */
+  @Override public dev.kiln.spec.op.Vjp vjp() { return (b, node, gys) -> java.util.List.of(gys.get(0), gys.get(0)); }
 }

@@ -25,4 +25,7 @@ public final class Constant extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("Constant", 1).attr("value").lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("Const").attr("value", "value"); }
+
+  /** No inputs, so nothing to differentiate. */
+  @Override public dev.kiln.spec.op.Vjp vjp() { return dev.kiln.spec.op.Vjp.NOT_DIFFERENTIABLE; }
 }

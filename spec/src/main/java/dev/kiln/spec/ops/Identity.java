@@ -23,4 +23,7 @@ public final class Identity extends Op {
   @Override public TfLowering tf() { return TfLowering.op("Identity"); }
 
   @Override public Folder folder() { return (in, attrs) -> List.of(in.get(0)); }
+
+  /** dx = gy. */
+  @Override public dev.kiln.spec.op.Vjp vjp() { return (b, node, gys) -> List.of(gys.get(0)); }
 }

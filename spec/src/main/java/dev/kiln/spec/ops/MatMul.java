@@ -11,6 +11,9 @@ import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,4 +55,49 @@ public final class MatMul extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("MatMul", 13).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("BatchMatMulV2"); }
+
+  /**
+   * da = gy @ bᵀ, db = aᵀ @ gy over the last two axes. A 1-D operand is first made a matrix ([1, k] on
+   * the left, [k, 1] on the right) and gy gets the matching size-1 axis back; batch axes that broadcast
+   * are summed by the driver.
+   */
+  @Override public Vjp vjp() {
+    return (g, node, gys) -> {
+      Value a = node.input(0);
+      Value b = node.input(1);
+      boolean va = a.type().rank() == 1;
+      boolean vb = b.type().rank() == 1;
+      Value a2 = va ? g.apply1("Reshape", Attrs.of("shape", new long[] {1, -1}), a) : a;
+      Value b2 = vb ? g.apply1("Reshape", Attrs.of("shape", new long[] {-1, 1}), b) : b;
+      Value gy = gys.get(0);
+      if (va || vb) {
+        int batch = gy.type().rank() - (va ? 0 : 1) - (vb ? 0 : 1);
+        long[] s = new long[batch + 2];
+        // 0 copies a batch dim; the matrix axes are 1 for a promoted vector, else the one inferred size.
+        s[batch] = va ? 1 : -1;
+        s[batch + 1] = vb ? 1 : -1;
+        if (va && vb) s = new long[] {1, 1};
+        gy = g.apply1("Reshape", Attrs.of("shape", s), gy);
+      }
+      Value da = g.apply1("MatMul", Attrs.EMPTY, gy, swapLast(g, b2));
+      Value db = g.apply1("MatMul", Attrs.EMPTY, swapLast(g, a2), gy);
+      // A promoted left vector's extra leading 1 is summed away as a broadcast axis; a right one's
+      // trailing 1 must be dropped here, since the driver only sums leading axes.
+      if (vb) {
+        long[] s = new long[db.type().rank() - 1];
+        s[s.length - 1] = -1;
+        db = g.apply1("Reshape", Attrs.of("shape", s), db);
+      }
+      return List.of(da, db);
+    };
+  }
+
+  private static Value swapLast(GraphBuilder g, Value v) {
+    int r = v.type().rank();
+    long[] perm = new long[r];
+    for (int i = 0; i < r; i++) perm[i] = i;
+    perm[r - 2] = r - 1;
+    perm[r - 1] = r - 2;
+    return g.apply1("Transpose", Attrs.of("perm", perm), v);
+  }
 }

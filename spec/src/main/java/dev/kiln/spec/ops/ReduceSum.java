@@ -1,9 +1,12 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.Reduction;
 import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.Vjp;
+import java.util.List;
 
 /**
  * Sum over {@code axes} (all when empty), keeping them as size 1 when {@code keepdims}. ONNX ReduceSum-11
@@ -17,4 +20,9 @@ public final class ReduceSum extends Reduction {
   }
 
   @Override public TfLowering tf() { return tfReduce("Sum"); }
+
+  /** dx = gy with the reduced axes restored as size 1, broadcast to x's shape. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> List.of(b.apply1("BroadcastLike", Attrs.EMPTY, keptDims(b, node, gys.get(0)), node.input(0)));
+  }
 }

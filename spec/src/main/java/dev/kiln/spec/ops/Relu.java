@@ -14,4 +14,9 @@ public final class Relu extends Elementwise {
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Relu", 6), Onnx.op("Relu", 14)); }
 
   @Override public TfLowering tf() { return TfLowering.op("Relu"); }
+
+  /** dx = gy where x &gt; 0 (0 at the kink, as PyTorch and TF take it). */
+  @Override public dev.kiln.spec.op.Vjp vjp() {
+    return (b, node, gys) -> java.util.List.of(b.apply1("ReluGrad", dev.kiln.spec.ir.Attrs.EMPTY, node.input(0), gys.get(0)));
+  }
 }

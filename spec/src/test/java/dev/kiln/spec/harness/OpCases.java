@@ -91,6 +91,19 @@ public abstract class OpCases {
     return (g, in) -> g.apply(op(), in, attrs);
   }
 
+  /**
+   * Whether the op is smooth (twice differentiable everywhere on the inputs the gradient checker
+   * draws), so its second derivatives are checked against finite differences too. Ops with kinks
+   * (Relu, Max, pooling) keep the default, false.
+   */
+  public boolean smooth() { return false; }
+
+  /**
+   * The interval the gradient checker draws floating inputs from, uniformly; ops defined on part of
+   * the line (Log, Sqrt) narrow it. The default keeps clear of 0 on neither side: [-2, 2].
+   */
+  public double[] gradientInputRange() { return new double[] {-2, 2}; }
+
   public List<TypeCase> typeCases() { return List.copyOf(typeCases); }
 
   public List<OnnxDataCase> onnxDataCases() { return List.copyOf(onnxDataCases); }

@@ -14,6 +14,15 @@ import org.junit.jupiter.api.Test;
  * table) equal to what the registry says.
  */
 class OpRegistryTest {
+  /**
+   * Whether every op must declare a gradient rule. Off while the ops' VJPs are being written; switch
+   * it on once they have landed (the gradient checker in runtime then covers each one).
+   */
+  static final boolean REQUIRE_VJP = false;
+
+  /** Ops allowed to lack a VJP even when {@link #REQUIRE_VJP} is on; each entry should say why. */
+  static final java.util.Set<String> MAY_LACK_VJP = java.util.Set.of();
+
   @Test
   void everyOpIsComplete() {
     List<String> problems = new ArrayList<>();
@@ -36,6 +45,9 @@ class OpRegistryTest {
       }
       if (cases.onnxDataCases().isEmpty() && cases.numericCases().isEmpty()) {
         problems.add(n + ": no numeric case (ONNX backend test data or hand-computed)");
+      }
+      if (REQUIRE_VJP && op.vjp() == null && !MAY_LACK_VJP.contains(n)) {
+        problems.add(n + ": no gradient rule (return a Vjp, or Vjp.NOT_DIFFERENTIABLE for inputs without gradients)");
       }
     }
     assertTrue(problems.isEmpty(), "incomplete ops:\n  " + String.join("\n  ", problems));

@@ -18,4 +18,6 @@ class AddCases extends OpCases {
     onnxData("test_add", op(Attrs.EMPTY));
     onnxData("test_add_bcast", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
 }

@@ -12,4 +12,6 @@ class IdentityCases extends OpCases {
     invalid("two inputs", List.of(t(F32, 1), t(F32, 1)), Attrs.EMPTY, "takes 1 inputs");
     onnxData("test_identity", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
 }

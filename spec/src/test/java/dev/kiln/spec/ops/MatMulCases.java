@@ -18,4 +18,6 @@ class MatMulCases extends OpCases {
     onnxData("test_matmul_3d", op(Attrs.EMPTY));
     onnxData("test_matmul_4d", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
 }

@@ -1,0 +1,108 @@
+package dev.kiln.runtime.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.harness.OpCases;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Graph;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.op.Vjp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The gradient of every op with a VJP, checked against finite differences in f64 on each valid
+ * type-rule case of its harness entry (symbolic dims become 3): first order always, second order for
+ * ops whose harness marks them {@link OpCases#smooth() smooth}. The loss is sum(y · r) for a fixed
+ * random r, so every output element matters.
+ */
+class OpGradientCheckTest {
+  @TestFactory
+  Stream<DynamicTest> firstOrder() {
+    return cases().map(c -> DynamicTest.dynamicTest(c.label, () -> {
+      assertNull(GradientChecker.check(c.graph, c.loss, c.feed), c.label);
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> secondOrder() {
+    return cases().filter(c -> c.smooth).map(c -> DynamicTest.dynamicTest(c.label, () -> {
+      assertNull(GradientChecker.checkSecondOrder(c.graph, c.loss, c.feed, c.label.hashCode() * 31L), c.label);
+    }));
+  }
+
+  /** The checker must not run vacuously: the ops on this branch with VJPs yield cases. */
+  @Test
+  void findsCases() {
+    assertTrue(cases().anyMatch(c -> c.label.startsWith("MatMul")), "no MatMul gradient case found");
+    assertTrue(cases().anyMatch(c -> c.smooth), "no smooth op found");
+  }
+
+  /** One op application to check: the forward graph with its loss, and the inputs to feed. */
+  record Case(String label, Graph graph, Value loss, Map<String, HostTensor> feed, boolean smooth) {}
+
+  static Stream<Case> cases() {
+    List<Case> out = new ArrayList<>();
+    for (Op op : OpRegistry.all()) {
+      Vjp rule = op.vjp();
+      if (rule == null || rule == Vjp.NOT_DIFFERENTIABLE) continue;
+      OpCases cases = OpCases.forOp(op);
+      if (cases == null) continue;
+      for (OpCases.TypeCase tc : cases.typeCases()) {
+        if (tc.expected() == null) continue;
+        Case c = build(op, cases, tc);
+        if (c != null) out.add(c);
+      }
+    }
+    return out.stream();
+  }
+
+  /** The case in f64 with static shapes, or null when it has non-floating inputs or outputs. */
+  private static Case build(Op op, OpCases cases, OpCases.TypeCase tc) {
+    if (tc.inputs().isEmpty()) return null;
+    for (TensorType t : tc.inputs()) if (t == null || !t.dtype().isFloating()) return null;
+    for (TensorType t : tc.expected()) if (!t.dtype().isFloating()) return null;
+    String label = op.name() + ": " + tc.label();
+    Random rnd = new Random(label.hashCode());
+    GraphBuilder g = new GraphBuilder("grad_" + label.replaceAll("[^A-Za-z0-9_]", "_"));
+    List<Value> in = new ArrayList<>();
+    Map<String, HostTensor> feed = new LinkedHashMap<>();
+    double[] range = cases.gradientInputRange();
+    for (int i = 0; i < tc.inputs().size(); i++) {
+      Value v = g.input("in" + i, f64Static(tc.inputs().get(i)));
+      in.add(v);
+      feed.put(v.name(), GradientChecker.randomLike(v, rnd, range[0], range[1]));
+    }
+    List<Value> ys = g.apply(op, in, tc.attrs());
+    Value loss = null;
+    for (Value y : ys) {
+      if (y.type().dtype() != DType.F64) return null;
+      Value term = GradientChecker.dot(g, y, GradientChecker.randomLike(y, rnd, -1, 1));
+      loss = loss == null ? term : g.apply1("Add", Attrs.EMPTY, loss, term);
+    }
+    Value l = g.output("loss", loss);
+    return new Case(label, g.build(), l, feed, cases.smooth());
+  }
+
+  private static TensorType f64Static(TensorType t) {
+    List<Dim> dims = new ArrayList<>();
+    for (Dim d : t.shape().dims()) dims.add(d.isStatic() ? d : Dim.of(3));
+    return new TensorType(DType.F64, Shape.of(dims));
+  }
+}
