@@ -81,9 +81,10 @@ public final class TfLowerer {
   private Lowered run() {
     Map<String, Output<?>> placeholders = new LinkedHashMap<>();
     for (Value v : ir.inputs()) {
+      DType d = v.type().dtype();
       Output<?> p = ops.op("Placeholder", v.name(), List.of(),
-          Map.of("dtype", v.type().dtype(), "shape", tfShape(v.type())), null).get(0);
-      handles.put(v, p);
+          Map.of("dtype", TfTypes.boundaryType(d), "shape", tfShape(v.type())), null).get(0);
+      handles.put(v, TfTypes.needsBitcast(d) ? bitcast(p, TfTypes.dataType(d), v.name() + "/bitcast") : p);
       placeholders.put(v.name(), p);
     }
     Map<String, Output<?>> variables = new LinkedHashMap<>();
@@ -99,7 +100,10 @@ public final class TfLowerer {
     }
     for (Node n : ir.nodes()) lowerNode(n);
     List<Output<?>> outs = new ArrayList<>();
-    for (Value v : ir.outputs()) outs.add(handle(v));
+    for (Value v : ir.outputs()) {
+      DType d = v.type().dtype();
+      outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
+    }
     return new Lowered(tf, placeholders, variables, inits, outs);
   }
 
@@ -107,6 +111,11 @@ public final class TfLowerer {
     Output<?> h = handles.get(v);
     if (h == null) throw new KilnException("value '" + v.name() + "' is used before it is computed in graph " + ir.name());
     return h;
+  }
+
+  /** Reinterprets the bytes of {@code x} as another type of the same width (int8 ↔ uint8 at the boundary). */
+  private Output<?> bitcast(Output<?> x, DataType to, String nameHint) {
+    return ops.op("Bitcast", nameHint, List.of(x), Map.of("type", to), null).get(0);
   }
 
   private Output<?> constant(HostTensor value, String nameHint) {

@@ -76,7 +76,7 @@ public final class TfModel implements AutoCloseable {
       for (var o : lowered.outputs()) r.fetch(o);
       try (Result res = r.run()) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (int i = 0; i < ir.outputs().size(); i++) out.put(ir.outputs().get(i).name(), TfTensors.fromTf(res.get(i)));
+        for (int i = 0; i < ir.outputs().size(); i++) out.put(ir.outputs().get(i).name(), TfTensors.fromTf(res.get(i), ir.outputs().get(i).type().dtype()));
         return out;
       }
     } catch (KilnException e) {

@@ -13,9 +13,9 @@ import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Output;
-import org.tensorflow.Tensor;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.OpDef;
 
@@ -88,15 +88,12 @@ final class TfOpBuilder {
     GraphOperationBuilder b = graph.opBuilder(type, uniqueName(nameHint), graph.baseScope());
     bindInputs(def, b, inputs, all);
     if (outDTypes != null) inferFromOutputs(def, outDTypes, all);
-    List<Tensor> toClose = new ArrayList<>();
     try {
-      for (Map.Entry<String, Object> e : all.entrySet()) setAttr(def, b, e.getKey(), e.getValue(), toClose);
+      for (Map.Entry<String, Object> e : all.entrySet()) setAttr(def, b, e.getKey(), e.getValue());
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new KilnException("TensorFlow rejected op " + type + " with inputs " + describe(inputs) + " and attributes "
           + describeAttrs(all) + ": " + firstLine(e.getMessage()), e);
-    } finally {
-      toClose.forEach(Tensor::close);
     }
   }
 
@@ -113,7 +110,7 @@ final class TfOpBuilder {
               + " of " + args.size() + "), but only " + inputs.size() + " inputs were given");
         }
         Output<?> in = inputs.get(next++);
-        if (!arg.getTypeAttr().isEmpty()) attrs.putIfAbsent(arg.getTypeAttr(), TfTypes.dtype(in.dataType()));
+        if (!arg.getTypeAttr().isEmpty()) attrs.putIfAbsent(arg.getTypeAttr(), in.dataType());
         b.addInput(in);
         continue;
       }
@@ -131,10 +128,10 @@ final class TfOpBuilder {
       next += count;
       if (!arg.getNumberAttr().isEmpty()) {
         attrs.putIfAbsent(arg.getNumberAttr(), (long) count);
-        if (!arg.getTypeAttr().isEmpty() && count > 0) attrs.putIfAbsent(arg.getTypeAttr(), TfTypes.dtype(group[0].dataType()));
+        if (!arg.getTypeAttr().isEmpty() && count > 0) attrs.putIfAbsent(arg.getTypeAttr(), group[0].dataType());
       } else {
-        DType[] types = new DType[count];
-        for (int i = 0; i < count; i++) types[i] = TfTypes.dtype(group[i].dataType());
+        DataType[] types = new DataType[count];
+        for (int i = 0; i < count; i++) types[i] = group[i].dataType();
         attrs.putIfAbsent(arg.getTypeListAttr(), types);
       }
       b.addInputList(group);
@@ -153,7 +150,7 @@ final class TfOpBuilder {
     }
   }
 
-  private static void setAttr(OpDef def, GraphOperationBuilder b, String name, Object v, List<Tensor> toClose) {
+  private static void setAttr(OpDef def, GraphOperationBuilder b, String name, Object v) {
     String kind = def.getAttrList().stream().filter(a -> a.getName().equals(name)).map(OpDef.AttrDef::getType).findFirst()
         .orElseThrow(() -> new KilnException("TF op " + def.getName() + " has no attribute '" + name + "'; it has "
             + def.getAttrList().stream().map(a -> a.getName() + ": " + a.getType()).toList()));
@@ -165,17 +162,13 @@ final class TfOpBuilder {
         case "string" -> b.setAttr(name, (String) v);
         case "type" -> b.setAttr(name, v instanceof DataType t ? t : TfTypes.dataType((DType) v));
         case "shape" -> b.setAttr(name, v instanceof Shape s ? s : Shape.of((long[]) v));
-        case "tensor" -> {
-          Tensor t = TfTensors.toTf((HostTensor) v);
-          toClose.add(t);
-          b.setAttr(name, t);
-        }
+        case "tensor" -> b.setAttr(name, AttrValue.newBuilder().setTensor(TfTensors.toProto((HostTensor) v)).build());
         case "list(int)" -> b.setAttr(name, v instanceof Number n ? new long[] {n.longValue()} : (long[]) v);
         case "list(float)" -> b.setAttr(name, floats(v));
         case "list(type)" -> {
-          DType[] ds = (DType[]) v;
+          Object[] ds = (Object[]) v;
           DataType[] ts = new DataType[ds.length];
-          for (int i = 0; i < ds.length; i++) ts[i] = TfTypes.dataType(ds[i]);
+          for (int i = 0; i < ds.length; i++) ts[i] = ds[i] instanceof DataType t ? t : TfTypes.dataType((DType) ds[i]);
           b.setAttr(name, ts);
         }
         case "list(string)" -> b.setAttr(name, (String[]) v);

@@ -1,6 +1,9 @@
 package dev.kiln.runtime.tf;
 
+import com.google.protobuf.ByteString;
+import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.KilnException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.tensorflow.RawTensor;
@@ -8,6 +11,8 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * {@link HostTensor} ↔ TF tensor conversion by bulk byte copies (no per-element loops).
@@ -23,7 +28,10 @@ public final class TfTensors {
     }
   }
 
-  /** A new TF tensor holding a copy of {@code t}'s bytes; the caller closes it. */
+  /**
+   * A new TF tensor holding a copy of {@code t}'s bytes; the caller closes it. Int8 and int16 come out
+   * as uint8 / uint16 tensors with the same bytes ({@link TfTypes#tensorClass}).
+   */
   public static Tensor toTf(HostTensor t) {
     ByteBuffer src = t.buffer();
     // One bulk copy from the host bytes into the tensor's native memory.
@@ -32,11 +40,27 @@ public final class TfTensors {
   }
 
   /** A host copy of a TF tensor (which stays open; the caller closes it). */
-  public static HostTensor fromTf(Tensor t) {
+  public static HostTensor fromTf(Tensor t) { return fromTf(t, TfTypes.dtype(t.dataType())); }
+
+  /** A host copy of a TF tensor carrying a {@code dtype} tensor (see {@link TfTypes#boundaryType}). */
+  public static HostTensor fromTf(Tensor t, DType dtype) {
+    if (t.dataType() != TfTypes.boundaryType(dtype)) {
+      throw new KilnException("TF tensor of " + t.dataType() + " cannot hold " + dtype + " (expected " + TfTypes.boundaryType(dtype) + ")");
+    }
     RawTensor raw = t.asRawTensor();
-    long n = raw.numBytes();
-    byte[] bytes = new byte[Math.toIntExact(n)];
+    byte[] bytes = new byte[Math.toIntExact(raw.numBytes())];
     raw.data().read(bytes);
-    return HostTensor.ofBuffer(TfTypes.dtype(t.dataType()), t.shape().asArray(), ByteBuffer.wrap(bytes));
+    return HostTensor.ofBuffer(dtype, t.shape().asArray(), ByteBuffer.wrap(bytes));
+  }
+
+  /**
+   * A TF {@link TensorProto} holding {@code t} as raw content (any dtype, int8 included), for tensor
+   * attributes such as {@code Const}'s {@code value}.
+   */
+  public static TensorProto toProto(HostTensor t) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (long d : t.shape()) shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+    return TensorProto.newBuilder().setDtype(TfTypes.dataType(t.dtype())).setTensorShape(shape)
+        .setTensorContent(ByteString.copyFrom(t.buffer())).build();
   }
 }

@@ -10,6 +10,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
@@ -40,11 +41,14 @@ public final class TfTypes {
   }
 
   /**
-   * The TF-Java tensor class for a dtype. NOTE: TF-Java 1.1.0 has no tensor classes for int8 and int16,
-   * so such tensors cannot cross the Java boundary (graph-internal use is fine).
+   * The TF-Java tensor class a tensor of {@code d} crosses the Java boundary as. NOTE: TF-Java 1.1.0 has
+   * no tensor classes for int8 and int16, so those travel as uint8 / uint16 holding the same bytes and
+   * are bit-cast ({@code Bitcast}) to their real type inside the graph (see {@link #boundaryType}).
    */
   public static Class<? extends TType> tensorClass(DType d) {
     return switch (d) {
+      case I8 -> TUint8.class;
+      case I16 -> TUint16.class;
       case F32 -> TFloat32.class;
       case F64 -> TFloat64.class;
       case F16 -> TFloat16.class;
@@ -53,8 +57,18 @@ public final class TfTypes {
       case I32 -> TInt32.class;
       case I64 -> TInt64.class;
       case BOOL -> TBool.class;
-      case I8, I16 -> throw new UnsupportedOpException("TF-Java 1.1.0 has no tensor type for " + d
-          + "; tensors of it cannot be fed, fetched or embedded as constants on the TensorFlow back end");
     };
   }
+
+  /** The TF type of the tensors that carry {@code d} across the Java boundary (differs for i8, i16). */
+  public static DataType boundaryType(DType d) {
+    return switch (d) {
+      case I8 -> DataType.DT_UINT8;
+      case I16 -> DataType.DT_UINT16;
+      default -> dataType(d);
+    };
+  }
+
+  /** Whether {@code d} crosses the Java boundary as another TF type and needs a {@code Bitcast} in the graph. */
+  public static boolean needsBitcast(DType d) { return boundaryType(d) != dataType(d); }
 }

@@ -134,22 +134,35 @@ class TfLowererTest {
   @Test
   void tensorsRoundTripBitForBit() {
     for (DType d : DType.values()) {
-      if (d == DType.I8 || d == DType.I16) continue;
       HostTensor t = HostTensor.fromDoubles(d, new double[] {0, 1, -2.5, 3, 0.125, 1}, 2, 3);
       try (Tensor tf = TfTensors.toTf(t)) {
-        assertEquals(TfTypes.dataType(d), tf.dataType(), d.toString());
-        assertEquals(t, TfTensors.fromTf(tf), d.toString());
+        assertEquals(TfTypes.boundaryType(d), tf.dataType(), d.toString());
+        assertEquals(t, TfTensors.fromTf(tf, d), d.toString());
       }
       HostTensor scalar = HostTensor.scalar(d, 1);
       try (Tensor tf = TfTensors.toTf(scalar)) {
-        assertEquals(scalar, TfTensors.fromTf(tf), d + " scalar");
+        assertEquals(scalar, TfTensors.fromTf(tf, d), d + " scalar");
       }
     }
   }
 
   @Test
-  void int8HasNoTfJavaTensorType() {
-    KilnException e = assertThrows(KilnException.class, () -> TfTensors.toTf(HostTensor.fromDoubles(DType.I8, new double[] {1}, 1)));
-    assertTrue(e.getMessage().contains("no tensor type for i8"), e.getMessage());
+  void int8AndInt16CrossTheBoundaryBitCast() {
+    GraphBuilder g = new GraphBuilder("narrow_ints");
+    Value a = g.input("a", TensorType.of(DType.I8, 4));
+    Value b = g.input("b", TensorType.of(DType.I16, 2));
+    HostTensor c = HostTensor.fromDoubles(DType.I8, new double[] {-128, 1, 2, 127}, 4);
+    g.output("relu_a", g.apply1("Relu", Attrs.EMPTY, a));
+    g.output("sum", g.apply1("Add", Attrs.EMPTY, a, g.apply1("Constant", Attrs.of("value", c))));
+    g.output("b_out", g.apply1("Identity", Attrs.EMPTY, b));
+    HostTensor av = HostTensor.fromDoubles(DType.I8, new double[] {-5, 0, 7, -1}, 4);
+    HostTensor bv = HostTensor.fromDoubles(DType.I16, new double[] {-300, 32000}, 2);
+    try (TfModel m = TfModel.load(g.build())) {
+      Map<String, HostTensor> out = m.run(Map.of("a", av, "b", bv));
+      assertEquals(HostTensor.fromDoubles(DType.I8, new double[] {0, 0, 7, 0}, 4), out.get("relu_a"));
+      // NOTE: int8 addition wraps: -128 + -5 = 123, 127 + -1 = 126.
+      assertEquals(HostTensor.fromDoubles(DType.I8, new double[] {123, 1, 9, 126}, 4), out.get("sum"));
+      assertEquals(bv, out.get("b_out"));
+    }
   }
 }
