@@ -61,20 +61,27 @@ public final class TfLowerer {
     }
   }
 
-  /** All ops of the graph that cannot be lowered, reported at once. */
+  /**
+   * All ops of the graph declared unsupported on TF, reported at once ({@link UnsupportedOpException});
+   * a plain lowering naming a TF op that TF does not have is a mistake in the declaration and is
+   * reported as such (a plain {@link KilnException}).
+   */
   static void checkSupported(dev.kiln.spec.ir.Graph ir) {
-    Set<String> problems = new LinkedHashSet<>();
+    Set<String> unsupported = new LinkedHashSet<>();
+    Set<String> wrong = new LinkedHashSet<>();
     for (Node n : ir.nodes()) {
       TfLowering l = n.op().tf();
-      if (l == null) problems.add(n.opName() + " (declares no TensorFlow lowering)");
-      else if (!l.isSupported()) problems.add(n.opName() + " (" + l.unsupportedReason() + ")");
-      else if (!l.isCustom() && TfOpBuilder.opDef(l.opType()) == null) {
-        problems.add(n.opName() + " (TensorFlow has no op '" + l.opType() + "')");
-      }
+      if (l == null) unsupported.add(n.opName() + " (declares no TensorFlow lowering)");
+      else if (!l.isSupported()) unsupported.add(n.opName() + " (" + l.unsupportedReason() + ")");
+      else if (!l.isCustom() && TfOpBuilder.opDef(l.opType()) == null) wrong.add(n.opName() + " -> '" + l.opType() + "'");
     }
-    if (!problems.isEmpty()) {
+    if (!wrong.isEmpty()) {
+      throw new KilnException("graph " + ir.name() + ": TF lowerings name ops that TensorFlow "
+          + org.tensorflow.TensorFlow.version() + " does not have: " + String.join(", ", wrong));
+    }
+    if (!unsupported.isEmpty()) {
       throw new UnsupportedOpException("graph " + ir.name() + " cannot run on TensorFlow; unsupported: "
-          + String.join(", ", problems));
+          + String.join(", ", unsupported));
     }
   }
 
@@ -128,7 +135,8 @@ public final class TfLowerer {
     try {
       outs = l.isCustom() ? l.handler().emit(new Emitter(n)) : new ArrayList<>(plain(n, l));
     } catch (UnsupportedOpException e) {
-      throw e;
+      // A custom lowering refusing one configuration (e.g. pooling with dilations): still "unsupported".
+      throw new UnsupportedOpException(where(n, l) + ": " + e.getMessage());
     } catch (KilnException e) {
       throw new KilnException(where(n, l) + ": " + e.getMessage(), e);
     }

@@ -7,6 +7,7 @@ import dev.kiln.compiler.onnx.ExportOptions;
 import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.harness.OpCases;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,6 +34,12 @@ class OnnxRuntimeOpCasesTest {
     return CaseGraph.allCases().flatMap(c -> c.numericCases().stream().map(nc -> DynamicTest.dynamicTest(c.op() + ": " + nc.label(), () ->
         check(nc.label(), CaseGraph.of(nc.label(), nc.inputs(), nc.build()), nc.expected(), ExportOptions.DEFAULT_OPSET,
             nc.tolerance(), nc.tolerance()))));
+  }
+
+  /** Builds the case's graph ({@link CaseGraph#of(String, List, OpCases.Build)}) and checks it. */
+  static void check(String label, List<HostTensor> inputs, OpCases.Build build, List<HostTensor> expected, int opset,
+                    double rtol, double atol) {
+    check(label, CaseGraph.of(label, inputs, build), expected, opset, rtol, atol);
   }
 
   static void check(String label, CaseGraph cg, List<HostTensor> expected, int opset, double rtol, double atol) {

@@ -64,6 +64,14 @@ class TfLowererTest {
     @Override public TfLowering tf() { return TfLowering.unsupported("no kernel for it"); }
   }
 
+  static final class NoTfEither extends Elementwise {
+    @Override public String summary() { return "test: unsupported too"; }
+
+    @Override public OnnxLowering onnx() { return Onnx.unsupported("test op"); }
+
+    @Override public TfLowering tf() { return TfLowering.unsupported("not yet"); }
+  }
+
   static final class UnknownTfOp extends Elementwise {
     @Override public String summary() { return "test: names a TF op that does not exist"; }
 
@@ -107,12 +115,21 @@ class TfLowererTest {
     GraphBuilder g = new GraphBuilder("bad");
     Value x = g.input("x", TensorType.of(DType.F32, 2));
     Value y = g.apply(new NoTf(), List.of(x), Attrs.EMPTY).get(0);
-    Value z = g.apply(new UnknownTfOp(), List.of(y), Attrs.EMPTY).get(0);
+    Value z = g.apply(new NoTfEither(), List.of(y), Attrs.EMPTY).get(0);
     g.output("z", g.apply1("Relu", Attrs.EMPTY, z));
     UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> TfModel.load(g.build()));
-    assertTrue(e.getMessage().contains("NoTf (no kernel for it)"), e.getMessage());
-    assertTrue(e.getMessage().contains("UnknownTfOp (TensorFlow has no op 'NoSuchTfOp')"), e.getMessage());
+    assertTrue(e.getMessage().contains("NoTf (no kernel for it), NoTfEither (not yet)"), e.getMessage());
     assertTrue(!e.getMessage().contains("Relu"), e.getMessage());
+  }
+
+  @Test
+  void aLoweringNamingAMissingTfOpIsAMistakeNotUnsupported() {
+    GraphBuilder g = new GraphBuilder("typo");
+    Value x = g.input("x", TensorType.of(DType.F32, 2));
+    g.output("y", g.apply(new UnknownTfOp(), List.of(x), Attrs.EMPTY).get(0));
+    KilnException e = assertThrows(KilnException.class, () -> TfModel.load(g.build()));
+    assertTrue(!(e instanceof UnsupportedOpException), e.toString());
+    assertTrue(e.getMessage().contains("UnknownTfOp -> 'NoSuchTfOp'"), e.getMessage());
   }
 
   @Test

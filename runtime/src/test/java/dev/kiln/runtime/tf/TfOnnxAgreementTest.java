@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -34,6 +36,12 @@ import org.junit.jupiter.api.TestFactory;
 class TfOnnxAgreementTest {
   static final long SYMBOL_SIZE = 3;
   static final double MAX_ABS_DIFF = 1e-5;
+
+  @BeforeAll
+  static void before() { TfCrashMarker.reportLeftover(); }
+
+  @AfterAll
+  static void after() { TfCrashMarker.finished(); }
 
   @TestFactory
   Stream<DynamicTest> tfAgreesWithOnnxRuntime() {

@@ -13,14 +13,17 @@ import dev.kiln.spec.op.TfLowering;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every op's numeric harness cases run on the TensorFlow back end: ONNX's backend test data (rtol 1e-3,
  * atol 1e-7, as ONNX's runner uses) and hand-computed values (the case's tolerance). Ops whose TF
- * lowering is declared unsupported are reported as skipped with the reason, not failed.
+ * lowering is declared unsupported are reported as skipped with the reason, not failed. Should TF
+ * abort the JVM on a case, {@link TfCrashMarker} names it in {@code target/tf-harness-running.txt}.
  */
 class TfOpCasesTest {
   @TestFactory
@@ -45,21 +48,32 @@ class TfOpCasesTest {
     return (l.isCustom() ? "TF handler " : "TF op ") + l.opType();
   }
 
-  /** Skips (reporting why) when the op under test has no TF lowering; other unsupported ops are failures. */
+  @BeforeAll
+  static void before() { TfCrashMarker.reportLeftover(); }
+
+  @AfterAll
+  static void after() { TfCrashMarker.finished(); }
+
+  /**
+   * Lowers a case's graph, or skips it (printing why) when the op under test is unsupported on TF, as
+   * declared or as its custom lowering says for this configuration. Other lowering errors are failures.
+   */
   static TfModel loadOrSkip(OpCases c, String label, CaseGraph cg) {
+    TfCrashMarker.running(c.op() + " case " + label + " (" + tfName(c.op()) + ")");
     TfLowering l = OpRegistry.get(c.op()).tf();
-    if (l == null || !l.isSupported()) {
-      String why = l == null ? "no TensorFlow lowering declared" : l.unsupportedReason();
-      System.out.println("[TF unsupported] " + c.op() + " (" + label + "): " + why);
-      Assumptions.abort(c.op() + " has no TensorFlow lowering: " + why);
+    String why = l == null ? "no TensorFlow lowering declared" : !l.isSupported() ? l.unsupportedReason() : null;
+    if (why == null) {
+      try {
+        return TfModel.load(cg.graph());
+      } catch (UnsupportedOpException e) {
+        why = e.getMessage();
+      } catch (RuntimeException e) {
+        throw new AssertionError(c.op() + " case " + label + " (" + tfName(c.op()) + ") failed to lower: " + e.getMessage(), e);
+      }
     }
-    try {
-      return TfModel.load(cg.graph());
-    } catch (UnsupportedOpException e) {
-      throw new AssertionError(c.op() + " case " + label + " (" + tfName(c.op()) + "): " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      throw new AssertionError(c.op() + " case " + label + " (" + tfName(c.op()) + ") failed to lower: " + e.getMessage(), e);
-    }
+    System.out.println("[TF unsupported] " + c.op() + " case " + label + ": " + why);
+    Assumptions.abort(c.op() + " is unsupported on TensorFlow: " + why);
+    throw new AssertionError("unreachable");
   }
 
   private static void check(OpCases c, String label, CaseGraph cg, List<HostTensor> expected, double rtol, double atol) {
