@@ -33,9 +33,9 @@ public final class TfTensors {
    * as uint8 / uint16 tensors with the same bytes ({@link TfTypes#tensorClass}).
    */
   public static Tensor toTf(HostTensor t) {
-    ByteBuffer src = t.buffer();
-    // One bulk copy from the host bytes into the tensor's native memory.
-    ByteDataBuffer data = src.hasArray() && !src.isReadOnly() ? DataBuffers.of(src) : DataBuffers.of(t.bytes(), true, false);
+    // A byte[] wraps as ndarray's raw (Unsafe-backed) buffer, which Tensor.of copies into the tensor's
+    // native memory in one bulk memory copy.
+    ByteDataBuffer data = DataBuffers.of(t.bytes(), true, false);
     return Tensor.of(TfTypes.tensorClass(t.dtype()), Shape.of(t.shape()), data);
   }
 
