@@ -8,14 +8,8 @@ import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.harness.OpCases;
-import dev.kiln.spec.ir.GraphBuilder;
-import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.op.OpRegistry;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -28,40 +22,30 @@ import org.junit.jupiter.api.TestFactory;
 class OnnxRuntimeOpCasesTest {
   @TestFactory
   Stream<DynamicTest> onnxBackendTestData() {
-    return cases().flatMap(c -> c.onnxDataCases().stream().map(dc -> DynamicTest.dynamicTest(c.op() + ": " + dc.testName(), () -> {
+    return CaseGraph.allCases().flatMap(c -> c.onnxDataCases().stream().map(dc -> DynamicTest.dynamicTest(c.op() + ": " + dc.testName(), () -> {
       OnnxTestData data = OnnxTestData.node(dc.testName());
       int opset = Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, data.opset()));
-      List<HostTensor> fed = new ArrayList<>();
-      if (dc.feed() == null) fed.addAll(data.inputs());
-      else for (int i : dc.feed()) fed.add(data.inputs().get(i));
-      check(dc.testName(), fed, (g, in) -> dc.build().apply(g, in, data.inputs()), data.outputs(), opset, 1e-3, 1e-7);
+      check(dc.testName(), CaseGraph.of(dc, data), data.outputs(), opset, 1e-3, 1e-7);
     })));
   }
 
   @TestFactory
   Stream<DynamicTest> handComputed() {
-    return cases().flatMap(c -> c.numericCases().stream().map(nc -> DynamicTest.dynamicTest(c.op() + ": " + nc.label(), () ->
-        check(nc.label(), nc.inputs(), nc.build(), nc.expected(), ExportOptions.DEFAULT_OPSET, nc.tolerance(), nc.tolerance()))));
+    return CaseGraph.allCases().flatMap(c -> c.numericCases().stream().map(nc -> DynamicTest.dynamicTest(c.op() + ": " + nc.label(), () ->
+        check(nc.label(), CaseGraph.of(nc.label(), nc.inputs(), nc.build()), nc.expected(), ExportOptions.DEFAULT_OPSET,
+            nc.tolerance(), nc.tolerance()))));
   }
 
-  private static Stream<OpCases> cases() {
-    return OpRegistry.all().stream().map(OpCases::forOp).filter(Objects::nonNull);
-  }
-
+  /** Builds the case's graph ({@link CaseGraph#of(String, List, OpCases.Build)}) and checks it. */
   static void check(String label, List<HostTensor> inputs, OpCases.Build build, List<HostTensor> expected, int opset,
                     double rtol, double atol) {
-    GraphBuilder g = new GraphBuilder(label.replaceAll("[^A-Za-z0-9_]", "_"));
-    List<Value> in = new ArrayList<>();
-    Map<String, HostTensor> feed = new LinkedHashMap<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      in.add(g.input("in" + i, inputs.get(i).type()));
-      feed.put("in" + i, inputs.get(i));
-    }
-    List<Value> outs = build.apply(g, in);
-    for (int i = 0; i < outs.size(); i++) g.output("out" + i, outs.get(i));
-    byte[] model = OnnxExporter.export(g.build(), ExportOptions.defaults().opset(opset)).toByteArray();
+    check(label, CaseGraph.of(label, inputs, build), expected, opset, rtol, atol);
+  }
+
+  static void check(String label, CaseGraph cg, List<HostTensor> expected, int opset, double rtol, double atol) {
+    byte[] model = OnnxExporter.export(cg.graph(), ExportOptions.defaults().opset(opset)).toByteArray();
     try (OnnxRuntimeModel m = OnnxRuntimeModel.load(model)) {
-      Map<String, HostTensor> got = m.run(feed);
+      Map<String, HostTensor> got = m.run(cg.feed());
       assertEquals(expected.size(), got.size(), "output count");
       for (int i = 0; i < expected.size(); i++) {
         String problem = Close.compare(expected.get(i), got.get("out" + i), rtol, atol);

@@ -39,7 +39,10 @@ public final class TfConv {
     long c = x.shape().dim(1).isStatic() ? x.shape().dim(1).size() : -1;
     long cg = w.shape().dim(1).size();
     Object y;
-    if (group > 1 && cg == 1 && c == group && r == 4) {
+    // NOTE: TF's CPU DepthwiseConv2dNative needs equal strides and no dilation (with oneDNN on, unequal
+    // strides abort the process), so other depthwise convs take the split path below.
+    boolean plainDepthwise = g.strides()[0] == g.strides()[1] && g.dilations()[0] == 1 && g.dilations()[1] == 1;
+    if (group > 1 && cg == 1 && c == group && r == 4 && plainDepthwise) {
       // Depthwise: w [C*m, 1, kh, kw] -> [C, m, kh, kw] -> [kh, kw, C, m].
       long m = w.shape().dim(0).size() / group;
       Object wr = e.op("Reshape", List.of(wi, TfShapes.longs(e, group, m, g.kernel()[0], g.kernel()[1])), Map.of(), 1).get(0);

@@ -1,5 +1,6 @@
 package dev.kiln.spec.op;
 
+import dev.kiln.spec.DType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ public final class TfLowering {
   private final Map<String, String> attrNames = new LinkedHashMap<>();
   private final Map<String, Function<Object, Object>> attrConverters = new LinkedHashMap<>();
   private final Map<String, Object> constAttrs = new LinkedHashMap<>();
+  private final Map<String, DType> attrInputs = new LinkedHashMap<>();
   private final Handler handler;
   private final String unsupportedReason;
 
@@ -45,6 +47,16 @@ public final class TfLowering {
     return this;
   }
 
+  /**
+   * Passes IR attribute {@code irName} (a long, long[] or double[]) as an extra constant input of the given
+   * dtype, after the node's inputs and in declaration order: TF ops take axes, shapes and paddings as
+   * tensors where ONNX and the IR hold attributes (e.g. {@code Sum}'s {@code reduction_indices}).
+   */
+  public TfLowering attrAsInput(String irName, DType dtype) {
+    attrInputs.put(irName, dtype);
+    return this;
+  }
+
   public TfLowering constAttr(String tfName, Object value) {
     constAttrs.put(tfName, value);
     return this;
@@ -62,6 +74,9 @@ public final class TfLowering {
   public Map<String, String> attrNames() { return Map.copyOf(attrNames); }
 
   public Map<String, Object> constAttrs() { return Map.copyOf(constAttrs); }
+
+  /** IR attributes passed as extra constant inputs, with their dtypes, in order. */
+  public Map<String, DType> attrInputs() { return java.util.Collections.unmodifiableMap(attrInputs); }
 
   public Function<Object, Object> converter(String irName) { return attrConverters.get(irName); }
 

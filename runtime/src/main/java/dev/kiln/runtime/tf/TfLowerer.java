@@ -1,0 +1,243 @@
+package dev.kiln.runtime.tf;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.ir.Node;
+import dev.kiln.spec.ir.Parameter;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.TfEmitter;
+import dev.kiln.spec.op.TfLowering;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Lowers an IR {@link dev.kiln.spec.ir.Graph} to a TensorFlow {@link Graph} by interpreting each op's
+ * declarative {@link TfLowering}. Inputs become {@code Placeholder}s (-1 for dynamic dims); parameters
+ * become resource variables ({@code VarHandleOp} + {@code ReadVariableOp}) with one
+ * {@code AssignVariableOp} each that sets the initial value, so training can update them later.
+ */
+public final class TfLowerer {
+  /** The lowered graph: placeholders by IR input name, variables by parameter name, fetches per output. */
+  public record Lowered(Graph graph, Map<String, Output<?>> placeholders, Map<String, Output<?>> variables,
+                        List<GraphOperation> initOps, List<Output<?>> outputs) {}
+
+  private final dev.kiln.spec.ir.Graph ir;
+  private final Graph tf;
+  private final TfOpBuilder ops;
+  private final Map<Value, Output<?>> handles = new IdentityHashMap<>();
+
+  private TfLowerer(dev.kiln.spec.ir.Graph ir, Graph tf) {
+    this.ir = ir;
+    this.tf = tf;
+    this.ops = new TfOpBuilder(tf);
+  }
+
+  /**
+   * Lowers {@code ir} into a new TF graph, which the caller owns (closes). Throws
+   * {@link UnsupportedOpException} listing every op of the graph that has no TF lowering.
+   */
+  public static Lowered lower(dev.kiln.spec.ir.Graph ir) {
+    checkSupported(ir);
+    Graph tf = new Graph();
+    try {
+      return new TfLowerer(ir, tf).run();
+    } catch (RuntimeException e) {
+      tf.close();
+      throw e;
+    }
+  }
+
+  /**
+   * All ops of the graph declared unsupported on TF, reported at once ({@link UnsupportedOpException});
+   * a plain lowering naming a TF op that TF does not have is a mistake in the declaration and is
+   * reported as such (a plain {@link KilnException}).
+   */
+  static void checkSupported(dev.kiln.spec.ir.Graph ir) {
+    Set<String> unsupported = new LinkedHashSet<>();
+    Set<String> wrong = new LinkedHashSet<>();
+    for (Node n : ir.nodes()) {
+      TfLowering l = n.op().tf();
+      if (l == null) unsupported.add(n.opName() + " (declares no TensorFlow lowering)");
+      else if (!l.isSupported()) unsupported.add(n.opName() + " (" + l.unsupportedReason() + ")");
+      else if (!l.isCustom() && TfOpBuilder.opDef(l.opType()) == null) wrong.add(n.opName() + " -> '" + l.opType() + "'");
+    }
+    if (!wrong.isEmpty()) {
+      throw new KilnException("graph " + ir.name() + ": TF lowerings name ops that TensorFlow "
+          + org.tensorflow.TensorFlow.version() + " does not have: " + String.join(", ", wrong));
+    }
+    if (!unsupported.isEmpty()) {
+      throw new UnsupportedOpException("graph " + ir.name() + " cannot run on TensorFlow; unsupported: "
+          + String.join(", ", unsupported));
+    }
+  }
+
+  private Lowered run() {
+    Map<String, Output<?>> placeholders = new LinkedHashMap<>();
+    for (Value v : ir.inputs()) {
+      DType d = v.type().dtype();
+      Output<?> p = ops.op("Placeholder", v.name(), List.of(),
+          Map.of("dtype", TfTypes.boundaryType(d), "shape", tfShape(v.type())), null).get(0);
+      handles.put(v, TfTypes.needsBitcast(d) ? bitcast(p, TfTypes.dataType(d), v.name() + "/bitcast") : p);
+      placeholders.put(v.name(), p);
+    }
+    Map<String, Output<?>> variables = new LinkedHashMap<>();
+    List<GraphOperation> inits = new ArrayList<>();
+    for (Parameter p : ir.parameters()) {
+      DType d = p.value().type().dtype();
+      Output<?> handle = ops.op("VarHandleOp", p.name(), List.of(),
+          Map.of("dtype", d, "shape", tfShape(p.value().type()), "shared_name", p.name()), null).get(0);
+      Output<?> init = constant(p.initial(), p.name() + "/initial");
+      inits.add(ops.operation("AssignVariableOp", p.name() + "/assign", List.of(handle, init), Map.of("dtype", d), null));
+      handles.put(p.value(), ops.op("ReadVariableOp", p.name() + "/read", List.of(handle), Map.of("dtype", d), null).get(0));
+      variables.put(p.name(), handle);
+    }
+    for (Node n : ir.nodes()) lowerNode(n);
+    List<Output<?>> outs = new ArrayList<>();
+    for (Value v : ir.outputs()) {
+      DType d = v.type().dtype();
+      outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
+    }
+    return new Lowered(tf, placeholders, variables, inits, outs);
+  }
+
+  private Output<?> handle(Value v) {
+    Output<?> h = handles.get(v);
+    if (h == null) throw new KilnException("value '" + v.name() + "' is used before it is computed in graph " + ir.name());
+    return h;
+  }
+
+  /** Reinterprets the bytes of {@code x} as another type of the same width (int8 ↔ uint8 at the boundary). */
+  private Output<?> bitcast(Output<?> x, DataType to, String nameHint) {
+    return ops.op("Bitcast", nameHint, List.of(x), Map.of("type", to), null).get(0);
+  }
+
+  private Output<?> constant(HostTensor value, String nameHint) {
+    return ops.op("Const", nameHint, List.of(), Map.of("value", value, "dtype", value.dtype()), null).get(0);
+  }
+
+  private void lowerNode(Node n) {
+    TfLowering l = n.op().tf();
+    List<Object> outs;
+    try {
+      outs = l.isCustom() ? l.handler().emit(new Emitter(n)) : new ArrayList<>(plain(n, l));
+    } catch (UnsupportedOpException e) {
+      // A custom lowering refusing one configuration (e.g. pooling with dilations): still "unsupported".
+      throw new UnsupportedOpException(where(n, l) + ": " + e.getMessage());
+    } catch (KilnException e) {
+      throw new KilnException(where(n, l) + ": " + e.getMessage(), e);
+    }
+    if (outs.size() < n.outputs().size()) {
+      throw new KilnException(where(n, l) + " made " + outs.size() + " outputs, the IR node has " + n.outputs().size());
+    }
+    for (int i = 0; i < n.outputs().size(); i++) {
+      Value v = n.outputs().get(i);
+      Output<?> o = (Output<?>) outs.get(i);
+      checkType(n, l, i, v.type(), o);
+      handles.put(v, o);
+    }
+  }
+
+  private static String where(Node n, TfLowering l) {
+    return "lowering " + n.opName() + " (node " + n.output().name() + ") to TensorFlow " + (l.isCustom() ? "handler " : "op ")
+        + l.opType();
+  }
+
+  /** One TF op: the node's inputs, then attributes passed as inputs; mapped, constant and inferred attributes. */
+  private List<Output<?>> plain(Node n, TfLowering l) {
+    List<Output<?>> in = new ArrayList<>();
+    int last = n.inputs().size();
+    while (last > 0 && n.inputs().get(last - 1) == null) last--;
+    for (int i = 0; i < last; i++) {
+      Value v = n.inputs().get(i);
+      if (v == null) throw new KilnException("input " + i + " is absent; a plain TF lowering cannot skip inputs (use a custom one)");
+      in.add(handle(v));
+    }
+    for (Map.Entry<String, DType> e : l.attrInputs().entrySet()) {
+      in.add(constant(attrTensor(n, e.getKey(), e.getValue()), n.output().name() + "/" + e.getKey()));
+    }
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : l.attrNames().entrySet()) {
+      if (!n.attrs().has(e.getKey())) continue;
+      attrs.put(e.getValue(), l.converter(e.getKey()).apply(n.attrs().get(e.getKey())));
+    }
+    attrs.putAll(l.constAttrs());
+    List<DType> outTypes = n.outputs().stream().map(v -> v.type().dtype()).toList();
+    return ops.op(l.opType(), n.output().name(), in, attrs, outTypes);
+  }
+
+  private static HostTensor attrTensor(Node n, String name, DType dtype) {
+    Object v = n.attrs().get(name);
+    if (v instanceof Number x) return HostTensor.scalar(dtype, x.doubleValue());
+    if (v instanceof long[] xs) {
+      double[] d = new double[xs.length];
+      for (int i = 0; i < xs.length; i++) d[i] = xs[i];
+      return HostTensor.fromDoubles(dtype, d, xs.length);
+    }
+    if (v instanceof double[] xs) return HostTensor.fromDoubles(dtype, xs, xs.length);
+    if (v instanceof HostTensor t) return t;
+    throw new KilnException("attribute '" + name + "' (" + v.getClass().getSimpleName() + ") cannot be passed as a tensor input");
+  }
+
+  /** The TF output must have the IR dtype, and every dim TF knows statically must match a static IR dim. */
+  private static void checkType(Node n, TfLowering l, int i, TensorType want, Output<?> o) {
+    DataType got = o.dataType();
+    if (got != TfTypes.dataType(want.dtype())) {
+      throw new KilnException(where(n, l) + ": output " + i + " is " + got + ", the IR expects " + want);
+    }
+    Shape s = o.shape();
+    if (s.isUnknown()) return;
+    boolean ok = s.numDimensions() == want.rank();
+    for (int k = 0; ok && k < want.rank(); k++) {
+      Dim d = want.shape().dim(k);
+      ok = !d.isStatic() || s.get(k) < 0 || s.get(k) == d.size();
+    }
+    if (!ok) throw new KilnException(where(n, l) + ": output " + i + " has TF shape " + s + ", the IR expects " + want);
+  }
+
+  static Shape tfShape(TensorType t) {
+    long[] dims = new long[t.rank()];
+    for (int i = 0; i < dims.length; i++) {
+      Dim d = t.shape().dim(i);
+      dims[i] = d.isStatic() ? d.size() : Shape.UNKNOWN_SIZE;
+    }
+    return Shape.of(dims);
+  }
+
+  /** The {@link TfEmitter} a custom lowering writes through; handles are TF-Java {@link Output}s. */
+  private final class Emitter implements TfEmitter {
+    private final Node node;
+
+    Emitter(Node node) { this.node = node; }
+
+    @Override public Node node() { return node; }
+
+    @Override public Object input(int i) {
+      Value v = node.inputs().get(i);
+      return v == null ? null : handle(v);
+    }
+
+    @Override public Object constant(HostTensor value) { return TfLowerer.this.constant(value, node.output().name() + "/const"); }
+
+    @Override public List<Object> op(String tfOpType, List<Object> inputs, Map<String, Object> attrs, int outputs) {
+      List<Output<?>> in = new ArrayList<>();
+      for (Object o : inputs) in.add((Output<?>) o);
+      List<Output<?>> outs = ops.op(tfOpType, node.output().name() + "/" + tfOpType, in, attrs, null);
+      if (outs.size() < outputs) throw new KilnException("TF op " + tfOpType + " has " + outs.size() + " outputs, not " + outputs);
+      return new ArrayList<>(outs.subList(0, outputs));
+    }
+  }
+}

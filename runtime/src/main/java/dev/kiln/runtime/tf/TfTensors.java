@@ -1,0 +1,66 @@
+package dev.kiln.runtime.tf;
+
+import com.google.protobuf.ByteString;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.KilnException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.tensorflow.RawTensor;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * {@link HostTensor} ↔ TF tensor conversion by bulk byte copies (no per-element loops).
+ * NOTE: TF tensors hold elements in native byte order; Kiln's host tensors are little-endian, which is
+ * the native order on every platform TF-Java ships natives for (x86-64, arm64), so bytes copy as-is.
+ */
+public final class TfTensors {
+  private TfTensors() {}
+
+  static {
+    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      throw new ExceptionInInitializerError("the TensorFlow back end needs a little-endian platform");
+    }
+  }
+
+  /**
+   * A new TF tensor holding a copy of {@code t}'s bytes; the caller closes it. Int8 and int16 come out
+   * as uint8 / uint16 tensors with the same bytes ({@link TfTypes#tensorClass}).
+   */
+  public static Tensor toTf(HostTensor t) {
+    // A byte[] wraps as ndarray's raw (Unsafe-backed) buffer, which Tensor.of copies into the tensor's
+    // native memory in one bulk memory copy.
+    ByteDataBuffer data = DataBuffers.of(t.bytes(), true, false);
+    return Tensor.of(TfTypes.tensorClass(t.dtype()), Shape.of(t.shape()), data);
+  }
+
+  /** A host copy of a TF tensor (which stays open; the caller closes it). */
+  public static HostTensor fromTf(Tensor t) { return fromTf(t, TfTypes.dtype(t.dataType())); }
+
+  /** A host copy of a TF tensor carrying a {@code dtype} tensor (see {@link TfTypes#boundaryType}). */
+  public static HostTensor fromTf(Tensor t, DType dtype) {
+    if (t.dataType() != TfTypes.boundaryType(dtype)) {
+      throw new KilnException("TF tensor of " + t.dataType() + " cannot hold " + dtype + " (expected " + TfTypes.boundaryType(dtype) + ")");
+    }
+    RawTensor raw = t.asRawTensor();
+    byte[] bytes = new byte[Math.toIntExact(raw.numBytes())];
+    raw.data().read(bytes);
+    return HostTensor.ofBuffer(dtype, t.shape().asArray(), ByteBuffer.wrap(bytes));
+  }
+
+  /**
+   * A TF {@link TensorProto} holding {@code t} as raw content (any dtype, int8 included), for tensor
+   * attributes such as {@code Const}'s {@code value}.
+   */
+  public static TensorProto toProto(HostTensor t) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (long d : t.shape()) shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+    return TensorProto.newBuilder().setDtype(TfTypes.dataType(t.dtype())).setTensorShape(shape)
+        .setTensorContent(ByteString.copyFrom(t.buffer())).build();
+  }
+}
