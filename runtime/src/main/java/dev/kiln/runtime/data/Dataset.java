@@ -14,13 +14,20 @@ import java.util.SplittableRandom;
 /**
  * An in-memory dataset: features and labels with examples along axis 0. Batches are cut by bulk row
  * copies (never element by element); shuffling is a seeded permutation, so the same seed gives the
- * same batches.
+ * same batches. Splits ({@link #split}, {@link #kFold}, {@link #stratifiedSplit}) and subsets give
+ * plain datasets: apply {@link #map} augmentation after splitting, to the training side.
  */
 public final class Dataset {
   private final HostTensor features;
   private final HostTensor labels;
+  private final Augment augment;
 
+  /** A dataset of {@code features} and {@code labels}, examples along axis 0 of both. */
   public Dataset(HostTensor features, HostTensor labels) {
+    this(features, labels, null);
+  }
+
+  private Dataset(HostTensor features, HostTensor labels, Augment augment) {
     if (features.rank() == 0 || labels.rank() == 0) throw new KilnException("features and labels need an example axis (axis 0)");
     if (features.shape()[0] != labels.shape()[0]) {
       throw new KilnException("features have " + features.shape()[0] + " examples but labels have " + labels.shape()[0]);
@@ -28,6 +35,7 @@ public final class Dataset {
     if (features.shape()[0] == 0) throw new KilnException("the dataset is empty");
     this.features = features;
     this.labels = labels;
+    this.augment = augment;
   }
 
   public int size() { return (int) features.shape()[0]; }
@@ -35,6 +43,9 @@ public final class Dataset {
   public HostTensor features() { return features; }
 
   public HostTensor labels() { return labels; }
+
+  /** The batch augmentation set by {@link #map}, or null. */
+  Augment augment() { return augment; }
 
   /** The examples at {@code indices}, in that order. */
   public Dataset subset(int[] indices) {
@@ -59,6 +70,8 @@ public final class Dataset {
   public Iterable<Batch> batches(int batchSize, boolean shuffle, long seed) {
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
     int[] order = shuffle ? permutation(size(), seed) : null;
+    // NOTE: the augmentation stream is derived from the seed but differs from the shuffle's stream.
+    SplittableRandom rng = augment == null ? null : new SplittableRandom(seed ^ 0x5DEECE66DL);
     return () -> new Iterator<>() {
       private int next = 0;
 
@@ -75,7 +88,7 @@ public final class Dataset {
           b = new Batch(rows(features, idx), rows(labels, idx));
         }
         next = end;
-        return b;
+        return augment == null ? b : augment.apply(b, rng);
       }
     };
   }
@@ -125,4 +138,120 @@ public final class Dataset {
     out.add(subset(Arrays.copyOfRange(p, size() - nVal, size())));
     return out;
   }
+
+  /** A view of this dataset whose batches pass through {@code augment}, seeded from the batches' seed. */
+  public Dataset map(Augment augment) {
+    return new Dataset(features, labels, this.augment == null ? augment : this.augment.then(augment));
+  }
+
+  /** {@code k} train/validation pairs from one seeded shuffle; each example is in exactly one validation fold. */
+  public List<Split> kFold(int k, long seed) {
+    if (k < 2 || k > size()) throw new KilnException("k-fold needs 2 <= k <= " + size() + " (the example count), got " + k);
+    int[] p = permutation(size(), seed);
+    List<Split> folds = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      // Fold f takes positions [f*n/k, (f+1)*n/k): sizes differ by at most one.
+      int from = (int) ((long) f * size() / k);
+      int to = (int) ((long) (f + 1) * size() / k);
+      int[] train = new int[size() - (to - from)];
+      System.arraycopy(p, 0, train, 0, from);
+      System.arraycopy(p, to, train, from, size() - to);
+      folds.add(new Split(subset(train), subset(Arrays.copyOfRange(p, from, to))));
+    }
+    return folds;
+  }
+
+  /**
+   * Splits off about {@code fraction} of each class (integer labels) as validation, so both sides
+   * keep the class proportions. Every class with at least two examples keeps one on each side.
+   */
+  public Split stratifiedSplit(double fraction, long seed) {
+    if (!(fraction > 0 && fraction < 1)) throw new KilnException("split fraction must be in (0, 1), got " + fraction);
+    long[] y = labelValues();
+    int[] p = permutation(size(), seed);
+    java.util.TreeMap<Long, List<Integer>> byClass = new java.util.TreeMap<>();
+    for (int i : p) byClass.computeIfAbsent(y[i], c -> new ArrayList<>()).add(i);
+    List<Integer> train = new ArrayList<>();
+    List<Integer> val = new ArrayList<>();
+    for (List<Integer> members : byClass.values()) {
+      int m = members.size();
+      int nVal = (int) Math.round(m * fraction);
+      if (m >= 2) nVal = Math.max(1, Math.min(m - 1, nVal));
+      train.addAll(members.subList(0, m - nVal));
+      val.addAll(members.subList(m - nVal, m));
+    }
+    if (train.isEmpty() || val.isEmpty()) {
+      throw new KilnException("stratified split of " + size() + " examples at " + fraction + " leaves a side empty");
+    }
+    // Shuffled again so the sides are not ordered by class.
+    return new Split(subset(shuffled(train, seed + 1)), subset(shuffled(val, seed + 2)));
+  }
+
+  private static int[] shuffled(List<Integer> idx, long seed) {
+    int[] p = permutation(idx.size(), seed);
+    int[] out = new int[idx.size()];
+    for (int i = 0; i < out.length; i++) out[i] = idx.get(p[i]);
+    return out;
+  }
+
+  /** A sampler drawing examples with replacement, example i with probability weights[i] / sum(weights). */
+  public WeightedSampler withWeightedSampling(double[] weights, long seed) {
+    return new WeightedSampler(this, weights, seed);
+  }
+
+  /** Per-example weights 1 / (count of its class), so every class is drawn equally often. */
+  public double[] classBalancedWeights() {
+    long[] y = labelValues();
+    java.util.HashMap<Long, Integer> counts = new java.util.HashMap<>();
+    for (long c : y) counts.merge(c, 1, Integer::sum);
+    double[] w = new double[y.length];
+    for (int i = 0; i < y.length; i++) w[i] = 1.0 / counts.get(y[i]);
+    return w;
+  }
+
+  /**
+   * Features standardised as (x - mean) / std, per channel (axis 1) when {@code mean} has one entry per
+   * channel, or for all features when it has one entry. Computed once here, not per batch.
+   */
+  public Dataset normalize(double[] mean, double[] std) {
+    if (mean.length != std.length) throw new KilnException("normalize needs as many stds as means: " + mean.length + " vs " + std.length);
+    if (features.dtype() != dev.kiln.spec.DType.F32) throw new KilnException("normalize needs f32 features, found " + features.dtype());
+    long[] s = features.shape();
+    int channels = s.length >= 2 ? (int) s[1] : 1;
+    if (mean.length != 1 && mean.length != channels) {
+      throw new KilnException("normalize needs 1 or " + channels + " (axis 1) means, got " + mean.length);
+    }
+    for (double d : std) if (!(d > 0)) throw new KilnException("normalize needs positive stds, got " + d);
+    float[] v = Augment.floats(features);
+    int inner = (int) (v.length / ((long) size() * channels));
+    for (int i = 0; i < v.length; i++) {
+      int c = mean.length == 1 ? 0 : (i / inner) % channels;
+      v[i] = (float) ((v[i] - mean[c]) / std[c]);
+    }
+    return new Dataset(HostTensor.ofFloats(v, s), labels, augment);
+  }
+
+  /** Checks integer labels lie in 0..classes-1; the error names the first bad label and its index. */
+  public void checkLabels(int classes) {
+    long[] y = labelValues();
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0 || y[i] >= classes) {
+        throw new KilnException("label " + y[i] + " at index " + i + " is out of range 0.." + (classes - 1)
+            + " for " + classes + " classes");
+      }
+    }
+  }
+
+  /** The labels as class ids: integer dtype, one per example ([N] or [N, 1]). */
+  public long[] labelValues() {
+    if (!labels.dtype().isInteger() || labels.size() != size()) {
+      throw new KilnException("expected integer class labels [" + size() + "], found " + labels.type());
+    }
+    long[] y = new long[size()];
+    for (int i = 0; i < y.length; i++) y[i] = labels.getLong(i);
+    return y;
+  }
+
+  /** A training set and its validation set. */
+  public record Split(Dataset train, Dataset validation) {}
 }
