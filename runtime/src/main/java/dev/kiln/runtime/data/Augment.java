@@ -3,9 +3,6 @@ package dev.kiln.runtime.data;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -28,7 +25,7 @@ public interface Augment {
   static Augment randomHorizontalFlip(double p) {
     if (!(p >= 0 && p <= 1)) throw new KilnException("flip probability must be in [0, 1], got " + p);
     return (b, rng) -> {
-      Image im = Image.of(b.features(), "randomHorizontalFlip");
+      ImageBatch im = ImageBatch.of(b.features(), "randomHorizontalFlip");
       float[] out = im.data.clone();
       for (int n = 0; n < im.n; n++) {
         if (rng.nextDouble() >= p) continue;
@@ -50,7 +47,7 @@ public interface Augment {
   static Augment randomCrop(int padding) {
     if (padding < 0) throw new KilnException("crop padding must be non-negative, got " + padding);
     return (b, rng) -> {
-      Image im = Image.of(b.features(), "randomCrop");
+      ImageBatch im = ImageBatch.of(b.features(), "randomCrop");
       float[] out = new float[im.data.length];
       for (int n = 0; n < im.n; n++) {
         int dy = rng.nextInt(2 * padding + 1) - padding;
@@ -77,7 +74,7 @@ public interface Augment {
     return (b, rng) -> {
       HostTensor f = b.features();
       if (f.dtype() != DType.F32) throw new KilnException("gaussianNoise needs f32 features, found " + f.dtype());
-      float[] v = floats(f);
+      float[] v = ImageBatch.floats(f);
       for (int i = 0; i < v.length; i++) v[i] += (float) (std * gaussian(rng));
       return new Batch(HostTensor.ofFloats(v, f.shape()), b.labels());
     };
@@ -87,46 +84,5 @@ public interface Augment {
   private static double gaussian(SplittableRandom rng) {
     double u = 1.0 - rng.nextDouble(); // in (0, 1], so the log is finite
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
-  }
-
-  /** The f32 elements of a tensor, copied. */
-  static float[] floats(HostTensor t) {
-    float[] v = new float[Math.toIntExact(t.size())];
-    t.buffer().asFloatBuffer().get(v);
-    return v;
-  }
-
-  /** An f32 image batch viewed as N x C planes of H x W (C = 1 for rank 3). */
-  final class Image {
-    final int n;
-    final int c;
-    final int h;
-    final int w;
-    final long[] shape;
-    final float[] data;
-
-    private Image(long[] shape, float[] data) {
-      this.shape = shape;
-      this.data = data;
-      int r = shape.length;
-      this.n = (int) shape[0];
-      this.h = (int) shape[r - 2];
-      this.w = (int) shape[r - 1];
-      this.c = data.length / Math.max(1, n * h * w);
-    }
-
-    static Image of(HostTensor f, String op) {
-      if (f.dtype() != DType.F32 || f.rank() < 3) {
-        throw new KilnException(op + " needs f32 image features [N, C, H, W] or [N, H, W], found " + f.type());
-      }
-      return new Image(f.shape(), floats(f));
-    }
-
-    HostTensor tensor(float[] v) {
-      ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      FloatBuffer fb = b.asFloatBuffer();
-      fb.put(v);
-      return HostTensor.ofBuffer(DType.F32, shape, b);
-    }
   }
 }

@@ -222,7 +222,7 @@ public final class Dataset {
       throw new KilnException("normalize needs 1 or " + channels + " (axis 1) means, got " + mean.length);
     }
     for (double d : std) if (!(d > 0)) throw new KilnException("normalize needs positive stds, got " + d);
-    float[] v = Augment.floats(features);
+    float[] v = ImageBatch.floats(features);
     int inner = (int) (v.length / ((long) size() * channels));
     for (int i = 0; i < v.length; i++) {
       int c = mean.length == 1 ? 0 : (i / inner) % channels;
