@@ -52,16 +52,34 @@ public final class OneHot extends Op {
     return List.of(new TensorType(attrs.getDType("dtype"), Shape.of(out)));
   }
 
+  /**
+   * NOTE: ONNX Runtime implements OneHot for few (indices, output, depth) type triples; (i64, f32, i64) and
+   * (i64, i64, i64) are among them, so indices go in as i64 and the result comes out as f32 (i64 for
+   * i64 output) and is cast to {@code dtype} when that differs.
+   */
   @Override public OnnxLowering onnx() {
     return Onnx.forms(Onnx.custom("OneHot", 11, e -> {
       Attrs a = e.node().attrs();
+      DType want = a.getDType("dtype");
+      DType made = want == DType.I64 ? DType.I64 : DType.F32;
+      String idx = e.input(0);
+      if (e.node().input(0).type().dtype() != DType.I64) {
+        idx = e.fresh("indices_i64");
+        e.emit("Cast", List.of(e.input(0)), List.of(idx), Map.of("to", (long) DType.I64.onnxCode()));
+      }
       String depth = e.constant(HostTensor.ofLongs(new long[] {a.getLong("depth")}, 1), "depth");
-      String values = e.constant(values(a.getDType("dtype")), "values");
-      e.emit("OneHot", List.of(e.input(0), depth, values), List.of(e.output(0)), Map.of("axis", a.getLong("axis")));
+      String values = e.constant(HostTensor.fromDoubles(made, new double[] {0, 1}, 2), "values");
+      String y = made == want ? e.output(0) : e.fresh("onehot_" + made);
+      e.emit("OneHot", List.of(idx, depth, values), List.of(y), Map.of("axis", axis(e.node())));
+      if (made != want) e.emit("Cast", List.of(y), List.of(e.output(0)), Map.of("to", (long) want.onnxCode()));
     }));
   }
 
-  private static HostTensor values(DType d) { return HostTensor.fromDoubles(d, new double[] {0, 1}, 2); }
+  /** The new axis's position in the output, made non-negative (TF's OneHot accepts no axis below -1). */
+  private static long axis(dev.kiln.spec.ir.Node n) {
+    long axis = n.attrs().getLong("axis");
+    return axis < 0 ? axis + n.input(0).type().rank() + 1 : axis;
+  }
 
   @Override public TfLowering tf() { return TfLowering.custom("OneHot", OneHot::emitTf); }
 
@@ -79,7 +97,7 @@ public final class OneHot extends Op {
     Object depth = e.constant(HostTensor.scalar(DType.I32, a.getLong("depth")));
     DType d = a.getDType("dtype");
     return e.op("OneHot", List.of(idx, depth, e.constant(HostTensor.scalar(d, 1)), e.constant(HostTensor.scalar(d, 0))),
-        Map.of("axis", a.getLong("axis")), 1);
+        Map.of("axis", axis(e.node())), 1);
   }
 
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
