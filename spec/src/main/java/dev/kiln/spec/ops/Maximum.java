@@ -14,8 +14,7 @@ import java.util.List;
  * Max-13 with two inputs; TF Maximum.
  */
 public final class Maximum extends Binary {
-  // NOTE: NaN handling differs between back ends (ONNX Runtime's Max propagates NaN, TF's Maximum as well
-  // on CPU); Kiln does not define it.
+  // NOTE: Kiln does not define the result for NaN operands; the tests draw no NaNs, and back ends may differ.
   @Override public String summary() { return "y = max(a, b) (broadcasting)"; }
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Max", 8), Onnx.op("Max", 12), Onnx.op("Max", 13)); }
