@@ -114,4 +114,10 @@ public final class ModelBuilder {
     for (int i = 0; i < ts.length; i++) in[i] = ts[i].value();
     return m.wrap(m.g.apply1("Concat", Attrs.of("axis", axis), in));
   }
+
+  /** {@code a} where {@code cond} else {@code b}, elementwise, all three broadcasting. */
+  public static <T> Tensor<T> where(Tensor<dev.kiln.dsl.types.Bool> cond, Tensor<T> a, Tensor<T> b) {
+    ModelBuilder m = cond.builder();
+    return m.wrap(m.g.apply1("Where", Attrs.EMPTY, cond.value(), a.value(), b.value()));
+  }
 }

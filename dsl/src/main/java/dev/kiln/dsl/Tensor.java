@@ -1,5 +1,8 @@
 package dev.kiln.dsl;
 
+import dev.kiln.dsl.types.Bool;
+import dev.kiln.dsl.types.F32;
+import dev.kiln.dsl.types.I64;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
@@ -260,6 +263,64 @@ public final class Tensor<T> {
     all[0] = this;
     System.arraycopy(others, 0, all, 1, others.length);
     return ModelBuilder.concat(axis, all);
+  }
+
+  // ---- comparison and selection --------------------------------------------------------------
+
+  /** this &gt; other elementwise, broadcasting; a BOOL tensor (no gradient). */
+  public Tensor<Bool> greater(Tensor<T> other) { return op("Greater", Attrs.EMPTY, other); }
+
+  /** this &gt; c elementwise. */
+  public Tensor<Bool> greater(double c) { return greater(scalar(c)); }
+
+  /** this &lt; other elementwise, broadcasting; a BOOL tensor (no gradient). */
+  public Tensor<Bool> less(Tensor<T> other) { return op("Less", Attrs.EMPTY, other); }
+
+  /** this &lt; c elementwise. */
+  public Tensor<Bool> less(double c) { return less(scalar(c)); }
+
+  /** this == other elementwise, broadcasting; a BOOL tensor (no gradient). */
+  public Tensor<Bool> equal(Tensor<T> other) { return op("Equal", Attrs.EMPTY, other); }
+
+  /** this == c elementwise. */
+  public Tensor<Bool> equal(double c) { return equal(scalar(c)); }
+
+  /** max(this, other) elementwise, broadcasting; on ties the gradient is split evenly. */
+  public Tensor<T> maximum(Tensor<T> other) { return op("Maximum", Attrs.EMPTY, other); }
+
+  /** max(this, c) elementwise. */
+  public Tensor<T> maximum(double c) { return maximum(scalar(c)); }
+
+  /** min(this, other) elementwise, broadcasting; on ties the gradient is split evenly. */
+  public Tensor<T> minimum(Tensor<T> other) { return op("Minimum", Attrs.EMPTY, other); }
+
+  /** min(this, c) elementwise. */
+  public Tensor<T> minimum(double c) { return minimum(scalar(c)); }
+
+  /** This tensor clamped to [min, max]; an infinite bound leaves that side open. */
+  public Tensor<T> clip(double min, double max) { return op("Clip", Attrs.of("min", min, "max", max)); }
+
+  /** The index of the largest element along {@code axis} (the first on ties), the axis dropped. */
+  public Tensor<I64> argMax(int axis) { return argMax(axis, false); }
+
+  /** The index of the largest element along {@code axis}, keeping it as size 1 when {@code keepDims}. */
+  public Tensor<I64> argMax(int axis, boolean keepDims) {
+    return op("ArgMax", Attrs.of("axis", (long) axis, "keepdims", keepDims));
+  }
+
+  /**
+   * One-hot f32 encoding of this I32 or I64 tensor of class indices, along a new last axis of size
+   * {@code depth}; indices outside [-depth, depth - 1] give all-zero rows, negative ones count from the end.
+   */
+  public Tensor<F32> oneHot(int depth) { return oneHot(depth, DTypes.F32); }
+
+  /** One-hot encoding in {@code dtype}; see {@link #oneHot(int)}. */
+  public <U> Tensor<U> oneHot(int depth, DataType<U> dtype) {
+    if (dtype() != DType.I32 && dtype() != DType.I64) {
+      throw new dev.kiln.spec.KilnException("oneHot needs an i32 or i64 tensor of indices, got " + type()
+          + " (cast it first)");
+    }
+    return op("OneHot", Attrs.of("depth", (long) depth, "dtype", dtype.dtype()));
   }
 
   // ---- misc ---------------------------------------------------------------------------------

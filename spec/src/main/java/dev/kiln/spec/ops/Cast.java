@@ -1,5 +1,7 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
@@ -28,4 +30,15 @@ public final class Cast extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("Cast", 13).attr("to").lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("Cast").attr("to", "DstT"); }
+
+  /** dx = gy cast back to x's dtype, between floating dtypes; integer and bool sides have no gradient
+   * (the autodiff driver never asks, as their values carry none). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      if (!node.input(0).type().dtype().isFloating() || !node.output().type().dtype().isFloating()) {
+        return java.util.Collections.singletonList(null);
+      }
+      return List.of(Grad.in(b).castLike(gys.get(0), node.input(0)));
+    };
+  }
 }

@@ -1,5 +1,8 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Binary;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -25,5 +28,14 @@ public final class Div extends Binary {
       String type = e.node().output().type().dtype().isFloating() ? "RealDiv" : "TruncateDiv";
       return e.op(type, List.of(e.input(0), e.input(1)), Map.of(), 1);
     });
+  }
+
+  /** da = gy / b, db = -gy * a / b^2, written -(da * y) with y = a / b; floats only (integers are never on a gradient path). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value da = g.div(gys.get(0), node.input(1));
+      return java.util.List.of(da, g.neg(g.mul(da, node.output())));
+    };
   }
 }

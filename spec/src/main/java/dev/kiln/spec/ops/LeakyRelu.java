@@ -1,5 +1,8 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Onnx;
@@ -20,4 +23,14 @@ public final class LeakyRelu extends Elementwise {
   }
 
   @Override public TfLowering tf() { return TfLowering.op("LeakyRelu").attr("alpha", "alpha"); }
+
+  /** dx = gy where x &gt; 0, alpha * gy elsewhere (slope alpha at 0, as PyTorch and TF take it). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value x = node.input(0);
+      Value gy = gys.get(0);
+      return java.util.List.of(g.where(g.greater(x, g.scalar(x, 0)), gy, g.mul(gy, node.attrs().getDouble("alpha"))));
+    };
+  }
 }

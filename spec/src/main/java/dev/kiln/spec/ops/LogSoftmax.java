@@ -1,5 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AxisSoftmax;
 
 /**
@@ -10,4 +14,14 @@ public final class LogSoftmax extends AxisSoftmax {
   // NOTE: computed as one op rather than Log(Softmax(x)), which underflows to -inf for very negative
   // logits; the back ends use the max-shifted log-sum-exp.
   @Override public String summary() { return "y = x - log(sum(exp(x))) along axis"; }
+
+  /** dx = gy - exp(y) * sum(gy, axis), the sum kept as size 1 (exp(y) is the softmax). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value p = b.apply1("Exp", Attrs.EMPTY, node.output());
+      long[] axis = {node.attrs().getLong("axis")};
+      return java.util.List.of(g.sub(gys.get(0), g.mul(p, g.sumKept(gys.get(0), axis))));
+    };
+  }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Binary;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -12,4 +14,12 @@ public final class Mul extends Binary {
   @Override public OnnxLowering onnx() { return Onnx.op("Mul", 7).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("Mul"); }
+
+  /** da = gy * b, db = gy * a. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      return java.util.List.of(g.mul(gys.get(0), node.input(1)), g.mul(gys.get(0), node.input(0)));
+    };
+  }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
@@ -25,4 +27,9 @@ public final class Neg extends Elementwise {
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Neg", 6), Onnx.op("Neg", 13)); }
 
   @Override public TfLowering tf() { return TfLowering.op("Neg"); }
+
+  /** dx = -gy. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> java.util.List.of(Grad.in(b).neg(gys.get(0)));
+  }
 }

@@ -1,5 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.Binary;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -17,4 +21,21 @@ public final class Pow extends Binary {
   }
 
   @Override public TfLowering tf() { return TfLowering.op("Pow"); }
+
+  /** da = gy * b * a^(b - 1); db = gy * y * ln(a).
+   *
+   * <p>NOTE: the exponent's gradient is defined for a &gt; 0 only: at a &lt;= 0 ln(a) makes it NaN (or
+   * -inf * 0). Constant exponents (the common x^2) are not on the gradient path, so this matters only
+   * when the exponent is trained or computed from trained values. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value a = node.input(0);
+      Value e = node.input(1);
+      Value gy = gys.get(0);
+      Value da = g.mul(g.mul(gy, e), b.apply1("Pow", Attrs.EMPTY, a, g.sub(e, g.scalar(e, 1))));
+      Value db = g.mul(g.mul(gy, node.output()), b.apply1("Log", Attrs.EMPTY, a));
+      return java.util.List.of(da, db);
+    };
+  }
 }

@@ -1,5 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
+import java.util.List;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.Reduction;
@@ -17,4 +21,17 @@ public final class ReduceMax extends Reduction {
   }
 
   @Override public TfLowering tf() { return tfReduce("Max"); }
+
+  /** dx = gy at the elements equal to the max, split evenly among ties (as PyTorch's {@code amax} does), 0
+   * elsewhere. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value x = node.input(0);
+      long[] axes = node.attrs().getLongs("axes");
+      Value mask = g.castLike(g.equal(x, keptDims(b, node, node.output())), x);
+      Value share = g.div(keptDims(b, node, gys.get(0)), g.sumKept(mask, axes));
+      return List.of(g.mul(mask, share));
+    };
+  }
 }

@@ -1,5 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
+import java.util.List;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.Reduction;
@@ -17,4 +21,26 @@ public final class ReduceMean extends Reduction {
   }
 
   @Override public TfLowering tf() { return tfReduce("Mean"); }
+
+  /** dx = gy spread back over the reduced axes and divided by their element count (a constant for
+   * static dims, else counted at run time as the sum of ones like x). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value x = node.input(0);
+      long[] axes = node.attrs().getLongs("axes");
+      Value kept = keptDims(b, node, gys.get(0));
+      boolean[] r = reducedAxes(x.type().shape(), axes);
+      long n = 1;
+      boolean staticCount = true;
+      for (int i = 0; i < r.length; i++) {
+        if (!r[i]) continue;
+        if (x.type().shape().dim(i).isStatic()) n *= x.type().shape().dim(i).size();
+        else staticCount = false;
+      }
+      Value scaled = staticCount ? g.mul(kept, 1.0 / n)
+          : g.div(kept, g.sumKept(g.broadcastLike(g.scalar(x, 1), x), axes));
+      return List.of(g.broadcastLike(scaled, x));
+    };
+  }
 }

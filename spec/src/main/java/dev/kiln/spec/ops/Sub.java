@@ -1,5 +1,7 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Binary;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -12,4 +14,9 @@ public final class Sub extends Binary {
   @Override public OnnxLowering onnx() { return Onnx.op("Sub", 7).lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.op("Sub"); }
+
+  /** da = gy, db = -gy (the driver sums broadcast axes back). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> java.util.List.of(gys.get(0), Grad.in(b).neg(gys.get(0)));
+  }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 class CastCases extends OpCases {
   @Override protected void define() {
     valid("f32 to i64", List.of(t(F32, "batch", 3)), Attrs.of("to", I64), t(I64, "batch", 3));
+    valid("f32 to f64", List.of(t(F32, 2, 3)), Attrs.of("to", F64), t(F64, 2, 3));
     valid("bool to f16", List.of(t(BOOL, 2)), Attrs.of("to", F16), t(F16, 2));
     invalid("no target", List.of(t(F32, 2)), Attrs.EMPTY, "missing required attribute 'to'");
     invalid("target not a dtype", List.of(t(F32, 2)), Attrs.of("to", 7L), "attribute 'to' must be dtype");
@@ -39,4 +40,6 @@ class CastCases extends OpCases {
     numeric("bool to f32", List.of(HostTensor.ofBooleans(new boolean[] {true, false}, 2)), op(Attrs.of("to", F32)),
         List.of(HostTensor.ofFloats(new float[] {1, 0}, 2)));
   }
+
+  @Override public boolean smooth() { return true; }
 }

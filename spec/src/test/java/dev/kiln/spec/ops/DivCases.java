@@ -21,4 +21,9 @@ class DivCases extends OpCases {
     numeric("int32 truncates", List.of(HostTensor.ofInts(new int[] {7, -7, 7, -7}, 4), HostTensor.ofInts(new int[] {2, 2, -2, -2}, 4)),
         op(Attrs.EMPTY), List.of(HostTensor.ofInts(new int[] {3, -3, -3, 3}, 4)));
   }
+
+  @Override public boolean smooth() { return true; }
+
+  /** Draws inputs from [0.5, 2]: keeps the divisor b away from 0 (a shares the range). */
+  @Override public double[] gradientInputRange() { return new double[] {0.5, 2}; }
 }

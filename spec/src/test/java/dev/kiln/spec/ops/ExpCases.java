@@ -16,4 +16,6 @@ class ExpCases extends OpCases {
     onnxData("test_exp", op(Attrs.EMPTY));
     onnxData("test_exp_example", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
 }

@@ -16,4 +16,9 @@ class LogCases extends OpCases {
     onnxData("test_log", op(Attrs.EMPTY));
     onnxData("test_log_example", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
+
+  /** Draws inputs from [0.5, 2]: ln is defined for x > 0. */
+  @Override public double[] gradientInputRange() { return new double[] {0.5, 2}; }
 }

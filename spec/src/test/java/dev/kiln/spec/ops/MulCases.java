@@ -22,4 +22,6 @@ class MulCases extends OpCases {
     numeric("int64", List.of(HostTensor.ofLongs(new long[] {3, -4, 1L << 40}, 3), HostTensor.ofLongs(new long[] {-2, -5, 4}, 3)),
         op(Attrs.EMPTY), List.of(HostTensor.ofLongs(new long[] {-6, 20, 1L << 42}, 3)));
   }
+
+  @Override public boolean smooth() { return true; }
 }

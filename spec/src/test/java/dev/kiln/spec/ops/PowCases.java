@@ -21,4 +21,9 @@ class PowCases extends OpCases {
     // Not included: test_pow_types_float*, _int, _int32_float32, _int64_float32 and the uint32/uint64 ones mix
     // base and exponent dtypes, which Kiln's Pow does not (one dtype; cast explicitly), and Kiln has no u32/u64.
   }
+
+  @Override public boolean smooth() { return true; }
+
+  /** Draws inputs from [0.5, 2]: keeps the base positive, where the exponent's gradient ln(a) exists. */
+  @Override public double[] gradientInputRange() { return new double[] {0.5, 2}; }
 }

@@ -16,4 +16,6 @@ class SigmoidCases extends OpCases {
     onnxData("test_sigmoid", op(Attrs.EMPTY));
     onnxData("test_sigmoid_example", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
 }

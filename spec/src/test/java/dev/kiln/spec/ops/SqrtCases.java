@@ -16,4 +16,9 @@ class SqrtCases extends OpCases {
     onnxData("test_sqrt", op(Attrs.EMPTY));
     onnxData("test_sqrt_example", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
+
+  /** Draws inputs from [0.5, 2]: sqrt is smooth for x > 0 only. */
+  @Override public double[] gradientInputRange() { return new double[] {0.5, 2}; }
 }

@@ -23,4 +23,6 @@ class SubCases extends OpCases {
     numeric("int32 broadcast", List.of(HostTensor.ofInts(new int[] {5, 7, -1, 0}, 2, 2), HostTensor.ofInts(new int[] {2, 10}, 2)),
         op(Attrs.EMPTY), List.of(HostTensor.ofInts(new int[] {3, -3, -3, -10}, 2, 2)));
   }
+
+  @Override public boolean smooth() { return true; }
 }

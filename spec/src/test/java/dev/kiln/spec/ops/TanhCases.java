@@ -16,4 +16,6 @@ class TanhCases extends OpCases {
     onnxData("test_tanh", op(Attrs.EMPTY));
     onnxData("test_tanh_example", op(Attrs.EMPTY));
   }
+
+  @Override public boolean smooth() { return true; }
 }
