@@ -88,7 +88,14 @@ public final class Losses {
    * Multi-class hinge loss, PyTorch {@code multi_margin_loss} with p = 1, margin = 1: per example
    * sum over j != y of max(0, 1 - x[y] + x[j]), divided by the number of classes. Integer labels.
    */
-  public static Loss multiclassHinge(Reduction reduction) {
+  public static Loss multiclassHinge(Reduction reduction) { return multiclassHinge(reduction, null); }
+
+  /**
+   * {@link #multiclassHinge(Reduction)} with class weights: each example's terms are scaled by w[y]
+   * (PyTorch's {@code weight}); MEAN is still the plain mean over the batch, as in PyTorch.
+   */
+  public static Loss multiclassHinge(Reduction reduction, double[] weights) {
+    double[] w = weights == null ? null : weights.clone();
     return (b, x, labels) -> {
       long classes = ClassificationLoss.classes(x);
       Value oneHot = ClassificationLoss.oneHot(b, labels, classes, x);
@@ -97,6 +104,12 @@ public final class Losses {
       // The j = y term is max(0, 1) = 1 for every example; the mask removes it.
       Value others = Ir.mul(b, margins, Ir.rsub(b, 1, oneHot));
       Value perExample = Ir.scale(b, Ir.sum(b, others, false, 1), 1.0 / classes);
+      if (w != null) {
+        if (w.length != classes) throw new ShapeException("class weights have length " + w.length + ", expected " + classes);
+        Value wc = b.apply1("Constant", dev.kiln.spec.ir.Attrs.of("value",
+            dev.kiln.spec.HostTensor.fromDoubles(x.type().dtype(), w, classes)));
+        perExample = Ir.mul(b, perExample, Ir.sum(b, Ir.mul(b, oneHot, wc), false, 1));
+      }
       return reduce(b, reduction, perExample);
     };
   }

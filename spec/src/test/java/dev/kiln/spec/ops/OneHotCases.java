@@ -1,6 +1,7 @@
 package dev.kiln.spec.ops;
 
 import static dev.kiln.spec.DType.F32;
+import static dev.kiln.spec.DType.F64;
 import static dev.kiln.spec.DType.I32;
 import static dev.kiln.spec.DType.I64;
 
@@ -21,5 +22,9 @@ class OneHotCases extends OpCases {
         List.of(HostTensor.ofFloats(new float[] {0, 0, 1, 1, 0, 0, 0, 1, 0}, 3, 3)));
     numeric("axis 0 i32", List.of(HostTensor.ofInts(new int[] {1, 0}, 2)), op(Attrs.of("depth", 2L, "axis", 0L)),
         List.of(HostTensor.ofFloats(new float[] {0, 1, 1, 0}, 2, 2)));
+    numeric("negative counts from the end", List.of(HostTensor.ofLongs(new long[] {-1, 0}, 2)), op(Attrs.of("depth", 3L)),
+        List.of(HostTensor.ofFloats(new float[] {0, 0, 1, 1, 0, 0}, 2, 3)));
+    numeric("f64 output", List.of(HostTensor.ofLongs(new long[] {1}, 1)), op(Attrs.of("depth", 2L, "dtype", F64)),
+        List.of(HostTensor.ofDoubles(new double[] {0, 1}, 1, 2)));
   }
 }
