@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each loss, every reduction, exported to ONNX and run in ONNX Runtime, against PyTorch (make_fixtures.py). */
+/** Each loss, every reduction, run in ONNX Runtime (exported to ONNX) and in TensorFlow, against PyTorch (make_fixtures.py). */
 class TorchLossFixturesTest {
   private static final double[] WEIGHTS = {0.5, 2.0, 1.0, 0.25, 1.5};
 
@@ -54,7 +54,9 @@ class TorchLossFixturesTest {
     Value p = b.input("prediction", pred.type());
     Value t = b.input("target", target.type());
     b.output("loss", loss.build(b, p, t));
-    HostTensor got = OrtGraph.run(b.build(), Map.of("prediction", pred, "target", target)).get("loss");
-    OrtGraph.assertClose(OrtGraph.fixture("loss_" + name), got, 1e-5, 1e-6, name);
+    for (String backend : OrtGraph.BACKENDS) {
+      HostTensor got = OrtGraph.run(b.build(), backend, Map.of("prediction", pred, "target", target)).get("loss");
+      OrtGraph.assertClose(OrtGraph.fixture("loss_" + name), got, 1e-5, 1e-6, name + " on " + backend);
+    }
   }
 }

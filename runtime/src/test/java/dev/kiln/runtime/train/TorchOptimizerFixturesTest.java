@@ -2,7 +2,6 @@ package dev.kiln.runtime.train;
 
 import static dev.kiln.spec.DType.F32;
 
-import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
@@ -20,7 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each optimizer run for 5 steps through ONNX Runtime, feeding the gradients recorded in the fixtures
+ * Each optimizer run for 5 steps in ONNX Runtime and in TensorFlow, feeding the gradients recorded in the fixtures
  * and its own outputs back as the next step's state, against torch.optim given the same gradients
  * (make_fixtures.py, lr 0.05).
  */
@@ -48,7 +47,6 @@ class TorchOptimizerFixturesTest {
     HostTensor p0 = OrtGraph.fixture("optim_p0");
     float[] grads = OrtGraph.fixture("optim_grads").toFloats();
     float[] expected = OrtGraph.fixture("optim_" + name).toFloats();
-    int n = (int) p0.size();
 
     GraphBuilder scratch = new GraphBuilder("scratch");
     scratch.parameter("p", p0, true, "fixture");
@@ -68,10 +66,18 @@ class TorchOptimizerFixturesTest {
     List<String> sOut = new ArrayList<>();
     for (int i = 0; i < slots.size(); i++) sOut.add(b.output("slot_new_" + slots.get(i).name(), u.slots().get(i)).name());
 
+    for (String backend : OrtGraph.BACKENDS) {
+      run(b, backend, opt, name, p0, grads, expected, slots, pOut, sOut);
+    }
+  }
+
+  private static void run(GraphBuilder b, String backend, Optimizer opt, String name, HostTensor p0, float[] grads,
+                          float[] expected, List<Optimizer.Slot> slots, String pOut, List<String> sOut) {
+    int n = (int) p0.size();
     HostTensor current = p0;
     List<HostTensor> state = new ArrayList<>();
     for (Optimizer.Slot slot : slots) state.add(slot.initial());
-    try (OnnxRuntimeModel m = OrtGraph.load(b.build())) {
+    try (OrtGraph.Runner m = OrtGraph.runner(b.build(), backend)) {
       for (int k = 0; k < 5; k++) {
         Map<String, HostTensor> feed = new LinkedHashMap<>();
         feed.put("p", current);
@@ -83,7 +89,7 @@ class TorchOptimizerFixturesTest {
         current = out.get(pOut);
         for (int i = 0; i < slots.size(); i++) state.set(i, out.get(sOut.get(i)));
         HostTensor want = HostTensor.ofFloats(Arrays.copyOfRange(expected, k * n, (k + 1) * n), n);
-        OrtGraph.assertClose(want, current, 1e-5, 1e-6, name + " after step " + (k + 1) + ": " + opt.describe());
+        OrtGraph.assertClose(want, current, 1e-5, 1e-6, name + " on " + backend + " after step " + (k + 1) + ": " + opt.describe());
       }
     }
   }
