@@ -1,0 +1,20 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
+
+/** Pieces shared by the optimizers' update rules. */
+final class OptimizerMath {
+  private OptimizerMath() {}
+
+  /** g + wd p (coupled L2 weight decay), or g when wd = 0. */
+  static Value decayed(GraphBuilder b, Value g, Value p, double wd) {
+    return wd == 0 ? g : Ir.add(b, g, Ir.scale(b, p, wd));
+  }
+
+  /** 1 on step 1 and 0 on later steps (step is 1-based and whole): relu(2 - step). */
+  static Value firstStep(GraphBuilder b, Value step) { return Ir.relu(b, Ir.rsub(b, 2, step)); }
+
+  /** A constant of {@code like}'s dtype raised to a graph value: k^e. */
+  static Value powOf(GraphBuilder b, double k, Value e) { return Ir.pow(b, Ir.c(b, e, k), e); }
+}
