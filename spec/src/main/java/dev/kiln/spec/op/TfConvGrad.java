@@ -28,6 +28,7 @@ public final class TfConvGrad {
     for (int i = 0; i < k.length; i++) k[i] = w.shape().dim(i + 2).size();
     Windows.Geometry g = Windows.geometry(k, e.node().attrs());
     require2d(g, "ConvTranspose");
+    requireUndilated(g, "ConvTranspose");
     long[] outSpatial = staticSpatial(y, "ConvTranspose");
     Object xi = e.input(0);
     Object wi = e.input(1);
@@ -65,6 +66,7 @@ public final class TfConvGrad {
     Attrs a = e.node().attrs();
     Windows.Geometry g = Windows.geometry(a.getLongs("kernel"), a);
     require2d(g, "ConvFilterGrad");
+    requireUndilated(g, "ConvFilterGrad");
     long group = a.getLong("group");
     Object xi = e.input(0);
     Object gi = e.input(1);
@@ -148,6 +150,14 @@ public final class TfConvGrad {
 
   private static void require2d(Windows.Geometry g, String op) {
     if (g.spatial() > 2) throw new UnsupportedOpException(op + " over 3 spatial axes has no TensorFlow lowering yet");
+  }
+
+  /** NOTE: TF's CPU backprop kernels reject dilation rates above 1 at run time; refuse them up front. */
+  private static void requireUndilated(Windows.Geometry g, String op) {
+    for (long d : g.dilations()) {
+      if (d != 1) throw new UnsupportedOpException(op + " with dilations " + java.util.Arrays.toString(g.dilations())
+          + " has no TensorFlow CPU kernel");
+    }
   }
 
   private static long[] staticSpatial(TensorType t, String op) {
