@@ -4,9 +4,12 @@ import static dev.kiln.dsl.DTypes.F32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.compiler.autodiff.Autodiff;
+import dev.kiln.compiler.onnx.ExportOptions;
 import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Conv;
 import dev.kiln.dsl.Model;
@@ -19,6 +22,7 @@ import dev.kiln.runtime.io.Npy;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.tf.TfModel;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
@@ -60,6 +64,19 @@ class AutogradFixtureTest {
       h = h.avgPool2d(Pool.kernel(2));
       return h.flatten().linear("fc", 3);
     });
+  }
+
+  /** MaxPool's gradient needs ScatterElements with reduction (opset 16): lower opsets are refused by name. */
+  @Test
+  void cnnGradientGraphNeedsOpset16() {
+    Model model = Model.build("cnn_small", m -> m.input("x", F32, 1, 1, 4, 4).maxPool2d(Pool.kernel(2)).sum(false));
+    Graph g = model.graph();
+    Value loss = g.outputs().get(0);
+    Graph grads = Autodiff.gradients(g, loss, List.of(g.input("x")), false);
+    UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
+        () -> OnnxExporter.export(grads, ExportOptions.defaults().opset(15)));
+    assertTrue(e.getMessage().contains("MaxPoolGrad: needs opset >= 16"), e.getMessage());
+    assertNotNull(OnnxExporter.export(grads, ExportOptions.defaults().opset(16)));
   }
 
   /**

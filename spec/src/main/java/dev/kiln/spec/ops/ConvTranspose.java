@@ -15,6 +15,8 @@ import dev.kiln.spec.op.TfConvGrad;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Windows;
+import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ir.Value;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,4 +102,27 @@ public final class ConvTranspose extends Op {
   }
 
   @Override public TfLowering tf() { return TfLowering.custom("Conv2DBackpropInput", TfConvGrad::convTranspose); }
+
+  /**
+   * ConvTranspose is Conv's adjoint in x, so: dx = Conv(gy, w) with the same window; dw =
+   * ConvFilterGrad(gy, x) (gy plays Conv's input, x its output gradient); db = gy summed over batch
+   * and spatial axes.
+   */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Value gy = gys.get(0);
+      Windows.Geometry g = Conv.geometry(node.inputs().get(1).type(), node.attrs());
+      int n = g.spatial();
+      Attrs window = Attrs.of("strides", g.strides(), "pads", g.pads(), "dilations", g.dilations(), "group", node.attrs().getLong("group"));
+      List<Value> grads = new ArrayList<>();
+      grads.add(b.apply1("Conv", window, gy, node.input(1)));
+      grads.add(b.apply1("ConvFilterGrad", window.with("kernel", g.kernel()), gy, node.input(0)));
+      if (node.inputs().size() > 2) {
+        long[] axes = new long[n + 1];
+        for (int i = 1; i <= n; i++) axes[i] = i + 1;
+        grads.add(b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy));
+      }
+      return grads;
+    };
+  }
 }

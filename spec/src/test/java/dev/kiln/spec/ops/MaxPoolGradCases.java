@@ -33,6 +33,9 @@ class MaxPoolGradCases extends OpCases {
     numeric("negative values with padding", List.of(HostTensor.ofFloats(new float[] {-1, -5, -3, -2}, 1, 1, 4),
         HostTensor.ofFloats(new float[] {1, 2, 3}, 1, 1, 3)), op(Attrs.of("kernel", l(2), "strides", l(2), "pads", l(1, 1))),
         List.of(HostTensor.ofFloats(new float[] {1, 0, 2, 3}, 1, 1, 4)));
+    // A 2-d window of equal values: all to the first in row-major order (PyTorch's choice too).
+    numeric("2-d ties", List.of(HostTensor.ofFloats(new float[] {1, 1, 1, 1}, 1, 1, 2, 2), HostTensor.ofFloats(new float[] {3}, 1, 1, 1, 1)),
+        op(Attrs.of("kernel", l(2, 2))), List.of(HostTensor.ofFloats(new float[] {3, 0, 0, 0}, 1, 1, 2, 2)));
     // 2-d: [[1, 9], [8, 2]] in one window -> all to the 9.
     numeric("2-d window", List.of(HostTensor.ofFloats(new float[] {1, 9, 8, 2}, 1, 1, 2, 2), HostTensor.ofFloats(new float[] {3}, 1, 1, 1, 1)),
         op(Attrs.of("kernel", l(2, 2))), List.of(HostTensor.ofFloats(new float[] {0, 3, 0, 0}, 1, 1, 2, 2)));
