@@ -40,6 +40,14 @@ public final class GradientChecker {
    * returns null when they match, else a message naming the input, element, and both values.
    */
   public static String check(Graph forward, Value loss, Map<String, HostTensor> feed) {
+    return check(forward, loss, feed, EPS, RTOL, ATOL);
+  }
+
+  /**
+   * As {@link #check(Graph, Value, Map)} with explicit step and tolerances (for f32 graphs of ops that
+   * ONNX Runtime has no f64 kernel for).
+   */
+  public static String check(Graph forward, Value loss, Map<String, HostTensor> feed, double eps, double rtol, double atolScale) {
     List<Value> wrt = new ArrayList<>(forward.inputs());
     Graph grads = Autodiff.gradients(forward, loss, wrt, false);
     Map<String, HostTensor> analytic;
@@ -49,16 +57,16 @@ public final class GradientChecker {
     Graph lossOnly = lossGraph(forward, loss);
     try (OnnxRuntimeModel m = OnnxRuntimeModel.load(OnnxExporter.export(lossOnly).toByteArray())) {
       double l0 = m.run(feed).get(loss.name()).getDouble(0);
-      double atol = ATOL * Math.max(1, Math.abs(l0));
+      double atol = atolScale * Math.max(1, Math.abs(l0));
       for (int k = 0; k < wrt.size(); k++) {
         Value x = wrt.get(k);
         // Outputs: the loss, then one gradient per target in order.
         HostTensor g = analytic.get(grads.outputs().get(1 + k).name());
         HostTensor x0 = feed.get(x.name());
         for (int i : sample(x0.size(), x.name().hashCode())) {
-          double fd = (lossAt(m, loss, feed, x.name(), i, EPS) - lossAt(m, loss, feed, x.name(), i, -EPS)) / (2 * EPS);
+          double fd = (lossAt(m, loss, feed, x.name(), i, eps) - lossAt(m, loss, feed, x.name(), i, -eps)) / (2 * eps);
           double an = g.getDouble(i);
-          if (!(Math.abs(an - fd) <= atol + RTOL * Math.max(Math.abs(fd), Math.abs(an)))) {
+          if (!(Math.abs(an - fd) <= atol + rtol * Math.max(Math.abs(fd), Math.abs(an)))) {
             return "d loss / d " + x.name() + "[" + i + "]: autodiff " + an + ", finite differences " + fd
                 + " (diff " + Math.abs(an - fd) + ")";
           }
@@ -114,7 +122,7 @@ public final class GradientChecker {
     HostTensor x = feed.get(input);
     double[] d = x.toDoubles();
     d[i] += delta;
-    f.put(input, HostTensor.fromDoubles(DType.F64, d, x.shape()));
+    f.put(input, HostTensor.fromDoubles(x.dtype(), d, x.shape()));
     return m.run(f).get(loss.name()).getDouble(0);
   }
 

@@ -144,7 +144,7 @@ public final class TfConv {
   }
 
   /** Cells ceil mode needs past the end padding so the last window fits (TF pools VALID only). */
-  private static long ceilExtra(TensorType x, Windows.Geometry g, int i) {
+  static long ceilExtra(TensorType x, Windows.Geometry g, int i) {
     int n = g.spatial();
     if (!x.shape().dim(i + 2).isStatic()) {
       throw new UnsupportedOpException("pooling with ceil on a dynamic spatial axis has no TensorFlow lowering");
@@ -155,7 +155,7 @@ public final class TfConv {
     return Math.max(0, need);
   }
 
-  private static long[] withEnds(long[] onnxPads, int n) {
+  static long[] withEnds(long[] onnxPads, int n) {
     long[] p = new long[2 * n];
     for (int i = 0; i < n; i++) {
       p[2 * i] = onnxPads[i];
@@ -164,7 +164,7 @@ public final class TfConv {
     return p;
   }
 
-  private static long[] extraOnly(long[] pairs, long[] onnxPads, int n) {
+  static long[] extraOnly(long[] pairs, long[] onnxPads, int n) {
     long[] p = new long[2 * n];
     long[] explicit = withEnds(onnxPads, n);
     for (int i = 0; i < 2 * n; i++) p[i] = pairs[i] - explicit[i];
@@ -172,7 +172,7 @@ public final class TfConv {
   }
 
   /** Windowed TF op on channels-last data with explicit padding already applied or given. */
-  private static Object window(TfEmitter e, String op, Object xl, Object wl, Windows.Geometry g) {
+  static Object window(TfEmitter e, String op, Object xl, Object wl, Windows.Geometry g) {
     int r = g.spatial() + 2;
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("strides", around(g.strides()));
@@ -195,7 +195,7 @@ public final class TfConv {
     return e.op(op, List.of(xl, wl), attrs, 1).get(0);
   }
 
-  private static Object poolOp(TfEmitter e, String op, Object xl, Windows.Geometry g) {
+  static Object poolOp(TfEmitter e, String op, Object xl, Windows.Geometry g) {
     int r = g.spatial() + 2;
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("ksize", around(g.kernel()));
@@ -206,7 +206,7 @@ public final class TfConv {
   }
 
   /** TF PadV2 of channels-last {@code xl} by per-spatial-axis [begin, end] pairs with {@code value}. */
-  private static Object pad(TfEmitter e, Object xl, long[] pairs, double value, DType dtype) {
+  static Object pad(TfEmitter e, Object xl, long[] pairs, double value, DType dtype) {
     int n = pairs.length / 2;
     long[] p = new long[2 * (n + 2)];
     System.arraycopy(pairs, 0, p, 2, 2 * n);
@@ -214,7 +214,7 @@ public final class TfConv {
     return e.op("PadV2", List.of(xl, paddings, e.constant(HostTensor.scalar(dtype, value))), Map.of(), 1).get(0);
   }
 
-  private static double lowest(DType d) {
+  static double lowest(DType d) {
     return switch (d) {
       case U8 -> 0;
       case I8 -> Byte.MIN_VALUE;
@@ -225,40 +225,40 @@ public final class TfConv {
     };
   }
 
-  private static List<Object> split(TfEmitter e, Object v, int axis, long parts) {
+  static List<Object> split(TfEmitter e, Object v, int axis, long parts) {
     return e.op("Split", List.of(e.constant(HostTensor.ofInts(new int[] {axis})), v), Map.of("num_split", parts), (int) parts);
   }
 
-  private static Object expand(TfEmitter e, Object v, long axis) {
+  static Object expand(TfEmitter e, Object v, long axis) {
     return e.op("ExpandDims", List.of(v, TfShapes.scalar(e, axis)), Map.of(), 1).get(0);
   }
 
-  private static Object squeeze(TfEmitter e, Object v, long axis) {
+  static Object squeeze(TfEmitter e, Object v, long axis) {
     return e.op("Squeeze", List.of(v), Map.of("squeeze_dims", new long[] {axis}), 1).get(0);
   }
 
   /** A 1-D window as a 2-D one with a leading spatial axis of size 1. */
-  private static Windows.Geometry promote(Windows.Geometry g) {
+  static Windows.Geometry promote(Windows.Geometry g) {
     return new Windows.Geometry(new long[] {1, g.kernel()[0]}, new long[] {1, g.strides()[0]},
         new long[] {0, g.pads()[0], 0, g.pads()[1]}, new long[] {1, g.dilations()[0]});
   }
 
   /** {@code [1, *v, 1]}: TF's per-axis lists cover batch and channels too. */
-  private static long[] around(long[] v) {
+  static long[] around(long[] v) {
     long[] a = new long[v.length + 2];
     java.util.Arrays.fill(a, 1);
     System.arraycopy(v, 0, a, 1, v.length);
     return a;
   }
 
-  private static long[] toLast(int r) {
+  static long[] toLast(int r) {
     long[] p = new long[r];
     for (int i = 1; i < r - 1; i++) p[i] = i + 1;
     p[r - 1] = 1;
     return p;
   }
 
-  private static long[] fromLast(int r) {
+  static long[] fromLast(int r) {
     long[] p = new long[r];
     p[1] = r - 1;
     for (int i = 2; i < r; i++) p[i] = i - 1;

@@ -1,5 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
@@ -48,4 +52,62 @@ public final class AveragePool extends Op {
   }
 
   @Override public TfLowering tf() { return TfLowering.custom("AvgPool", TfConv::avgPool); }
+
+  /**
+   * dx = ConvTranspose(gy / count, ones) depthwise: each window spreads its gradient evenly over the x
+   * cells it averaged. The per-window counts are computed here (static sizes needed) with the same
+   * rule as the forward op: padded cells count only with countIncludePad, ceil-mode overhang never.
+   */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      TensorType x = node.inputs().get(0).type();
+      Attrs a = node.attrs();
+      Windows.Geometry g = MaxPool.poolGeometry(x, a);
+      int n = g.spatial();
+      long[] in = GlobalAveragePool.spatialSizes(x);
+      long[] out = GlobalAveragePool.spatialSizes(node.outputs().get(0).type());
+      if (!x.shape().dim(1).isStatic()) throw new UnsupportedOpException("AveragePool gradient needs static channels, got " + x);
+      long c = x.shape().dim(1).size();
+      Value scaled = b.apply1("Mul", Attrs.EMPTY, gys.get(0),
+          b.apply1("Constant", Attrs.of("value", reciprocalCounts(x.dtype(), g, in, out, a.getBool("countIncludePad")))));
+      long[] kshape = new long[n + 2];
+      kshape[0] = c;
+      kshape[1] = 1;
+      System.arraycopy(g.kernel(), 0, kshape, 2, n);
+      Value ones = b.apply1("Constant", Attrs.of("value", HostTensor.filled(x.dtype(), kshape, 1)));
+      // ConvTranspose yields stride*(out-1) + kernel - padBegin - padEnd' + outputPadding cells: crop the
+      // ceil-mode overhang through padEnd', add the uncovered tail through outputPadding.
+      long[] pads = g.pads().clone();
+      long[] outputPadding = new long[n];
+      for (int i = 0; i < n; i++) {
+        long diff = g.strides()[i] * (out[i] - 1) + g.kernel()[i] - g.pads()[i] - in[i];
+        pads[i + n] = Math.max(diff, 0);
+        outputPadding[i] = Math.max(-diff, 0);
+      }
+      return List.of(b.apply1("ConvTranspose", Attrs.of("strides", g.strides(), "pads", pads, "group", c,
+          "outputPadding", outputPadding), scaled, ones));
+    };
+  }
+
+  /** 1 / (cells each output window averages), shaped [*out] to broadcast against gy. */
+  private static HostTensor reciprocalCounts(dev.kiln.spec.DType dtype, Windows.Geometry g, long[] in, long[] out, boolean includePad) {
+    int n = g.spatial();
+    int total = 1;
+    for (long o : out) total *= (int) o;
+    double[] v = new double[total];
+    for (int flat = 0; flat < total; flat++) {
+      long count = 1;
+      int rest = flat;
+      for (int i = n - 1; i >= 0; i--) {
+        long j = rest % out[i];
+        rest /= (int) out[i];
+        long start = j * g.strides()[i] - g.pads()[i];
+        long lo = includePad ? -g.pads()[i] : 0;
+        long hi = includePad ? in[i] + g.pads()[i + n] : in[i];
+        count *= Math.max(0, Math.min(start + g.kernel()[i], hi) - Math.max(start, lo));
+      }
+      v[flat] = 1.0 / count;
+    }
+    return HostTensor.fromDoubles(dtype, v, out);
+  }
 }

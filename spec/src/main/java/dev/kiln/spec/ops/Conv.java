@@ -1,5 +1,8 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
@@ -92,4 +95,39 @@ public final class Conv extends Op {
   }
 
   @Override public TfLowering tf() { return TfLowering.custom("Conv", TfConv::conv); }
+
+  /**
+   * dx = ConvTranspose(gy, w) with the output padding that restores x's spatial size (cells past the
+   * last window get 0); dw = ConvFilterGrad(x, gy); db = gy summed over batch and spatial axes.
+   */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      TensorType x = node.inputs().get(0).type();
+      TensorType w = node.inputs().get(1).type();
+      Value gy = gys.get(0);
+      Windows.Geometry g = geometry(w, node.attrs());
+      long group = node.attrs().getLong("group");
+      int n = g.spatial();
+      long[] outputPadding = new long[n];
+      for (int i = 0; i < n; i++) {
+        Dim in = x.shape().dim(i + 2);
+        Dim out = gy.type().shape().dim(i + 2);
+        if (!in.isStatic() || !out.isStatic()) {
+          throw new UnsupportedOpException("Conv gradient needs static spatial sizes, got x " + x + " and gy " + gy.type());
+        }
+        long reached = g.strides()[i] * (out.size() - 1) + g.dilations()[i] * (g.kernel()[i] - 1) + 1;
+        outputPadding[i] = in.size() + g.pads()[i] + g.pads()[i + n] - reached;
+      }
+      Attrs window = Attrs.of("strides", g.strides(), "pads", g.pads(), "dilations", g.dilations(), "group", group);
+      Value dx = b.apply1("ConvTranspose", window.with("outputPadding", outputPadding), gy, node.input(1));
+      Value dw = b.apply1("ConvFilterGrad", window.with("kernel", g.kernel()), node.input(0), gy);
+      List<Value> grads = new ArrayList<>(java.util.Arrays.asList(dx, dw));
+      if (node.inputs().size() > 2) {
+        long[] axes = new long[n + 1];
+        for (int i = 1; i <= n; i++) axes[i] = i + 1;
+        grads.add(b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy));
+      }
+      return grads;
+    };
+  }
 }

@@ -1,5 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
@@ -34,4 +38,27 @@ public final class GlobalAveragePool extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("GlobalAveragePool", 1).lowering(); }
 
   @Override public TfLowering tf() { return TfConv.globalPool("Mean"); }
+
+  /** The static spatial sizes of x [N, C, *spatial]; the pools' gradients need them. */
+  static long[] spatialSizes(TensorType x) {
+    long[] s = new long[x.rank() - 2];
+    for (int i = 0; i < s.length; i++) {
+      Dim d = x.shape().dim(i + 2);
+      if (!d.isStatic()) throw new UnsupportedOpException("the gradient of a global pool needs static spatial sizes, got " + x);
+      s[i] = d.size();
+    }
+    return s;
+  }
+
+  /** dx = gy / (number of spatial cells), broadcast over the spatial axes. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      TensorType x = node.inputs().get(0).type();
+      long cells = 1;
+      for (long s : spatialSizes(x)) cells *= s;
+      Value scale = b.apply1("Constant", Attrs.of("value", HostTensor.scalar(x.dtype(), 1.0 / cells)));
+      Value spread = b.apply1("BroadcastLike", Attrs.EMPTY, gys.get(0), node.input(0));
+      return List.of(b.apply1("Mul", Attrs.EMPTY, spread, scale));
+    };
+  }
 }

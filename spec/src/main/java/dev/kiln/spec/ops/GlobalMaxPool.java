@@ -1,5 +1,6 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
@@ -34,4 +35,10 @@ public final class GlobalMaxPool extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("GlobalMaxPool", 1).lowering(); }
 
   @Override public TfLowering tf() { return TfConv.globalPool("Max"); }
+
+  /** As MaxPool's gradient with one window covering all spatial axes (static sizes needed). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> List.of(b.apply1("MaxPoolGrad", Attrs.of("kernel", GlobalAveragePool.spatialSizes(node.inputs().get(0).type())),
+        node.input(0), gys.get(0)));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
@@ -75,4 +76,9 @@ public final class MaxPool extends Op {
   }
 
   @Override public TfLowering tf() { return TfLowering.custom("MaxPool", TfConv::maxPool); }
+
+  /** dx = MaxPoolGrad(x, gy): each window's gradient to its first maximum. */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> List.of(b.apply1("MaxPoolGrad", node.attrs(), node.input(0), gys.get(0)));
+  }
 }

@@ -20,6 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Vjp;
 
 /**
  * Strided slices along some axes, clamped like ONNX Slice (ends may be huge such as Long.MAX_VALUE;
@@ -133,5 +137,68 @@ public final class Slice extends Op {
     }
     return e.op("StridedSlice", List.of(e.input(0), TfShapes.longs(e, begin), TfShapes.longs(e, end), TfShapes.longs(e, stride)),
         Map.of("begin_mask", mask, "end_mask", mask), 1);
+  }
+
+  /**
+   * dx = gy placed back where it was taken from, zeros elsewhere, scatter-free: per sliced axis, a
+   * negative step first reverses gy; a step s &gt; 1 interleaves s - 1 zeros after each element
+   * (Unsqueeze, Pad, Reshape); then Pad (or Slice, when the interleaved run passes the end) restores
+   * the axis length. Needs a static size on each sliced axis (and on the axes after it when s &gt; 1).
+   */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      TensorType x = node.inputs().get(0).type();
+      Attrs a = node.attrs();
+      long[][] as = resolve(x, a);
+      Value g = gys.get(0);
+      for (int i = 0; i < as[0].length; i++) {
+        g = backOneAxis(b, g, x, (int) as[0][i], a.getLongs("starts")[i], a.getLongs("ends")[i], as[1][i]);
+      }
+      return List.of(g);
+    };
+  }
+
+  private static Value backOneAxis(GraphBuilder b, Value g, TensorType x, int ax, long start, long end, long step) {
+    Dim d = x.shape().dim(ax);
+    if (!d.isStatic()) {
+      if (start == 0 && end >= Integer.MAX_VALUE && step == 1) return g;
+      throw new UnsupportedOpException("Slice gradient needs a static size on sliced axis " + ax + " of " + x);
+    }
+    long size = d.size();
+    long len = length(size, start, end, step);
+    long s = Math.abs(step);
+    long first = start < 0 ? start + size : start;
+    first = step > 0 ? clamp(first, 0, size) : clamp(first, 0, size - 1) - (len - 1) * s;
+    if (len == 0) first = 0;
+    if (step < 0 && len > 1) {
+      g = b.apply1("Slice", Attrs.of("starts", new long[] {-1}, "ends", new long[] {Long.MIN_VALUE}, "axes", new long[] {ax},
+          "steps", new long[] {-1}), g);
+    }
+    long span = len;
+    if (s > 1 && len > 0) {
+      int r = x.rank();
+      long[] shape = new long[r];
+      for (int j = 0; j < r; j++) {
+        if (j < ax) shape[j] = 0;
+        else if (j == ax) shape[j] = len * s;
+        else if (g.type().shape().dim(j).isStatic()) shape[j] = g.type().shape().dim(j).size();
+        else throw new UnsupportedOpException("Slice gradient with step " + step + " needs static axes after axis " + ax + " of " + x);
+      }
+      long[] pads = new long[2 * (r + 1)];
+      pads[r + 1 + ax + 1] = s - 1;
+      g = b.apply1("Unsqueeze", Attrs.of("axes", new long[] {ax + 1}), g);
+      g = b.apply1("Pad", Attrs.of("pads", pads), g);
+      g = b.apply1("Reshape", Attrs.of("shape", shape), g);
+      span = len * s;
+    }
+    if (first + span > size) {
+      g = b.apply1("Slice", Attrs.of("starts", new long[] {0}, "ends", new long[] {size - first}, "axes", new long[] {ax}), g);
+      span = size - first;
+    }
+    if (first == 0 && span == size) return g;
+    long[] pads = new long[2 * x.rank()];
+    pads[ax] = first;
+    pads[ax + x.rank()] = size - first - span;
+    return b.apply1("Pad", Attrs.of("pads", pads), g);
   }
 }
