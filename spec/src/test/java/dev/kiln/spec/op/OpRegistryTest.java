@@ -18,10 +18,13 @@ class OpRegistryTest {
    * Whether every op must declare a gradient rule. Off while the ops' VJPs are being written; switch
    * it on once they have landed (the gradient checker in runtime then covers each one).
    */
-  static final boolean REQUIRE_VJP = false;
+  static final boolean REQUIRE_VJP = true;
 
   /** Ops allowed to lack a VJP even when {@link #REQUIRE_VJP} is on; each entry should say why. */
-  static final java.util.Set<String> MAY_LACK_VJP = java.util.Set.of();
+  static final java.util.Set<String> MAY_LACK_VJP = java.util.Set.of(
+      // Gradient-only ops (they appear in backward graphs of Conv and MaxPool): second-order gradients through
+      // convolutions and max pooling are not supported yet; Autodiff names them if a graph needs it.
+      "ConvFilterGrad", "MaxPoolGrad");
 
   @Test
   void everyOpIsComplete() {
