@@ -1,0 +1,130 @@
+package dev.kiln.interop.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.HostMath;
+import java.util.Map;
+
+/**
+ * Ops whose ONNX form needs more than a renaming: Softmax/LogSoftmax before opset 13 (which flatten to
+ * 2-D at {@code axis}), Gemm (composed of Transpose, MatMul, Mul and Add), Sum, Dropout in inference,
+ * Sub/Mul/Div (folded on constants), Cast (with the newer {@code saturate} left at its default).
+ */
+final class MathImporters {
+  private MathImporters() {}
+
+  static void register(Map<String, NodeImporter> m) {
+    m.put("Softmax", (n, c) -> softmax(c, "Softmax"));
+    m.put("LogSoftmax", (n, c) -> softmax(c, "LogSoftmax"));
+    m.put("Gemm", MathImporters::gemm);
+    m.put("Sum", MathImporters::sum);
+    m.put("Dropout", MathImporters::dropout);
+    m.put("Sub", (n, c) -> binary(c, "Sub", (a, b) -> a - b, (a, b) -> a - b));
+    m.put("Mul", (n, c) -> binary(c, "Mul", (a, b) -> a * b, (a, b) -> a * b));
+    m.put("Div", (n, c) -> binary(c, "Div", (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b));
+    m.put("Cast", MathImporters::cast);
+  }
+
+  private static Shape shapeOf(Object o) {
+    return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape();
+  }
+
+  /**
+   * Before opset 13 Softmax normalises over all axes from {@code axis} on (default 1) as one; that is the
+   * IR's last-axis softmax when {@code axis} is the last axis, and otherwise Flatten, softmax, Reshape.
+   */
+  private static void softmax(ImportContext c, String op) {
+    c.onlyAttrs("axis");
+    Object x = c.in(0);
+    int rank = shapeOf(x).rank();
+    if (c.opset() >= 13) {
+      c.define(c.apply1(op, Attrs.of("axis", c.attrInt("axis", -1)), x));
+      return;
+    }
+    long axis = c.attrInt("axis", 1);
+    if (axis < 0) axis += rank;
+    if (axis == rank - 1 || rank == 0) {
+      c.define(c.apply1(op, Attrs.of("axis", -1L), x));
+      return;
+    }
+    Shape s = shapeOf(x);
+    if (!s.isStatic()) throw c.unsupported(op + " before opset 13 over several dynamic axes is not supported");
+    Object flat = c.apply1("Flatten", Attrs.of("axis", axis), x);
+    Object y = c.apply1(op, Attrs.of("axis", -1L), flat);
+    c.define(c.apply1("Reshape", Attrs.of("shape", s.sizes()), y));
+  }
+
+  /** y = alpha * A' B' + beta * C, with A' = transpose(A) when transA, likewise B. */
+  private static void gemm(NodeProto n, ImportContext c) {
+    c.onlyAttrs("alpha", "beta", "transA", "transB", "broadcast");
+    Object a = c.in(0);
+    Object b = c.in(1);
+    if (c.attrInt("transA", 0) != 0) a = c.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), a);
+    if (c.attrInt("transB", 0) != 0) b = c.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), b);
+    Object y = c.apply1("MatMul", Attrs.EMPTY, a, b);
+    DType dt = c.toValue(y).type().dtype();
+    double alpha = c.attrFloat("alpha", 1.0);
+    double beta = c.attrFloat("beta", 1.0);
+    if (alpha != 1.0) y = c.apply1("Mul", Attrs.EMPTY, y, HostTensor.fromDoubles(dt, new double[] {alpha}));
+    if (c.hasInput(2) && beta != 0.0) {
+      Object cc = c.in(2);
+      if (beta != 1.0) cc = c.apply1("Mul", Attrs.EMPTY, cc, HostTensor.fromDoubles(dt, new double[] {beta}));
+      y = c.apply1("Add", Attrs.EMPTY, y, cc);
+    }
+    c.define(y);
+  }
+
+  private static void sum(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    if (c.inputCount() == 0) throw c.fail("needs at least one input");
+    Object acc = c.in(0);
+    for (int i = 1; i < c.inputCount(); i++) acc = c.apply1("Add", Attrs.EMPTY, acc, c.in(i));
+    if (c.inputCount() == 1) acc = c.apply1("Identity", Attrs.EMPTY, acc);
+    c.define(acc);
+  }
+
+  /** Inference: Dropout is the identity (training_mode must be absent or constant false). */
+  private static void dropout(NodeProto n, ImportContext c) {
+    c.onlyAttrs("ratio", "seed", "is_test");
+    if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) throw c.unsupported("the mask output is not supported");
+    if (c.hasInput(2)) {
+      HostTensor t = c.requireConstant(2, "training_mode");
+      if (t.getDouble(0) != 0) throw c.unsupported("training_mode=true is not supported");
+    }
+    c.define(c.apply1("Identity", Attrs.EMPTY, c.in(0)));
+  }
+
+  private static void binary(ImportContext c, String op, java.util.function.DoubleBinaryOperator real,
+                             java.util.function.LongBinaryOperator integer) {
+    c.onlyAttrs();
+    HostTensor a = c.constant(0);
+    HostTensor b = c.constant(1);
+    if (a != null && b != null && a.dtype() == b.dtype() && HostMath.supports(a.dtype()) && a.dtype().isInteger()
+        && a.size() <= ImportContext.MAX_FOLD_ELEMENTS && b.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
+      // Integer shape arithmetic (e.g. batch * channels) folds on the host; floating math stays in the graph.
+      c.define(HostMath.binary(a, b, real, integer));
+      return;
+    }
+    c.define(c.apply1(op, Attrs.EMPTY, c.in(0), c.in(1)));
+  }
+
+  private static void cast(NodeProto n, ImportContext c) {
+    c.onlyAttrs("to", "saturate");
+    DType to = (DType) ProtoAttrs.toIr(c.attr("to") == null ? failTo(c) : c.attr("to"), dev.kiln.spec.op.AttrSpec.AttrKind.DTYPE, c);
+    HostTensor t = c.constant(0);
+    if (t != null && t.dtype().isInteger() && to.isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
+      long[] v = t.toLongs();
+      double[] d = new double[v.length];
+      for (int i = 0; i < v.length; i++) d[i] = v[i];
+      c.define(HostTensor.fromDoubles(to, d, t.shape()));
+      return;
+    }
+    c.define(c.apply1("Cast", Attrs.of("to", to), c.in(0)));
+  }
+
+  private static ai.onnx.proto.OnnxMl.AttributeProto failTo(ImportContext c) { throw c.fail("attribute 'to' is required"); }
+}
