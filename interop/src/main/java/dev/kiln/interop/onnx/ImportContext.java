@@ -126,6 +126,20 @@ public final class ImportContext {
    * and the op has a folder, the result is computed on the host and stays a constant.
    */
   public List<Object> apply(String opName, Attrs attrs, Object... inputs) {
+    String local = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : null;
+    return applyNamed(local, opName, attrs, inputs);
+  }
+
+  /**
+   * Like {@link #apply} for an intermediate step of a node that imports as several IR nodes: named
+   * {@code <output>/<op>} so the node's ONNX output name stays free for its final value.
+   */
+  public Object step(String opName, Attrs attrs, Object... inputs) {
+    String base = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : "tmp";
+    return applyNamed(base + "/" + opName.toLowerCase(java.util.Locale.ROOT), opName, attrs, inputs).get(0);
+  }
+
+  private List<Object> applyNamed(String local, String opName, Attrs attrs, Object... inputs) {
     Op op = OpRegistry.get(opName);
     boolean allConst = inputs.length > 0;
     for (Object o : inputs) allConst &= o instanceof HostTensor t && t.size() <= MAX_FOLD_ELEMENTS;
@@ -139,7 +153,6 @@ public final class ImportContext {
     List<Value> vals = new ArrayList<>();
     for (Object o : inputs) vals.add(toValue(o));
     try {
-      String local = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : null;
       return new ArrayList<>(builder.applyNamed(op, vals, attrs, local));
     } catch (ShapeException e) {
       throw fail(e.getMessage().lines().findFirst().orElse(e.getMessage()));

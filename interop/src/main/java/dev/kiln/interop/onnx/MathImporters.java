@@ -27,7 +27,25 @@ final class MathImporters {
     m.put("Mul", (n, c) -> binary(c, "Mul", (a, b) -> a * b, (a, b) -> a * b));
     m.put("Div", (n, c) -> binary(c, "Div", (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b));
     m.put("Cast", MathImporters::cast);
+    m.put("Pow", MathImporters::pow);
   }
+
+  /**
+   * ONNX Pow (12+) lets the exponent's dtype differ from the base's; the result has the base's dtype.
+   * The IR's Pow takes one dtype, so the exponent is cast to the base's first.
+   * NOTE: a fractional exponent cast to an integer base dtype truncates; ONNX leaves integer powers with
+   * fractional exponents implementation-defined.
+   */
+  private static void pow(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    Object x = c.in(0);
+    Object e = c.in(1);
+    DType xt = dtypeOf(x);
+    if (dtypeOf(e) != xt) e = c.step("Cast", Attrs.of("to", xt), e);
+    c.define(c.apply1("Pow", Attrs.EMPTY, x, e));
+  }
+
+  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
 
   private static Shape shapeOf(Object o) {
     return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape();
@@ -53,8 +71,8 @@ final class MathImporters {
     }
     Shape s = shapeOf(x);
     if (!s.isStatic()) throw c.unsupported(op + " before opset 13 over several dynamic axes is not supported");
-    Object flat = c.apply1("Flatten", Attrs.of("axis", axis), x);
-    Object y = c.apply1(op, Attrs.of("axis", -1L), flat);
+    Object flat = c.step("Flatten", Attrs.of("axis", axis), x);
+    Object y = c.step(op, Attrs.of("axis", -1L), flat);
     c.define(c.apply1("Reshape", Attrs.of("shape", s.sizes()), y));
   }
 
@@ -63,16 +81,24 @@ final class MathImporters {
     c.onlyAttrs("alpha", "beta", "transA", "transB", "broadcast");
     Object a = c.in(0);
     Object b = c.in(1);
-    if (c.attrInt("transA", 0) != 0) a = c.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), a);
-    if (c.attrInt("transB", 0) != 0) b = c.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), b);
-    Object y = c.apply1("MatMul", Attrs.EMPTY, a, b);
-    DType dt = c.toValue(y).type().dtype();
+    if (c.attrInt("transA", 0) != 0) a = c.step("Transpose", Attrs.of("perm", new long[] {1, 0}), a);
+    if (c.attrInt("transB", 0) != 0) b = c.step("Transpose", Attrs.of("perm", new long[] {1, 0}), b);
     double alpha = c.attrFloat("alpha", 1.0);
     double beta = c.attrFloat("beta", 1.0);
-    if (alpha != 1.0) y = c.apply1("Mul", Attrs.EMPTY, y, HostTensor.fromDoubles(dt, new double[] {alpha}));
-    if (c.hasInput(2) && beta != 0.0) {
+    boolean bias = c.hasInput(2) && beta != 0.0;
+    if (alpha == 1.0 && !bias) {
+      c.define(c.apply1("MatMul", Attrs.EMPTY, a, b));
+      return;
+    }
+    Object y = c.step("MatMul", Attrs.EMPTY, a, b);
+    DType dt = c.toValue(y).type().dtype();
+    if (alpha != 1.0) {
+      HostTensor s = HostTensor.fromDoubles(dt, new double[] {alpha});
+      y = bias ? c.step("Mul", Attrs.EMPTY, y, s) : c.apply1("Mul", Attrs.EMPTY, y, s);
+    }
+    if (bias) {
       Object cc = c.in(2);
-      if (beta != 1.0) cc = c.apply1("Mul", Attrs.EMPTY, cc, HostTensor.fromDoubles(dt, new double[] {beta}));
+      if (beta != 1.0) cc = c.step("Mul", Attrs.EMPTY, cc, HostTensor.fromDoubles(dt, new double[] {beta}));
       y = c.apply1("Add", Attrs.EMPTY, y, cc);
     }
     c.define(y);
@@ -82,7 +108,9 @@ final class MathImporters {
     c.onlyAttrs();
     if (c.inputCount() == 0) throw c.fail("needs at least one input");
     Object acc = c.in(0);
-    for (int i = 1; i < c.inputCount(); i++) acc = c.apply1("Add", Attrs.EMPTY, acc, c.in(i));
+    for (int i = 1; i < c.inputCount(); i++) {
+      acc = i == c.inputCount() - 1 ? c.apply1("Add", Attrs.EMPTY, acc, c.in(i)) : c.step("Add", Attrs.EMPTY, acc, c.in(i));
+    }
     if (c.inputCount() == 1) acc = c.apply1("Identity", Attrs.EMPTY, acc);
     c.define(acc);
   }

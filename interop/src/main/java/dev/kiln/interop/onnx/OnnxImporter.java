@@ -97,6 +97,13 @@ public final class OnnxImporter {
         return (int) v;
       }
     }
+    Set<String> domains = new java.util.TreeSet<>();
+    for (NodeProto n : m.getGraph().getNodeList()) domains.add(n.getDomain());
+    if (!domains.isEmpty() && !domains.contains("") && !domains.contains("ai.onnx")) {
+      Map<String, Integer> ops = new TreeMap<>();
+      for (NodeProto n : m.getGraph().getNodeList()) ops.merge(n.getDomain() + ":" + n.getOpType(), 1, Integer::sum);
+      throw new UnsupportedOpException("model uses only ops of other domains, which Kiln cannot import: " + ops);
+    }
     throw new ModelFileException("model imports no default-domain (ai.onnx) opset");
   }
 
