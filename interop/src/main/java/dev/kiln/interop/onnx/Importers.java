@@ -36,6 +36,7 @@ public final class Importers {
     ReduceImporters.register(m);
     WindowImporters.register(m);
     MathImporters.register(m);
+    CompositeImporters.register(m);
     return m;
   }
 

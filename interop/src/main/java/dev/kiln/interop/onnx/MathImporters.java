@@ -118,12 +118,19 @@ final class MathImporters {
   /** Inference: Dropout is the identity (training_mode must be absent or constant false). */
   private static void dropout(NodeProto n, ImportContext c) {
     c.onlyAttrs("ratio", "seed", "is_test");
-    if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) throw c.unsupported("the mask output is not supported");
     if (c.hasInput(2)) {
       HostTensor t = c.requireConstant(2, "training_mode");
       if (t.getDouble(0) != 0) throw c.unsupported("training_mode=true is not supported");
     }
     c.define(c.apply1("Identity", Attrs.EMPTY, c.in(0)));
+    if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
+      // In inference every element is kept: the mask is all true.
+      Shape s = shapeOf(c.in(0));
+      if (!s.isStatic()) throw c.unsupported("the mask output needs a static input shape, got " + s);
+      boolean[] ones = new boolean[Math.toIntExact(s.elementCount())];
+      java.util.Arrays.fill(ones, true);
+      c.define(1, HostTensor.ofBooleans(ones, s.sizes()));
+    }
   }
 
   private static void binary(ImportContext c, String op, java.util.function.DoubleBinaryOperator real,
