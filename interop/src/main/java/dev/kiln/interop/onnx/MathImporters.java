@@ -28,6 +28,17 @@ final class MathImporters {
     m.put("Div", (n, c) -> binary(c, "Div", (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b));
     m.put("Cast", MathImporters::cast);
     m.put("Pow", MathImporters::pow);
+    m.put("Neg", (n, c) -> {
+      c.onlyAttrs();
+      HostTensor t = c.constant(0);
+      if (t != null && t.dtype().isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
+        long[] v = t.toLongs();
+        for (int i = 0; i < v.length; i++) v[i] = -v[i];
+        c.define(Ints.of(t.dtype(), v, t.shape()));
+        return;
+      }
+      c.define(c.apply1("Neg", Attrs.EMPTY, c.in(0)));
+    });
   }
 
   /**
@@ -152,10 +163,7 @@ final class MathImporters {
     DType to = (DType) ProtoAttrs.toIr(c.attr("to") == null ? failTo(c) : c.attr("to"), dev.kiln.spec.op.AttrSpec.AttrKind.DTYPE, c);
     HostTensor t = c.constant(0);
     if (t != null && t.dtype().isInteger() && to.isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
-      long[] v = t.toLongs();
-      double[] d = new double[v.length];
-      for (int i = 0; i < v.length; i++) d[i] = v[i];
-      c.define(HostTensor.fromDoubles(to, d, t.shape()));
+      c.define(Ints.of(to, t.toLongs(), t.shape()));
       return;
     }
     c.define(c.apply1("Cast", Attrs.of("to", to), c.in(0)));

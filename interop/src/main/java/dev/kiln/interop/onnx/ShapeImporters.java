@@ -84,7 +84,39 @@ final class ShapeImporters {
       if (c.hasInput(4)) a = a.with("steps", c.requireConstant(4, "steps").toLongs());
     }
     if (a.get("starts") == null || a.get("ends") == null) throw c.fail("starts and ends are required");
+    HostTensor x = c.constant(0);
+    if (x != null && x.rank() == 1 && a.getLongs("starts").length == 1) {
+      c.define(slice1d(c, x, a));
+      return;
+    }
     c.define(c.apply1("Slice", a, c.in(0)));
+  }
+
+  /** Slice of a 1-D constant (a shape), with ONNX's clamping of starts and ends. */
+  private static HostTensor slice1d(ImportContext c, HostTensor x, Attrs a) {
+    long n = x.shape()[0];
+    long step = a.has("steps") && a.getLongs("steps").length > 0 ? a.getLongs("steps")[0] : 1;
+    if (a.has("axes") && a.getLongs("axes").length > 0 && a.getLongs("axes")[0] != 0 && a.getLongs("axes")[0] != -1) {
+      throw c.fail("axis " + a.getLongs("axes")[0] + " is out of range for a 1-D input");
+    }
+    if (step == 0) throw c.fail("steps must not be 0");
+    long start = a.getLongs("starts")[0];
+    long end = a.getLongs("ends")[0];
+    if (start < 0) start += n;
+    if (end < 0) end += n;
+    long[] vals = x.toLongs();
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    if (step > 0) {
+      start = Math.max(0, Math.min(n, start));
+      end = Math.max(0, Math.min(n, end));
+      for (long i = start; i < end; i += step) out.add(vals[(int) i]);
+    } else {
+      start = Math.max(-1, Math.min(n - 1, start));
+      end = Math.max(-1, Math.min(n - 1, end));
+      for (long i = start; i > end; i += step) out.add(vals[(int) i]);
+    }
+    if (!x.dtype().isInteger()) throw c.unsupported("Slice of a non-integer 1-D constant is not folded");
+    return Ints.of(x.dtype(), out.stream().mapToLong(Long::longValue).toArray(), out.size());
   }
 
   /** Gather exists only as folding of constants (e.g. one entry of a Shape). */
