@@ -25,6 +25,36 @@ final class CompositeImporters {
     m.put("Min", (n, c) -> extremum(c, false));
     m.put("BatchNormalization", CompositeImporters::batchNorm);
     m.put("LayerNormalization", CompositeImporters::layerNorm);
+    m.put("Mean", CompositeImporters::mean);
+    m.put("Expand", CompositeImporters::expand);
+  }
+
+  /** Mean of the inputs: their sum divided by their count. */
+  private static void mean(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    if (c.inputCount() == 0) throw c.fail("needs at least one input");
+    Object acc = c.in(0);
+    for (int i = 1; i < c.inputCount(); i++) acc = c.step("Add", Attrs.EMPTY, acc, c.in(i));
+    c.define(c.apply1("Div", Attrs.EMPTY, acc, scalar(c, acc, c.inputCount())));
+  }
+
+  /**
+   * Expand(x, shape) broadcasts x and shape both ways, which is what x + zeros(shape) computes; the
+   * shape must be constant and the zeros small enough to hold.
+   * NOTE: x + 0 turns -0.0 into +0.0; no other value changes.
+   */
+  private static void expand(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    long[] shape = c.requireConstant(1, "shape").toLongs();
+    long count = 1;
+    for (long d : shape) {
+      if (d < 0) throw c.fail("shape entries must be >= 0, got " + java.util.Arrays.toString(shape));
+      count = Math.multiplyExact(count, Math.max(d, 1));
+    }
+    if (count > ImportContext.MAX_FOLD_ELEMENTS) throw c.unsupported("an Expand target of " + count + " elements is not supported");
+    Object x = c.in(0);
+    if (dtypeOf(x) == DType.BOOL) throw c.unsupported("bool inputs are not supported");
+    c.define(c.apply1("Add", Attrs.EMPTY, x, HostTensor.filled(dtypeOf(x), shape, 0)));
   }
 
   private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
