@@ -26,6 +26,13 @@ final class CompositeImporters {
     m.put("BatchNormalization", CompositeImporters::batchNorm);
     m.put("LayerNormalization", CompositeImporters::layerNorm);
     m.put("Mean", CompositeImporters::mean);
+    m.put("PRelu", (n, c) -> {
+      // prelu(x) = relu(x) - slope * relu(-x), the slope broadcast against x.
+      c.onlyAttrs();
+      Object x = c.in(0);
+      Object neg = c.step("Mul", Attrs.EMPTY, c.in(1), c.step("Relu", Attrs.EMPTY, c.step("Neg", Attrs.EMPTY, x)));
+      c.define(c.apply1("Sub", Attrs.EMPTY, c.step("Relu", Attrs.EMPTY, x), neg));
+    });
     m.put("Expand", CompositeImporters::expand);
   }
 

@@ -33,7 +33,8 @@ public final class ImportContext {
   private final int opset;
   private final ImportOptions options;
   private final Map<String, Object> env = new HashMap<>();
-  private final Map<String, HostTensor> initializers = new HashMap<>();
+  /** Initializer tensors by identity to their names: they become parameters, other constants Constant nodes. */
+  private final Map<HostTensor, String> initializers = new IdentityHashMap<>();
   private final Map<HostTensor, Value> materialized = new IdentityHashMap<>();
   private NodeProto node;
 
@@ -58,7 +59,7 @@ public final class ImportContext {
 
   void bindInitializer(String name, HostTensor t) {
     env.put(name, t);
-    initializers.put(name, t);
+    initializers.put(t, name);
   }
 
   boolean isBound(String name) { return env.containsKey(name); }
@@ -99,17 +100,12 @@ public final class ImportContext {
     HostTensor t = (HostTensor) o;
     Value v = materialized.get(t);
     if (v != null) return v;
-    String initName = initializerName(t);
+    String initName = initializers.get(t);
     v = initName != null
         ? builder.parameter(initName, t, options.isTrainable(initName), "onnx initializer")
         : builder.apply1("Constant", Attrs.of("value", t));
     materialized.put(t, v);
     return v;
-  }
-
-  private String initializerName(HostTensor t) {
-    for (Map.Entry<String, HostTensor> e : initializers.entrySet()) if (e.getValue() == t) return e.getKey();
-    return null;
   }
 
   /** Binds output {@code i} of the node to a value or a constant. */
