@@ -1,6 +1,10 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
+import dev.kiln.interop.onnx.ImportOptions;
+import dev.kiln.interop.onnx.OnnxImporter;
 import dev.kiln.runtime.io.Npy;
+import dev.kiln.runtime.tf.TfModel;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kiln run MODEL.onnx --input NAME=FILE.npy ... --output DIR}: runs a model in ONNX Runtime. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run an ONNX model in ONNX Runtime (CPU) on .npy inputs.",
+    description = {"Run an ONNX model on .npy inputs: in ONNX Runtime (CPU), or imported into Kiln and run on TensorFlow or re-exported.",
         "Each output is printed (name, dtype, shape) and, with --output, saved as DIR/<name>.npy."})
 final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model file.")
@@ -32,6 +36,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder to write each output to as <name>.npy.")
   Path outputDir;
 
+  @Option(names = {"-e", "--engine"}, paramLabel = "ENGINE", defaultValue = "onnxruntime",
+      description = "onnxruntime (the file as is), tensorflow (imported into Kiln, run on TensorFlow-Java) or roundtrip "
+          + "(imported, exported again by Kiln, run in ONNX Runtime). Default: ${DEFAULT-VALUE}.")
+  String engine;
+
   @Spec CommandSpec spec;
 
   @Override public Integer call() {
@@ -41,10 +50,25 @@ final class RunCommand implements Callable<Integer> {
     if (outputDir != null && Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
       throw new KilnException(outputDir + ": --output must be a folder, and this is a file");
     }
-    Map<String, HostTensor> results;
-    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(model)) {
-      results = m.run(feed);
-    }
+    Map<String, HostTensor> results = switch (engine) {
+      case "onnxruntime" -> {
+        try (OnnxRuntimeModel m = OnnxRuntimeModel.load(model)) {
+          yield m.run(feed);
+        }
+      }
+      case "tensorflow" -> {
+        try (TfModel m = TfModel.load(OnnxImporter.importFile(model, ImportOptions.defaults()))) {
+          yield m.run(feed);
+        }
+      }
+      case "roundtrip" -> {
+        byte[] bytes = OnnxExporter.export(OnnxImporter.importFile(model, ImportOptions.defaults())).toByteArray();
+        try (OnnxRuntimeModel m = OnnxRuntimeModel.load(bytes)) {
+          yield m.run(feed);
+        }
+      }
+      default -> throw new KilnException("--engine must be onnxruntime, tensorflow or roundtrip, got '" + engine + "'");
+    };
     Map<String, Path> files = outputDir == null ? Map.of() : OutputFiles.assign(outputDir, results.keySet());
     PrintWriter out = spec.commandLine().getOut();
     for (Map.Entry<String, HostTensor> e : results.entrySet()) {

@@ -77,6 +77,15 @@ public final class Onnx {
 
     public OnnxLowering lowering() { return OnnxLowering.of(this); }
 
+    /** IR attribute name to ONNX attribute name (read backwards by the ONNX importer). */
+    public Map<String, String> attrNames() { return java.util.Collections.unmodifiableMap(attrNames); }
+
+    /** ONNX attributes this form fixes, by ONNX name. */
+    public Map<String, Object> constAttrs() { return java.util.Collections.unmodifiableMap(constAttrs); }
+
+    /** IR attributes passed as trailing constant inputs, in input order. */
+    public List<String> attrInputs() { return java.util.Collections.unmodifiableList(attrInputs); }
+
     @Override public int since() { return since; }
 
     @Override public String opType() { return opType; }

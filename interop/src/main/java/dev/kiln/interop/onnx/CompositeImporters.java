@@ -1,0 +1,177 @@
+package dev.kiln.interop.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import java.util.Map;
+
+/**
+ * ONNX ops Kiln has no IR op for but can compose from those it has: Reciprocal, Clip, Max/Min (via
+ * Relu), BatchNormalization (inference) and LayerNormalization.
+ */
+final class CompositeImporters {
+  private CompositeImporters() {}
+
+  static void register(Map<String, NodeImporter> m) {
+    m.put("Reciprocal", (n, c) -> {
+      c.onlyAttrs();
+      c.define(c.apply1("Div", Attrs.EMPTY, scalar(c, c.in(0), 1), c.in(0)));
+    });
+    m.put("Clip", CompositeImporters::clip);
+    m.put("Max", (n, c) -> extremum(c, true));
+    m.put("Min", (n, c) -> extremum(c, false));
+    m.put("BatchNormalization", CompositeImporters::batchNorm);
+    m.put("LayerNormalization", CompositeImporters::layerNorm);
+    m.put("Mean", CompositeImporters::mean);
+    m.put("PRelu", (n, c) -> {
+      // prelu(x) = relu(x) - slope * relu(-x), the slope broadcast against x.
+      c.onlyAttrs();
+      Object x = c.in(0);
+      Object neg = c.step("Mul", Attrs.EMPTY, c.in(1), c.step("Relu", Attrs.EMPTY, c.step("Neg", Attrs.EMPTY, x)));
+      c.define(c.apply1("Sub", Attrs.EMPTY, c.step("Relu", Attrs.EMPTY, x), neg));
+    });
+    m.put("Expand", CompositeImporters::expand);
+  }
+
+  /** Mean of the inputs: their sum divided by their count. */
+  private static void mean(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    if (c.inputCount() == 0) throw c.fail("needs at least one input");
+    Object acc = c.in(0);
+    for (int i = 1; i < c.inputCount(); i++) acc = c.step("Add", Attrs.EMPTY, acc, c.in(i));
+    c.define(c.apply1("Div", Attrs.EMPTY, acc, scalar(c, acc, c.inputCount())));
+  }
+
+  /**
+   * Expand(x, shape) broadcasts x and shape both ways, which is what x + zeros(shape) computes; the
+   * shape must be constant and the zeros small enough to hold.
+   * NOTE: x + 0 turns -0.0 into +0.0; no other value changes.
+   */
+  private static void expand(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    long[] shape = c.requireConstant(1, "shape").toLongs();
+    long count = 1;
+    for (long d : shape) {
+      if (d < 0) throw c.fail("shape entries must be >= 0, got " + java.util.Arrays.toString(shape));
+      count = Math.multiplyExact(count, Math.max(d, 1));
+    }
+    if (count > ImportContext.MAX_FOLD_ELEMENTS) throw c.unsupported("an Expand target of " + count + " elements is not supported");
+    Object x = c.in(0);
+    if (dtypeOf(x) == DType.BOOL) throw c.unsupported("bool inputs are not supported");
+    c.define(c.apply1("Add", Attrs.EMPTY, x, HostTensor.filled(dtypeOf(x), shape, 0)));
+  }
+
+  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+
+  private static Shape shapeOf(Object o) { return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape(); }
+
+  private static HostTensor scalar(ImportContext c, Object like, double v) {
+    return HostTensor.fromDoubles(dtypeOf(like), new double[] {v});
+  }
+
+  /**
+   * max(x, lo) = lo + relu(x - lo) and min(y, hi) = hi - relu(hi - y). Bounds are the attributes before
+   * opset 11, constant inputs from 11 on.
+   * NOTE: lo + (x - lo) rounds, so a result differs from x by up to about one ulp of |lo|.
+   */
+  private static void clip(NodeProto n, ImportContext c) {
+    Object x = c.in(0);
+    Object lo;
+    Object hi;
+    if (c.opset() < 11) {
+      c.onlyAttrs("min", "max");
+      lo = c.attr("min") == null ? null : scalar(c, x, c.attrFloat("min", 0));
+      hi = c.attr("max") == null ? null : scalar(c, x, c.attrFloat("max", 0));
+    } else {
+      c.onlyAttrs();
+      lo = c.hasInput(1) ? c.in(1) : null;
+      hi = c.hasInput(2) ? c.in(2) : null;
+    }
+    Object y = x;
+    if (lo == null && hi == null) {
+      c.define(c.apply1("Identity", Attrs.EMPTY, x));
+      return;
+    }
+    if (lo != null) {
+      Object r = c.step("Relu", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, y, lo));
+      y = hi == null ? c.apply1("Add", Attrs.EMPTY, lo, r) : c.step("Add", Attrs.EMPTY, lo, r);
+    }
+    if (hi != null) {
+      Object r = c.step("Relu", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, hi, y));
+      y = c.apply1("Sub", Attrs.EMPTY, hi, r);
+    }
+    c.define(y);
+  }
+
+  /**
+   * Elementwise max (min) of the inputs: max(a, b) = a + relu(b - a), min(a, b) = a - relu(a - b).
+   * NOTE: a + (b - a) rounds; where |a| is far larger than the result the error is about one ulp of |a|.
+   */
+  private static void extremum(ImportContext c, boolean max) {
+    c.onlyAttrs();
+    if (c.inputCount() == 0) throw c.fail("needs at least one input");
+    Object acc = c.in(0);
+    // NOTE: unsigned differences wrap around, so the relu identity does not hold for u8.
+    if (dtypeOf(acc) == DType.U8) throw c.unsupported("u8 inputs are not supported (b - a wraps around)");
+    if (c.inputCount() == 1) {
+      c.define(c.apply1("Identity", Attrs.EMPTY, acc));
+      return;
+    }
+    for (int i = 1; i < c.inputCount(); i++) {
+      Object b = c.in(i);
+      Object r = c.step("Relu", Attrs.EMPTY, max ? c.step("Sub", Attrs.EMPTY, b, acc) : c.step("Sub", Attrs.EMPTY, acc, b));
+      String op = max ? "Add" : "Sub";
+      acc = i == c.inputCount() - 1 ? c.apply1(op, Attrs.EMPTY, acc, r) : c.step(op, Attrs.EMPTY, acc, r);
+    }
+    c.define(acc);
+  }
+
+  /** Inference: y = (x - mean) / sqrt(var + epsilon) * scale + B, each per channel (axis 1). */
+  private static void batchNorm(NodeProto n, ImportContext c) {
+    c.onlyAttrs("epsilon", "momentum", "training_mode", "spatial", "is_test");
+    if (c.attrInt("training_mode", 0) != 0) throw c.unsupported("training_mode=1 is not supported");
+    if (c.attrInt("spatial", 1) != 1) throw c.unsupported("spatial=0 is not supported");
+    for (int i = 1; i < n.getOutputCount(); i++) if (!n.getOutput(i).isEmpty()) throw c.unsupported("training outputs are not supported");
+    Object x = c.in(0);
+    int rank = shapeOf(x).rank();
+    if (rank < 2) throw c.fail("input must have rank >= 2, has " + rank);
+    long[] chanShape = new long[rank - 1];
+    java.util.Arrays.fill(chanShape, 1);
+    chanShape[0] = -1;
+    Object[] p = new Object[4];
+    for (int i = 0; i < 4; i++) {
+      Object v = c.in(i + 1);
+      if (v == null) throw c.fail("input " + (i + 1) + " is required");
+      if (dtypeOf(v) != dtypeOf(x)) v = c.step("Cast", Attrs.of("to", dtypeOf(x)), v);
+      p[i] = c.step("Reshape", Attrs.of("shape", chanShape), v);
+    }
+    Object std = c.step("Sqrt", Attrs.EMPTY, c.step("Add", Attrs.EMPTY, p[3], scalar(c, x, c.attrFloat("epsilon", 1e-5))));
+    Object norm = c.step("Div", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, x, p[2]), std);
+    c.define(c.apply1("Add", Attrs.EMPTY, c.step("Mul", Attrs.EMPTY, norm, p[0]), p[1]));
+  }
+
+  /** y = (x - mean) / sqrt(var + epsilon) * scale + B over the axes from {@code axis} on; Mean and InvStdDev outputs too. */
+  private static void layerNorm(NodeProto n, ImportContext c) {
+    c.onlyAttrs("axis", "epsilon", "stash_type");
+    Object x = c.in(0);
+    int rank = shapeOf(x).rank();
+    long axis = c.attrInt("axis", -1);
+    if (axis < 0) axis += rank;
+    if (axis < 0 || axis >= rank) throw c.fail("axis " + c.attrInt("axis", -1) + " is out of range for rank " + rank);
+    long[] axes = new long[(int) (rank - axis)];
+    for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
+    Attrs red = Attrs.of("axes", axes, "keepdims", true);
+    Object mean = c.step("ReduceMean", red, x);
+    Object d = c.step("Sub", Attrs.EMPTY, x, mean);
+    Object var = c.step("ReduceMean", red, c.step("Mul", Attrs.EMPTY, d, d));
+    Object std = c.step("Sqrt", Attrs.EMPTY, c.step("Add", Attrs.EMPTY, var, scalar(c, x, c.attrFloat("epsilon", 1e-5))));
+    Object y = c.step("Mul", Attrs.EMPTY, c.step("Div", Attrs.EMPTY, d, std), c.in(1));
+    y = c.hasInput(2) ? c.apply1("Add", Attrs.EMPTY, y, c.in(2)) : c.apply1("Identity", Attrs.EMPTY, y);
+    c.define(0, y);
+    c.define(1, mean);
+    if (n.getOutputCount() > 2 && !n.getOutput(2).isEmpty()) c.define(2, c.step("Div", Attrs.EMPTY, scalar(c, x, 1), std));
+  }
+}

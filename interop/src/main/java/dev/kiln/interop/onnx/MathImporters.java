@@ -1,0 +1,173 @@
+package dev.kiln.interop.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.HostMath;
+import java.util.Map;
+
+/**
+ * Ops whose ONNX form needs more than a renaming: Softmax/LogSoftmax before opset 13 (which flatten to
+ * 2-D at {@code axis}), Gemm (composed of Transpose, MatMul, Mul and Add), Sum, Dropout in inference,
+ * Sub/Mul/Div (folded on constants), Cast (with the newer {@code saturate} left at its default).
+ */
+final class MathImporters {
+  private MathImporters() {}
+
+  static void register(Map<String, NodeImporter> m) {
+    m.put("Softmax", (n, c) -> softmax(c, "Softmax"));
+    m.put("LogSoftmax", (n, c) -> softmax(c, "LogSoftmax"));
+    m.put("Gemm", MathImporters::gemm);
+    m.put("Sum", MathImporters::sum);
+    m.put("Dropout", MathImporters::dropout);
+    m.put("Sub", (n, c) -> binary(c, "Sub", (a, b) -> a - b, (a, b) -> a - b));
+    m.put("Mul", (n, c) -> binary(c, "Mul", (a, b) -> a * b, (a, b) -> a * b));
+    m.put("Div", (n, c) -> binary(c, "Div", (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b));
+    m.put("Cast", MathImporters::cast);
+    m.put("Pow", MathImporters::pow);
+    m.put("Neg", (n, c) -> {
+      c.onlyAttrs();
+      HostTensor t = c.constant(0);
+      if (t != null && t.dtype().isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
+        long[] v = t.toLongs();
+        for (int i = 0; i < v.length; i++) v[i] = -v[i];
+        c.define(Ints.of(t.dtype(), v, t.shape()));
+        return;
+      }
+      c.define(c.apply1("Neg", Attrs.EMPTY, c.in(0)));
+    });
+  }
+
+  /**
+   * ONNX Pow (12+) lets the exponent's dtype differ from the base's; the result has the base's dtype.
+   * The IR's Pow takes one dtype, so the exponent is cast to the base's first.
+   * NOTE: a fractional exponent cast to an integer base dtype truncates; ONNX leaves integer powers with
+   * fractional exponents implementation-defined.
+   */
+  private static void pow(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    Object x = c.in(0);
+    Object e = c.in(1);
+    DType xt = dtypeOf(x);
+    if (dtypeOf(e) != xt) e = c.step("Cast", Attrs.of("to", xt), e);
+    c.define(c.apply1("Pow", Attrs.EMPTY, x, e));
+  }
+
+  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+
+  private static Shape shapeOf(Object o) {
+    return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape();
+  }
+
+  /**
+   * Before opset 13 Softmax normalises over all axes from {@code axis} on (default 1) as one; that is the
+   * IR's last-axis softmax when {@code axis} is the last axis, and otherwise Flatten, softmax, Reshape.
+   */
+  private static void softmax(ImportContext c, String op) {
+    c.onlyAttrs("axis");
+    Object x = c.in(0);
+    int rank = shapeOf(x).rank();
+    if (c.opset() >= 13) {
+      c.define(c.apply1(op, Attrs.of("axis", c.attrInt("axis", -1)), x));
+      return;
+    }
+    long axis = c.attrInt("axis", 1);
+    if (axis < 0) axis += rank;
+    if (axis == rank - 1 || rank == 0) {
+      c.define(c.apply1(op, Attrs.of("axis", -1L), x));
+      return;
+    }
+    Shape s = shapeOf(x);
+    if (!s.isStatic()) throw c.unsupported(op + " before opset 13 over several dynamic axes is not supported");
+    Object flat = c.step("Flatten", Attrs.of("axis", axis), x);
+    Object y = c.step(op, Attrs.of("axis", -1L), flat);
+    c.define(c.apply1("Reshape", Attrs.of("shape", s.sizes()), y));
+  }
+
+  /** y = alpha * A' B' + beta * C, with A' = transpose(A) when transA, likewise B. */
+  private static void gemm(NodeProto n, ImportContext c) {
+    c.onlyAttrs("alpha", "beta", "transA", "transB", "broadcast");
+    Object a = c.in(0);
+    Object b = c.in(1);
+    if (c.attrInt("transA", 0) != 0) a = c.step("Transpose", Attrs.of("perm", new long[] {1, 0}), a);
+    if (c.attrInt("transB", 0) != 0) b = c.step("Transpose", Attrs.of("perm", new long[] {1, 0}), b);
+    double alpha = c.attrFloat("alpha", 1.0);
+    double beta = c.attrFloat("beta", 1.0);
+    boolean bias = c.hasInput(2) && beta != 0.0;
+    if (alpha == 1.0 && !bias) {
+      c.define(c.apply1("MatMul", Attrs.EMPTY, a, b));
+      return;
+    }
+    Object y = c.step("MatMul", Attrs.EMPTY, a, b);
+    DType dt = c.toValue(y).type().dtype();
+    if (alpha != 1.0) {
+      HostTensor s = HostTensor.fromDoubles(dt, new double[] {alpha});
+      y = bias ? c.step("Mul", Attrs.EMPTY, y, s) : c.apply1("Mul", Attrs.EMPTY, y, s);
+    }
+    if (bias) {
+      Object cc = c.in(2);
+      if (beta != 1.0) cc = c.step("Mul", Attrs.EMPTY, cc, HostTensor.fromDoubles(dt, new double[] {beta}));
+      y = c.apply1("Add", Attrs.EMPTY, y, cc);
+    }
+    c.define(y);
+  }
+
+  private static void sum(NodeProto n, ImportContext c) {
+    c.onlyAttrs();
+    if (c.inputCount() == 0) throw c.fail("needs at least one input");
+    Object acc = c.in(0);
+    for (int i = 1; i < c.inputCount(); i++) {
+      acc = i == c.inputCount() - 1 ? c.apply1("Add", Attrs.EMPTY, acc, c.in(i)) : c.step("Add", Attrs.EMPTY, acc, c.in(i));
+    }
+    if (c.inputCount() == 1) acc = c.apply1("Identity", Attrs.EMPTY, acc);
+    c.define(acc);
+  }
+
+  /** Inference: Dropout is the identity (training_mode must be absent or constant false). */
+  private static void dropout(NodeProto n, ImportContext c) {
+    c.onlyAttrs("ratio", "seed", "is_test");
+    if (c.hasInput(2)) {
+      HostTensor t = c.requireConstant(2, "training_mode");
+      if (t.getDouble(0) != 0) throw c.unsupported("training_mode=true is not supported");
+    }
+    c.define(c.apply1("Identity", Attrs.EMPTY, c.in(0)));
+    if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
+      // In inference every element is kept: the mask is all true.
+      Shape s = shapeOf(c.in(0));
+      if (!s.isStatic()) throw c.unsupported("the mask output needs a static input shape, got " + s);
+      boolean[] ones = new boolean[Math.toIntExact(s.elementCount())];
+      java.util.Arrays.fill(ones, true);
+      c.define(1, HostTensor.ofBooleans(ones, s.sizes()));
+    }
+  }
+
+  private static void binary(ImportContext c, String op, java.util.function.DoubleBinaryOperator real,
+                             java.util.function.LongBinaryOperator integer) {
+    c.onlyAttrs();
+    HostTensor a = c.constant(0);
+    HostTensor b = c.constant(1);
+    if (a != null && b != null && a.dtype() == b.dtype() && HostMath.supports(a.dtype()) && a.dtype().isInteger()
+        && a.size() <= ImportContext.MAX_FOLD_ELEMENTS && b.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
+      // Integer shape arithmetic (e.g. batch * channels) folds on the host; floating math stays in the graph.
+      c.define(HostMath.binary(a, b, real, integer));
+      return;
+    }
+    c.define(c.apply1(op, Attrs.EMPTY, c.in(0), c.in(1)));
+  }
+
+  private static void cast(NodeProto n, ImportContext c) {
+    c.onlyAttrs("to", "saturate");
+    DType to = (DType) ProtoAttrs.toIr(c.attr("to") == null ? failTo(c) : c.attr("to"), dev.kiln.spec.op.AttrSpec.AttrKind.DTYPE, c);
+    HostTensor t = c.constant(0);
+    if (t != null && t.dtype().isInteger() && to.isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
+      c.define(Ints.of(to, t.toLongs(), t.shape()));
+      return;
+    }
+    c.define(c.apply1("Cast", Attrs.of("to", to), c.in(0)));
+  }
+
+  private static ai.onnx.proto.OnnxMl.AttributeProto failTo(ImportContext c) { throw c.fail("attribute 'to' is required"); }
+}

@@ -1,0 +1,124 @@
+package dev.kiln.samples.conformance;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.compiler.onnx.OnnxExporter;
+import dev.kiln.interop.onnx.ImportOptions;
+import dev.kiln.interop.onnx.OnnxImporter;
+import dev.kiln.runtime.onnx.OnnxRuntimeModel;
+import dev.kiln.runtime.tf.TfModel;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.ir.Graph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Runs one conformance case: import, then (a) lower and run on TensorFlow and (b) export and run in ONNX
+ * Runtime, comparing each with the expected outputs. Unsupported ops or data are counted apart from
+ * failures (wrong numbers, crashes in Kiln code).
+ */
+final class ConformanceRunner {
+  static final double RTOL = 1e-3;
+  static final double ATOL = 1e-7;
+  /** Names the case running on TF: a native abort of the JVM leaves it behind for the next run to report. */
+  static final Path MARKER = Path.of("target", "conformance-running.txt");
+
+  /** Both outcomes of a case and the ONNX op types its model uses. */
+  record Result(ConformanceCase c, TreeSet<String> ops, Outcome tf, Outcome ort) {}
+
+  private ConformanceRunner() {}
+
+  /** Cases known to abort the JVM on TensorFlow, with why (from {@code conformance-tf-abort.txt}). */
+  static final Map<String, String> TF_ABORTS = loadAborts();
+
+  private static Map<String, String> loadAborts() {
+    Map<String, String> m = new LinkedHashMap<>();
+    try (var in = ConformanceRunner.class.getResourceAsStream("/conformance-tf-abort.txt")) {
+      if (in == null) return m;
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#")) continue;
+        int hash = t.indexOf('#');
+        m.put((hash < 0 ? t : t.substring(0, hash)).strip(), hash < 0 ? "" : t.substring(hash + 1).strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return m;
+  }
+
+  static Result run(ConformanceCase c) {
+    TreeSet<String> ops = new TreeSet<>();
+    Graph g;
+    List<HostTensor> inputs;
+    List<HostTensor> expected;
+    try {
+      ModelProto m = OnnxImporter.read(c.model());
+      for (NodeProto n : m.getGraph().getNodeList()) ops.add((n.getDomain().isEmpty() ? "" : n.getDomain() + ":") + n.getOpType());
+      g = OnnxImporter.importModel(m, c.dir(), ImportOptions.defaults());
+      inputs = c.inputs();
+      expected = c.outputs();
+    } catch (UnsupportedOpException e) {
+      Outcome u = Outcome.unsupported("import: " + e.getMessage());
+      return new Result(c, ops, u, u);
+    } catch (RuntimeException e) {
+      Outcome f = Outcome.fail("import: " + e);
+      return new Result(c, ops, f, f);
+    }
+    if (inputs.size() != g.inputs().size() || expected.size() != g.outputs().size()) {
+      Outcome f = Outcome.fail("test data has " + inputs.size() + " inputs / " + expected.size() + " outputs, the graph "
+          + g.inputs().size() + " / " + g.outputs().size());
+      return new Result(c, ops, f, f);
+    }
+    Map<String, HostTensor> feed = new LinkedHashMap<>();
+    for (int i = 0; i < inputs.size(); i++) feed.put(g.inputs().get(i).name(), inputs.get(i));
+    String abort = TF_ABORTS.get(c.toString());
+    Outcome tf = abort != null ? Outcome.fail("aborts TensorFlow (not run): " + abort) : backEnd(g, expected, gr -> {
+      mark(c.toString());
+      try (TfModel tm = TfModel.load(gr)) {
+        return tm.run(feed);
+      }
+    });
+    Outcome ort = backEnd(g, expected, gr -> {
+      byte[] bytes = OnnxExporter.export(gr).toByteArray();
+      try (OnnxRuntimeModel om = OnnxRuntimeModel.load(bytes)) {
+        return om.run(feed);
+      }
+    });
+    return new Result(c, ops, tf, ort);
+  }
+
+  private static Outcome backEnd(Graph g, List<HostTensor> expected, Function<Graph, Map<String, HostTensor>> run) {
+    Map<String, HostTensor> got;
+    try {
+      got = run.apply(g);
+    } catch (UnsupportedOpException e) {
+      return Outcome.unsupported(e.getMessage());
+    } catch (RuntimeException e) {
+      return Outcome.fail(e.toString());
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      String p = Compare.problem(expected.get(i), got.get(g.outputs().get(i).name()), RTOL, ATOL);
+      if (p != null) return Outcome.fail("output " + i + " (" + g.outputs().get(i).name() + "): " + p);
+    }
+    return Outcome.pass();
+  }
+
+  static void mark(String what) {
+    try {
+      Files.createDirectories(MARKER.toAbsolutePath().getParent());
+      Files.writeString(MARKER, what + System.lineSeparator(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
