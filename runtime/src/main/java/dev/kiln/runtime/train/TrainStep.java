@@ -135,7 +135,7 @@ public final class TrainStep {
       }
       slotNames.addAll(names);
     }
-    b.output(c.get(loss));
+    b.output(c.get(grads.outputs().get(0)));
     for (Value v : newValues) b.output(v);
     return new TrainStep(b.build(), assign, slotNames);
   }

@@ -46,9 +46,17 @@ final class StandIns {
     }
   }
 
-  /** mean((prediction − target)²). */
-  static Value meanSquared(GraphBuilder b, Value prediction, Value target) {
-    Value d = b.apply1("Sub", Attrs.EMPTY, prediction, target);
-    return b.apply1("ReduceMean", Attrs.of("keepdims", false), b.apply1("Mul", Attrs.EMPTY, d, d));
+  /**
+   * Σ(prediction − target)² for one output column ([n, 1]), a [1, 1] value. NOTE: built only from ops
+   * that have gradient rules on this branch (Add, Transpose, MatMul; Neg sits on the label side, which
+   * is not differentiated): for a column d, dᵀd is the sum of squares.
+   */
+  static Value sumSquared(GraphBuilder b, Value prediction, Value target) {
+    return dot(b, b.apply1("Add", Attrs.EMPTY, prediction, b.apply1("Neg", Attrs.EMPTY, target)));
+  }
+
+  /** Σ x² of a matrix with one column, as a [1, 1] value: xᵀx. */
+  static Value dot(GraphBuilder b, Value x) {
+    return b.apply1("MatMul", Attrs.EMPTY, b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), x), x);
   }
 }
