@@ -40,6 +40,10 @@ public final class TfLowerer {
                         List<GraphOperation> initOps, List<Output<?>> outputs, Map<String, Output<?>> reads,
                         List<GraphOperation> assignOps) {}
 
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
+
   private final dev.kiln.spec.ir.Graph ir;
   private final Graph tf;
   private final TfOpBuilder ops;

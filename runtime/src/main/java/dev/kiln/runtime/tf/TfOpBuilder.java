@@ -26,6 +26,10 @@ import org.tensorflow.proto.OpDef;
  * {@code Tidx}, {@code dtype}, ...) are inferred from the dtypes of the inputs and expected outputs.
  */
 final class TfOpBuilder {
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
+
   private static volatile Map<String, OpDef> opDefs;
 
   private final Graph graph;

@@ -24,6 +24,10 @@ import org.tensorflow.Tensor;
  * checkpoints and early stopping's best weights) through one placeholder + {@code AssignVariableOp} each.
  */
 public final class TfTrainSession implements AutoCloseable {
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
+
   private final Graph trainIr;
   private final Graph evalIr;
   private final TfLowerer.Lowered train;
