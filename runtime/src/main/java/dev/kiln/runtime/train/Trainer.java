@@ -133,6 +133,7 @@ public final class Trainer implements AutoCloseable {
         losses.add(loss);
         sum += loss;
         n++;
+        for (TrainingCallback c : cfg.callbacks) c.onStepEnd(this, globalStep, loss);
       }
       epochsDone++;
       Map<String, Double> v = new LinkedHashMap<>();

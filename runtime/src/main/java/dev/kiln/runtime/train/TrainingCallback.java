@@ -5,6 +5,9 @@ public interface TrainingCallback {
   /** Before the first epoch of a fit call. */
   default void onFitStart(Trainer trainer) {}
 
+  /** After each train step, with its 1-based global step and loss (keep it cheap: it runs per batch). */
+  default void onStepEnd(Trainer trainer, long step, double loss) {}
+
   /** After each epoch (validation included). */
   default void onEpochEnd(Trainer trainer, EpochLog log) {}
 
