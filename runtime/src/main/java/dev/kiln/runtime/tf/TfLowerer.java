@@ -31,34 +31,65 @@ import org.tensorflow.proto.DataType;
  * {@code AssignVariableOp} each that sets the initial value, so training can update them later.
  */
 public final class TfLowerer {
-  /** The lowered graph: placeholders by IR input name, variables by parameter name, fetches per output. */
+  /**
+   * The lowered graph: placeholders by IR input name, variables by parameter name, fetches per output;
+   * for training, each variable's read (by parameter name) and the {@code AssignVariableOp}s that store
+   * the assigned outputs ({@link #lower(dev.kiln.spec.ir.Graph, Map)}).
+   */
   public record Lowered(Graph graph, Map<String, Output<?>> placeholders, Map<String, Output<?>> variables,
-                        List<GraphOperation> initOps, List<Output<?>> outputs) {}
+                        List<GraphOperation> initOps, List<Output<?>> outputs, Map<String, Output<?>> reads,
+                        List<GraphOperation> assignOps) {}
+
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
 
   private final dev.kiln.spec.ir.Graph ir;
   private final Graph tf;
   private final TfOpBuilder ops;
   private final Map<Value, Output<?>> handles = new IdentityHashMap<>();
+  private final Map<Value, String> assignments;
 
-  private TfLowerer(dev.kiln.spec.ir.Graph ir, Graph tf) {
+  private TfLowerer(dev.kiln.spec.ir.Graph ir, Graph tf, String prefix, Map<Value, String> assignments) {
     this.ir = ir;
     this.tf = tf;
-    this.ops = new TfOpBuilder(tf);
+    this.ops = new TfOpBuilder(tf, prefix);
+    this.assignments = assignments;
   }
 
   /**
    * Lowers {@code ir} into a new TF graph, which the caller owns (closes). Throws
    * {@link UnsupportedOpException} listing every op of the graph that has no TF lowering.
    */
-  public static Lowered lower(dev.kiln.spec.ir.Graph ir) {
+  public static Lowered lower(dev.kiln.spec.ir.Graph ir) { return lower(ir, Map.of()); }
+
+  /**
+   * Lowers {@code ir} into a new TF graph and stores each value of {@code assignments} (IR value →
+   * parameter name, e.g. an optimizer's new weight) into that parameter's variable with an
+   * {@code AssignVariableOp}. NOTE: every assignment carries control dependencies on every variable
+   * read of the graph, so within one {@code Session.run} all reads see the old values (TF copies a
+   * variable's buffer on write while a read still holds it).
+   */
+  public static Lowered lower(dev.kiln.spec.ir.Graph ir, Map<Value, String> assignments) {
     checkSupported(ir);
     Graph tf = new Graph();
     try {
-      return new TfLowerer(ir, tf).run();
+      return new TfLowerer(ir, tf, "", assignments).run();
     } catch (RuntimeException e) {
       tf.close();
       throw e;
     }
+  }
+
+  /**
+   * Lowers {@code ir} into an existing TF graph with op names under {@code prefix}, e.g. an evaluation
+   * graph beside a train step. Its variables are {@code VarHandleOp}s with the same {@code shared_name}
+   * as the first lowering's, so in one session both graphs read the same variables; its
+   * {@link Lowered#initOps()} must not be run again (they would reset the values).
+   */
+  public static Lowered lowerInto(Graph tf, String prefix, dev.kiln.spec.ir.Graph ir) {
+    checkSupported(ir);
+    return new TfLowerer(ir, tf, prefix, Map.of()).run();
   }
 
   /**
@@ -95,6 +126,7 @@ public final class TfLowerer {
       placeholders.put(v.name(), p);
     }
     Map<String, Output<?>> variables = new LinkedHashMap<>();
+    Map<String, Output<?>> reads = new LinkedHashMap<>();
     List<GraphOperation> inits = new ArrayList<>();
     for (Parameter p : ir.parameters()) {
       DType d = p.value().type().dtype();
@@ -102,16 +134,30 @@ public final class TfLowerer {
           Map.of("dtype", d, "shape", tfShape(p.value().type()), "shared_name", p.name()), null).get(0);
       Output<?> init = constant(p.initial(), p.name() + "/initial");
       inits.add(ops.operation("AssignVariableOp", p.name() + "/assign", List.of(handle, init), Map.of("dtype", d), null));
-      handles.put(p.value(), ops.op("ReadVariableOp", p.name() + "/read", List.of(handle), Map.of("dtype", d), null).get(0));
+      Output<?> read = ops.op("ReadVariableOp", p.name() + "/read", List.of(handle), Map.of("dtype", d), null).get(0);
+      handles.put(p.value(), read);
       variables.put(p.name(), handle);
+      reads.put(p.name(), read);
     }
     for (Node n : ir.nodes()) lowerNode(n);
+    List<GraphOperation> readOps = reads.values().stream().map(o -> (GraphOperation) o.op()).toList();
+    List<GraphOperation> assignOps = new ArrayList<>();
+    for (Map.Entry<Value, String> a : assignments.entrySet()) {
+      Output<?> var = variables.get(a.getValue());
+      if (var == null) throw new KilnException("assignment to '" + a.getValue() + "': graph " + ir.name() + " has no such parameter");
+      Parameter p = ir.parameter(a.getValue()).orElseThrow();
+      if (!a.getKey().type().equals(p.value().type())) {
+        throw new KilnException("assignment of " + a.getKey() + " to parameter " + p.value() + ": types differ");
+      }
+      assignOps.add(ops.operation("AssignVariableOp", a.getValue() + "/update", List.of(var, handle(a.getKey())),
+          Map.of("dtype", p.value().type().dtype()), null, readOps));
+    }
     List<Output<?>> outs = new ArrayList<>();
     for (Value v : ir.outputs()) {
       DType d = v.type().dtype();
       outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
     }
-    return new Lowered(tf, placeholders, variables, inits, outs);
+    return new Lowered(tf, placeholders, variables, inits, outs, reads, assignOps);
   }
 
   private Output<?> handle(Value v) {

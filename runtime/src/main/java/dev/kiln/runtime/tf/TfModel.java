@@ -21,6 +21,10 @@ import org.tensorflow.Tensor;
  * shape is refused with a message listing what the model expects. Closing frees every native resource.
  */
 public final class TfModel implements AutoCloseable {
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
+
   private final Graph ir;
   private final TfLowerer.Lowered lowered;
   private final Session session;

@@ -26,12 +26,23 @@ import org.tensorflow.proto.OpDef;
  * {@code Tidx}, {@code dtype}, ...) are inferred from the dtypes of the inputs and expected outputs.
  */
 final class TfOpBuilder {
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
+
   private static volatile Map<String, OpDef> opDefs;
 
   private final Graph graph;
+  private final String prefix;
   private final Map<String, Integer> usedNames = new HashMap<>();
 
-  TfOpBuilder(Graph graph) { this.graph = graph; }
+  TfOpBuilder(Graph graph) { this(graph, ""); }
+
+  /** A builder whose op names all start with {@code prefix} (so two lowerings can share one TF graph). */
+  TfOpBuilder(Graph graph, String prefix) {
+    this.graph = graph;
+    this.prefix = prefix;
+  }
 
   /** TF's definition of op {@code type}, or null if this TF build has no such op. */
   static OpDef opDef(String type) {
@@ -51,7 +62,7 @@ final class TfOpBuilder {
 
   /** A graph-unique TF op name derived from {@code hint} (TF allows [A-Za-z0-9.][A-Za-z0-9_.\-/]*). */
   String uniqueName(String hint) {
-    String base = hint.replaceAll("[^A-Za-z0-9_.\\-/]", "_");
+    String base = prefix + hint.replaceAll("[^A-Za-z0-9_.\\-/]", "_");
     if (base.isEmpty() || !Character.isLetterOrDigit(base.charAt(0)) && base.charAt(0) != '.') base = "k" + base;
     Integer n = usedNames.get(base);
     if (n == null) {
@@ -82,11 +93,18 @@ final class TfOpBuilder {
   /** Adds one op and returns it (for ops without outputs, such as {@code AssignVariableOp}). */
   GraphOperation operation(String type, String nameHint, List<Output<?>> inputs, Map<String, Object> attrs,
                            List<DType> outDTypes) {
+    return operation(type, nameHint, inputs, attrs, outDTypes, List.of());
+  }
+
+  /** Adds one op that runs only after every op in {@code after} (control dependencies). */
+  GraphOperation operation(String type, String nameHint, List<Output<?>> inputs, Map<String, Object> attrs,
+                           List<DType> outDTypes, List<GraphOperation> after) {
     OpDef def = opDef(type);
     if (def == null) throw new UnsupportedOpException("TensorFlow has no op '" + type + "'");
     Map<String, Object> all = new LinkedHashMap<>(attrs);
     GraphOperationBuilder b = graph.opBuilder(type, uniqueName(nameHint), graph.baseScope());
     bindInputs(def, b, inputs, all);
+    for (GraphOperation op : after) b.addControlInput(op);
     if (outDTypes != null) inferFromOutputs(def, outDTypes, all);
     try {
       for (Map.Entry<String, Object> e : all.entrySet()) setAttr(def, b, e.getKey(), e.getValue());

@@ -20,6 +20,10 @@ import org.tensorflow.proto.TensorShapeProto;
  * the native order on every platform TF-Java ships natives for (x86-64, arm64), so bytes copy as-is.
  */
 public final class TfTensors {
+  static {
+    OneDnn.configure();  // before TensorFlow's native library loads
+  }
+
   private TfTensors() {}
 
   static {

@@ -16,7 +16,15 @@
  * uint8/uint16 with a {@code Bitcast} in the graph. {@link dev.kiln.runtime.tf.TfModel} owns the
  * graph and session.
  *
+ * <p>Training: {@code TfLowerer.lower(ir, assignments)} adds one {@code AssignVariableOp} per assigned
+ * output, with control dependencies on every variable read, so a step reads old values and then
+ * writes new ones; {@link dev.kiln.runtime.tf.TfTrainSession} holds that train graph and an evaluation
+ * graph lowered into the same TF graph ({@code lowerInto}, names under {@code eval/}) whose variables
+ * share the train graph's by {@code shared_name}.
+ *
  * <p>oneDNN: with {@code TF_ENABLE_ONEDNN_OPTS=1} TF rewrites kernels to {@code _Mkl*} ops (visible in
  * the partition graphs a run can return) and logs "oneDNN custom operations are on" at INFO level.
+ * TF-Java's build leaves it off by default and reads the variable once, when its native library loads;
+ * {@link dev.kiln.runtime.tf.OneDnn} sets it in the C environment before that (unless the user set it).
  */
 package dev.kiln.runtime.tf;

@@ -1,0 +1,150 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.compiler.autodiff.Autodiff;
+import dev.kiln.compiler.autodiff.GraphCopy;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Graph;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Parameter;
+import dev.kiln.spec.ir.Value;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The train step as one IR graph: forward → loss (+ penalty) → gradients ({@link Autodiff}) → optional
+ * gradient transform (clipping) → {@link Optimizer#update} per trainable parameter. Its outputs are the
+ * loss (first), then each parameter's and slot's new value; {@link #assignments()} says which variable
+ * each new value is stored into. Slots are non-trainable parameters named {@code <param>/<slot>}.
+ * Extra inputs: the labels, {@value #LR} and {@value #STEP} (f32 scalars fed by the host).
+ */
+public final class TrainStep {
+  /** Name of the learning-rate input. */
+  public static final String LR = "train.lr";
+  /** Name of the 1-based step input. */
+  public static final String STEP = "train.step";
+  /** Name of the loss output. */
+  public static final String LOSS = "train.loss";
+
+  /** A penalty added to the loss, e.g. L2 weight decay: built over the trainable parameters. */
+  @FunctionalInterface
+  public interface Penalty {
+    /** A scalar of the loss's dtype. */
+    Value build(GraphBuilder b, List<Value> trainableParameters);
+  }
+
+  /** Rewrites gradients before the update, e.g. clipping by global norm; returns one per parameter, same order. */
+  @FunctionalInterface
+  public interface GradientTransform {
+    List<Value> apply(GraphBuilder b, List<Value> parameters, List<Value> gradients);
+  }
+
+  private final Graph graph;
+  private final Map<Value, String> assignments;
+  private final List<String> slotNames;
+
+  private TrainStep(Graph graph, Map<Value, String> assignments, List<String> slotNames) {
+    this.graph = graph;
+    this.assignments = assignments;
+    this.slotNames = slotNames;
+  }
+
+  /** The train-step graph. */
+  public Graph graph() { return graph; }
+
+  /** New value (an output of {@link #graph()}) → name of the parameter or slot it replaces. */
+  public Map<Value, String> assignments() { return assignments; }
+
+  /** Names of the optimizer's slot parameters. */
+  public List<String> slotNames() { return slotNames; }
+
+  /**
+   * The graph computing the loss from a forward graph: a copy of {@code forward} plus a label input of
+   * {@code labelType} and the loss (output {@value #LOSS}, first), then {@code forward}'s outputs.
+   */
+  public static Graph lossGraph(Graph forward, Loss loss, String outputName, String labelInput, TensorType labelType,
+                                Penalty penalty) {
+    Value out = forward.outputs().stream().filter(v -> v.name().equals(outputName)).findFirst()
+        .orElseThrow(() -> new KilnException("the model has no output '" + outputName + "'; its outputs are "
+            + forward.outputs().stream().map(Value::toString).toList()));
+    GraphCopy.Copied c = GraphCopy.of(forward, forward.name() + "_loss");
+    GraphBuilder b = c.builder();
+    if (b.isUsed(labelInput)) throw new KilnException("label input name '" + labelInput + "' is already used by the model");
+    Value labels = b.input(labelInput, labelType);
+    Value l = loss.build(b, c.get(out), labels);
+    if (l.type().shape().rank() != 0 && !(l.type().shape().isStatic() && l.type().shape().elementCount() == 1)) {
+      // A per-example loss ("none" reduction) is averaged, as Keras does for training.
+      l = b.apply1("ReduceMean", Attrs.of("keepdims", false), l);
+    }
+    if (penalty != null) {
+      List<Value> ps = forward.parameters().stream().filter(Parameter::trainable).map(p -> c.get(p.value())).toList();
+      l = b.apply1("Add", Attrs.EMPTY, l, penalty.build(b, ps));
+    }
+    b.output(LOSS, l);
+    for (Value o : forward.outputs()) b.output(c.get(o));
+    return b.build();
+  }
+
+  /** Compiles the train step of {@code lossGraph} (from {@link #lossGraph}) with {@code optimizer}. */
+  public static TrainStep compile(Graph lossGraph, Optimizer optimizer, GradientTransform transform) {
+    Value loss = lossGraph.outputs().get(0);
+    Graph grads = Autodiff.gradients(lossGraph, loss);
+    GraphCopy.Copied c = GraphCopy.of(grads, lossGraph.name().replaceFirst("_loss$", "") + "_train");
+    GraphBuilder b = c.builder();
+    TensorType scalar = new TensorType(DType.F32, Shape.scalar());
+    Value lr = b.input(LR, scalar);
+    Value step = b.input(STEP, scalar);
+    List<Parameter> trainable = grads.parameters().stream().filter(Parameter::trainable).toList();
+    List<Value> params = new ArrayList<>();
+    List<Value> gs = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      params.add(c.get(trainable.get(i).value()));
+      gs.add(c.get(grads.outputs().get(1 + i)));
+    }
+    if (transform != null) gs = transform.apply(b, params, gs);
+    Map<Value, String> assign = new LinkedHashMap<>();
+    Map<Value, Value> outputs = new IdentityHashMap<>();
+    List<String> slotNames = new ArrayList<>();
+    List<Value> newValues = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      Parameter p = trainable.get(i);
+      List<Value> slots = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (Optimizer.Slot s : optimizer.slots(p)) {
+        String name = p.name() + "/" + s.name();
+        slots.add(b.at(List.of(), null, () -> b.parameter(name, s.initial(), false, "zeros")));
+        names.add(name);
+      }
+      Optimizer.Update u = optimizer.update(b, params.get(i), gs.get(i), slots, lr, step);
+      if (u.slots().size() != slots.size()) {
+        throw new KilnException("optimizer " + optimizer.describe() + " returned " + u.slots().size() + " slot updates for "
+            + p.name() + ", it declared " + slots.size());
+      }
+      newValues.add(u.parameter());
+      assign.put(u.parameter(), p.name());
+      for (int k = 0; k < slots.size(); k++) {
+        assign.put(u.slots().get(k), names.get(k));
+        newValues.add(u.slots().get(k));
+      }
+      slotNames.addAll(names);
+    }
+    b.output(c.get(grads.outputs().get(0)));
+    for (Value v : newValues) b.output(v);
+    return new TrainStep(b.build(), assign, slotNames);
+  }
+
+  /** The label type for labels shaped {@code perExample} (without the batch axis), batch symbolic. */
+  public static TensorType labelType(DType dtype, long[] perExample) {
+    Dim[] dims = new Dim[perExample.length + 1];
+    dims[0] = Dim.symbolic("batch");
+    for (int i = 0; i < perExample.length; i++) dims[i + 1] = Dim.of(perExample[i]);
+    return new TensorType(dtype, Shape.of(dims));
+  }
+}

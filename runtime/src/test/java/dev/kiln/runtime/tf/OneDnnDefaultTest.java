@@ -1,0 +1,73 @@
+package dev.kiln.runtime.tf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Result;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunOptions;
+
+/**
+ * {@link OneDnn} in a fresh JVM without {@code TF_ENABLE_ONEDNN_OPTS} and without JVM flags: TF then
+ * runs MatMul as a oneDNN kernel ({@code _Mkl...}); with the variable set to 0 by the user it does not.
+ */
+class OneDnnDefaultTest {
+  /** Child-process entry: prints the op types TF executed for a MatMul. */
+  public static void main(String[] args) {
+    GraphBuilder g = new GraphBuilder("onednn_default");
+    var a = g.input("a", TensorType.of(DType.F32, 4, 8));
+    var b = g.input("b", TensorType.of(DType.F32, 8, 2));
+    g.output("y", g.apply1("MatMul", Attrs.EMPTY, a, b));
+    Set<String> types = new TreeSet<>();
+    try (TfModel m = TfModel.load(g.build())) {
+      var r = m.session().runner()
+          .feed(m.lowered().placeholders().get("a"), TfTensors.toTf(HostTensor.filled(DType.F32, new long[] {4, 8}, 1)))
+          .feed(m.lowered().placeholders().get("b"), TfTensors.toTf(HostTensor.filled(DType.F32, new long[] {8, 2}, 1)))
+          .fetch(m.lowered().outputs().get(0))
+          .setOptions(RunOptions.newBuilder().setOutputPartitionGraphs(true).build());
+      try (Result res = r.runAndFetchMetadata()) {
+        for (GraphDef pg : res.getMetadata().orElseThrow().getPartitionGraphsList()) {
+          for (NodeDef n : pg.getNodeList()) types.add(n.getOp());
+        }
+      }
+    }
+    System.out.println("OPS " + types);
+    System.out.println("STATUS " + OneDnn.status());
+  }
+
+  private static String child(String envValue) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+        "-cp", System.getProperty("java.class.path"), OneDnnDefaultTest.class.getName()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("TF_ENABLE_ONEDNN_OPTS");
+    if (envValue != null) pb.environment().put("TF_ENABLE_ONEDNN_OPTS", envValue);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  void oneDnnIsOnByDefaultAndAUsersZeroWins() throws Exception {
+    String unset = child(null);
+    assertTrue(unset.contains("_Mkl"), "no oneDNN kernel without the variable:\n" + unset);
+    assertTrue(unset.contains("set by Kiln"), unset);
+    String off = child("0");
+    assertTrue(!off.contains("_Mkl") && off.contains("set by the user"), "TF_ENABLE_ONEDNN_OPTS=0 must win:\n" + off);
+  }
+}

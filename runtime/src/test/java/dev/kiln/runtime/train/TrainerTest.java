@@ -1,0 +1,250 @@
+package dev.kiln.runtime.train;
+
+import static dev.kiln.dsl.DTypes.F32;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.dsl.Model;
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.onnx.OnnxRuntimeModel;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.TrainingDivergedException;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer end to end on TensorFlow with test-only stand-in optimizers and losses. */
+class TrainerTest {
+  @TempDir Path tmp;
+
+  static Model linear() {
+    return Model.build("lin", 3, m -> m.linear("fc", m.input("x", F32, Dim.symbolic("batch"), 4), 1));
+  }
+
+  static Model mlp() {
+    return Model.build("mlp", 5, m -> {
+      var x = m.input("x", F32, Dim.symbolic("batch"), 4);
+      return m.linear("fc2", m.linear("fc1", x, 16).relu(), 1);
+    });
+  }
+
+  /** n examples, x ~ N(0,1) [n,4], targets sign·(x·a + 0.5) [n,1]. */
+  static Dataset regression(int n, long seed, double sign) {
+    Random r = new Random(seed);
+    float[] x = new float[n * 4];
+    float[] t = new float[n];
+    double[] a = {1, 0.5, -1, 2};
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < 4; k++) x[i * 4 + k] = (float) r.nextGaussian();
+      double s = 0.5;
+      for (int k = 0; k < 4; k++) s += x[i * 4 + k] * a[k];
+      t[i] = (float) (sign * s);
+    }
+    return new Dataset(HostTensor.ofFloats(x, n, 4), HostTensor.ofFloats(t, n, 1));
+  }
+
+  static TrainerBuilder sgd(Model m, double lr) {
+    return Trainer.builder(m).loss(StandIns::sumSquared, "output").optimizer(new StandIns.PlainSgd()).learningRate(lr).seed(11);
+  }
+
+  @Test
+  void oneFullBatchSgdStepMatchesTheHandComputedUpdate() {
+    Model m = linear();
+    Dataset d = regression(8, 1, 1);
+    float[] w = m.graph().parameter("fc.weight").orElseThrow().initial().toFloats();
+    float[] x = d.features().toFloats();
+    float[] t = d.labels().toFloats();
+    double lr = 0.01;
+    // loss = Σ (xW − t)² (bias 0): dL/dW = 2 xᵀ(xW − t), dL/db = 2 Σ rows.
+    double[] gw = new double[4];
+    double gb = 0;
+    for (int i = 0; i < 8; i++) {
+      double y = 0;
+      for (int k = 0; k < 4; k++) y += x[i * 4 + k] * w[k];
+      double e = 2.0 * (y - t[i]);
+      for (int k = 0; k < 4; k++) gw[k] += x[i * 4 + k] * e;
+      gb += e;
+    }
+    try (Trainer tr = sgd(m, lr).build()) {
+      FitLog log = tr.fit(d, null, 1, 8);
+      assertEquals(1, log.stepLosses().length);
+      Map<String, HostTensor> v = tr.variables();
+      float[] w1 = v.get("fc.weight").toFloats();
+      float[] b1 = v.get("fc.bias").toFloats();
+      for (int k = 0; k < 4; k++) assertEquals(w[k] - lr * gw[k], w1[k], 1e-5, "weight " + k);
+      assertEquals(-lr * gb, b1[0], 1e-5, "bias");
+      assertEquals(1, tr.step());
+    }
+  }
+
+  @Test
+  void trainingLowersTheLossAndTheSameSeedRepeatsItBitForBit() {
+    Dataset d = regression(200, 2, 1);
+    double[] a;
+    double[] b;
+    try (Trainer t1 = sgd(mlp(), 0.002).build(); Trainer t2 = sgd(mlp(), 0.002).build()) {
+      FitLog l1 = t1.fit(d, null, 5, 16);
+      a = l1.stepLosses();
+      b = t2.fit(d, null, 5, 16).stepLosses();
+      assertEquals(5 * 13, a.length);
+      assertTrue(l1.last().loss() < 0.2 * l1.epochs().get(0).loss(), "loss fell from " + l1.epochs().get(0).loss() + " to " + l1.last().loss());
+    }
+    assertArrayEquals(a, b, 0.0);
+    try (Trainer t3 = sgd(mlp(), 0.002).seed(12).build()) {
+      assertFalse(java.util.Arrays.equals(a, t3.fit(d, null, 5, 16).stepLosses()), "another seed shuffles differently");
+    }
+  }
+
+  @Test
+  void checkpointResumesBitForBitWithOptimizerState() throws Exception {
+    Dataset d = regression(100, 3, 1);
+    TrainerBuilder cfg = Trainer.builder(mlp()).loss(StandIns::sumSquared, "output").optimizer(new StandIns.HeavyBall(0.9))
+        .learningRate(0.0005).seed(5).labels(DType.F32, 1);
+    double[] straight;
+    try (Trainer t = cfg.build()) {
+      straight = t.fit(d, null, 2, 16).stepLosses();
+    }
+    Path ck = tmp.resolve("ck/run.ckpt");
+    double[] first;
+    try (Trainer t = cfg.build()) {
+      first = t.fit(d, null, 1, 16).stepLosses();
+      t.saveCheckpoint(ck);
+      assertTrue(t.variables().containsKey("fc1.weight/velocity"), t.variables().keySet().toString());
+    }
+    double[] second;
+    try (Trainer t = cfg.build()) {
+      t.restore(ck);
+      assertEquals(7, t.step());
+      assertEquals(1, t.epochs());
+      second = t.fit(d, null, 1, 16).stepLosses();
+    }
+    double[] resumed = new double[first.length + second.length];
+    System.arraycopy(first, 0, resumed, 0, first.length);
+    System.arraycopy(second, 0, resumed, first.length, second.length);
+    assertArrayEquals(straight, resumed, 0.0);
+    try (var files = Files.list(ck.getParent())) {
+      assertEquals(List.of(ck), files.toList(), "no temp file is left behind");
+    }
+  }
+
+  @Test
+  void aNonFiniteLossStopsTrainingNamingTheStep() {
+    try (Trainer t = sgd(mlp(), 1e6).build()) {
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.fit(regression(64, 4, 1), null, 50, 8));
+      assertTrue(e.step() > 1, "the first steps are finite");
+      assertTrue(Double.isFinite(e.lastFiniteLoss()));
+      assertTrue(e.getMessage().contains("step " + e.step()) && e.getMessage().contains("last finite loss"), e.getMessage());
+    }
+  }
+
+  @Test
+  void badDataIsRefusedBeforeAnyStep() {
+    try (Trainer t = sgd(mlp(), 0.1).build()) {
+      Dataset f64 = new Dataset(HostTensor.ofDoubles(new double[8], 2, 4), HostTensor.ofFloats(new float[2], 2, 1));
+      KilnException e1 = assertThrows(KilnException.class, () -> t.fit(f64, null, 1, 2));
+      assertTrue(e1.getMessage().contains("training features are f64") && e1.getMessage().contains("x"), e1.getMessage());
+      Dataset wide = new Dataset(HostTensor.ofFloats(new float[10], 2, 5), HostTensor.ofFloats(new float[2], 2, 1));
+      KilnException e2 = assertThrows(KilnException.class, () -> t.fit(wide, null, 1, 2));
+      assertTrue(e2.getMessage().contains("[2, 5]") && e2.getMessage().contains("f32[batch, 4]"), e2.getMessage());
+      assertEquals(0, t.step(), "no step ran");
+    }
+    Model classifier = Model.build("cls", m -> m.linear("fc", m.input("x", F32, Dim.symbolic("batch"), 4), 3));
+    try (Trainer t = sgd(classifier, 0.1).build()) {
+      Dataset classes = new Dataset(HostTensor.ofFloats(new float[8], 2, 4), HostTensor.ofLongs(new long[] {1, 5}, 2));
+      KilnException e3 = assertThrows(KilnException.class, () -> t.fit(classes, null, 1, 2));
+      assertTrue(e3.getMessage().contains("label 5 at example 1 is out of range") && e3.getMessage().contains("3 classes"), e3.getMessage());
+      assertEquals(0, t.step(), "no step ran");
+    }
+    KilnException empty = assertThrows(KilnException.class,
+        () -> new Dataset(HostTensor.ofFloats(new float[0], 0, 4), HostTensor.ofFloats(new float[0], 0, 1)));
+    assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
+  }
+
+  @Test
+  void earlyStoppingStopsAndRestoresTheBestWeights() {
+    // Validation targets are the negated training targets, so after the first epoch validation only worsens.
+    Dataset train = regression(64, 5, 1);
+    Dataset val = regression(32, 6, -1);
+    EarlyStopping es = new EarlyStopping("val_loss", 1, 0, true);
+    try (Trainer t = sgd(linear(), 0.005).callbacks(es).build()) {
+      FitLog log = t.fit(train, val, 20, 8);
+      assertTrue(log.stoppedEarly());
+      assertEquals(3, log.epochs().size(), "best at epoch 0, then two epochs without improvement");
+      assertEquals(0, es.bestEpoch());
+      assertEquals(log.epochs().get(0).get("val_loss"), t.evaluate(val, 8).get("loss"), 1e-6);
+    }
+  }
+
+  @Test
+  void regularizationAddsItsPenaltyAndClippingAppliesToTheGradients() {
+    Dataset d = regression(16, 7, 1);
+    double plain;
+    try (Trainer t = sgd(linear(), 0.005).build()) {
+      plain = t.fit(d, null, 1, 16).stepLosses()[0];
+    }
+    float[] w = linear().graph().parameter("fc.weight").orElseThrow().initial().toFloats();
+    double l2 = 0;
+    for (float x : w) l2 += x * x;
+    try (Trainer t = sgd(linear(), 0.005).regularization((b, ps) -> {
+      Value sum = null;
+      for (Value p : ps) {
+        if (p.type().rank() != 2) continue;  // the weight [4, 1]
+        Value s = StandIns.dot(b, p);
+        sum = sum == null ? s : b.apply1("Add", Attrs.EMPTY, sum, s);
+      }
+      return sum;
+    }).build()) {
+      assertEquals(plain + l2, t.fit(d, null, 1, 16).stepLosses()[0], 1e-4);
+    }
+    // Clipping that zeroes every gradient leaves the weights where they started.
+    try (Trainer t = sgd(linear(), 0.005).clipping((b, ps, gs) -> gs.stream()
+        .map(g -> b.apply1("Mul", Attrs.EMPTY, g, StandIns.constant(b, 0))).toList()).build()) {
+      t.fit(d, null, 2, 4);
+      assertArrayEquals(w, t.variables().get("fc.weight").toFloats(), 0f);
+    }
+  }
+
+  @Test
+  void trainedModelExportsAndAgreesWithOnnxRuntime() throws Exception {
+    Dataset d = regression(64, 8, 1);
+    try (Trainer t = sgd(mlp(), 0.002).build()) {
+      HostTensor before = t.predict(d.features());
+      t.fit(d, null, 3, 16);
+      double diff = t.exportAndVerify(tmp.resolve("mlp.onnx"), d);
+      assertTrue(diff <= 1e-5, "max abs diff " + diff);
+      HostTensor after = t.predict(d.features());
+      assertFalse(java.util.Arrays.equals(before.toFloats(), after.toFloats()), "training changed the predictions");
+      try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(tmp.resolve("mlp.onnx"))) {
+        float[] o = ort.run(Map.of("x", d.features())).get("output").toFloats();
+        float[] a = after.toFloats();
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], o[i], 1e-5f);
+      }
+      assertTrue(t.evaluate(d, 16).get("loss") < 0.5 * new TrainerHelper(d).initialLoss(), "trained loss is lower than the initial one");
+    }
+  }
+
+  /** The initial model's evaluation loss, from an untrained trainer. */
+  private static final class TrainerHelper {
+    private final Dataset d;
+
+    TrainerHelper(Dataset d) { this.d = d; }
+
+    double initialLoss() {
+      try (Trainer t = sgd(mlp(), 0.002).build()) {
+        return t.evaluate(d, 16).get("loss");
+      }
+    }
+  }
+}
