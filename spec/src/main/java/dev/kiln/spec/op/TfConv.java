@@ -177,7 +177,13 @@ public final class TfConv {
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("strides", around(g.strides()));
     attrs.put("dilations", around(g.dilations()));
-    if (r == 4) {
+    if (r == 4 && op.equals("DepthwiseConv2dNative")) {
+      // NOTE: with oneDNN on, DepthwiseConv2dNative with EXPLICIT padding aborts the process (a CHECK in
+      // tensor_format.h), so depthwise convs pad first and run VALID.
+      xl = pad(e, xl, withEnds(g.pads(), g.spatial()), 0, e.node().inputs().get(0).type().dtype());
+      attrs.put("padding", "VALID");
+      attrs.put("data_format", "NHWC");
+    } else if (r == 4) {
       attrs.put("padding", "EXPLICIT");
       long[] ep = new long[8];
       for (int i = 0; i < 2; i++) {

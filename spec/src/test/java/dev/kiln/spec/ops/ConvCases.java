@@ -48,5 +48,15 @@ class ConvCases extends OpCases {
             HostTensor.ofFloats(new float[] {1, 1, 1, -1}, 2, 1, 2), HostTensor.ofFloats(new float[] {0.5f, -1}, 2)),
         op(Attrs.of("group", 2, "strides", l(2))),
         List.of(HostTensor.ofFloats(new float[] {3.5f, 7.5f, -11, -11}, 1, 2, 2)));
+    // Hand-computed: depthwise 3x3 (group = C = 2) over ones with padding 1: each output counts the cells its
+    // window covers (4 in corners, 6 on edges, 9 inside). TF runs this as DepthwiseConv2dNative.
+    float[] ones = new float[18];
+    java.util.Arrays.fill(ones, 1);
+    float[] count = {4, 6, 4, 6, 9, 6, 4, 6, 4};
+    float[] both = new float[18];
+    System.arraycopy(count, 0, both, 0, 9);
+    System.arraycopy(count, 0, both, 9, 9);
+    numeric("depthwise padded", List.of(HostTensor.ofFloats(ones, 1, 2, 3, 3), HostTensor.ofFloats(ones, 2, 1, 3, 3)),
+        op(Attrs.of("group", 2, "pads", l(1, 1, 1, 1))), List.of(HostTensor.ofFloats(both, 1, 2, 3, 3)));
   }
 }
