@@ -3,7 +3,7 @@
 // Inside `sequential { }` the receiver is a SequentialScope; the ModelScope of `model { }` is an outer
 // receiver of the same @KilnDsl marker, so its members cannot be called implicitly. Calling `input(...)`
 // here would silently add a model input from inside a layer stack; Kotlin rejects it with
-// "'input' can't be called in this context by implicit receiver". Write `this@model.input(...)` if you mean it.
+// "'input' cannot be called in this context with an implicit receiver". Write `this@model.input(...)` if you mean it.
 package snippets
 
 import dev.kiln.dsl.DTypes.F32

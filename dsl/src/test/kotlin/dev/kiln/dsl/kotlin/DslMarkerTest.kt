@@ -47,6 +47,6 @@ class DslMarkerTest : FunSpec({
     code shouldBe ExitCode.COMPILATION_ERROR
     withClue(log) { Regex("error:").findAll(log).count() shouldBe 1 }
     log shouldContain "OuterScope.kt:17"
-    log shouldContain "can't be called in this context by implicit receiver"
+    log shouldContain "cannot be called in this context with an implicit receiver"
   }
 })

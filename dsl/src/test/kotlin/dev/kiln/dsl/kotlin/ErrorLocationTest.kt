@@ -12,9 +12,6 @@ import io.kotest.matchers.string.shouldStartWith
 
 /** A shape mistake written in Kotlin is reported at the user's .kt file and line, not inside the Kotlin layer. */
 class ErrorLocationTest : FunSpec({
-  /** The line this is called from. */
-  fun here(): Int = Throwable().stackTrace[1].lineNumber
-
   fun String.atLine(line: Int) {
     this shouldContain "(ErrorLocationTest.kt:$line)"
     val at = substring(lastIndexOf("\n  at ") + 6)
@@ -30,7 +27,7 @@ class ErrorLocationTest : FunSpec({
         val a = input("a", F32, "batch", 64)
         val b = input("b", F32, "batch", 32)
         block("res1") {
-          line = here(); a + b
+          line = Throwable().stackTrace[0].lineNumber; a + b
         }
       }
     }
@@ -45,7 +42,7 @@ class ErrorLocationTest : FunSpec({
     val e = shouldThrow<ShapeException> {
       model("m") {
         val x = input("x", F32, "batch", 8)
-        line = here(); x.conv2d("c1", out = 4, kernel = 3)
+        line = Throwable().stackTrace[0].lineNumber; x.conv2d("c1", out = 4, kernel = 3)
       }
     }
     e.message!! shouldContain "conv 'c1'"
@@ -59,7 +56,7 @@ class ErrorLocationTest : FunSpec({
         val x = input("x", F32, "batch", 3, 8, 8)
         sequential(x) {
           +relu()
-          line = here(); +layer { it + it.flatten() }
+          line = Throwable().stackTrace[0].lineNumber; +layer { it + it.flatten() }
         }
       }
     }
@@ -71,7 +68,7 @@ class ErrorLocationTest : FunSpec({
     var line = -1
     fun Tensor<F32>.residual(): Tensor<F32> {
       val h = linear("fc", 32)
-      line = here(); return this + h
+      line = Throwable().stackTrace[0].lineNumber; return this + h
     }
     val e = shouldThrow<ShapeException> {
       model("m") { input("x", F32, "batch", 64).residual() }
