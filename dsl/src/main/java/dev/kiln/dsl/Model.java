@@ -6,6 +6,7 @@ import dev.kiln.spec.ir.Graph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model written in the DSL: an immutable IR graph with its parameters' initial values.
@@ -24,11 +25,14 @@ public final class Model {
 
   public Model(Graph graph) { this.graph = graph; }
 
-  /** Builds a model with the default seed; the returned tensor becomes the output {@code output}. */
-  public static Model build(String name, Function<ModelBuilder, Tensor<?>> body) { return build(name, DEFAULT_SEED, body); }
+  /**
+   * Builds a model with the default seed; the returned tensor becomes the output {@code output}. A body that
+   * declares its outputs itself ({@link ModelBuilder#output}) returns null.
+   */
+  public static Model build(String name, Function<ModelBuilder, ? extends @Nullable Tensor<?>> body) { return build(name, DEFAULT_SEED, body); }
 
   /** Builds a model whose parameters are initialised from {@code seed}. */
-  public static Model build(String name, long seed, Function<ModelBuilder, Tensor<?>> body) {
+  public static Model build(String name, long seed, Function<ModelBuilder, ? extends @Nullable Tensor<?>> body) {
     ModelBuilder m = new ModelBuilder(name, seed);
     Tensor<?> out = body.apply(m);
     if (out != null) m.graph().output("output", out.value());

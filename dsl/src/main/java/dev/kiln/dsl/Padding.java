@@ -5,6 +5,8 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a convolution or pooling layer pads its input: {@link #VALID} (none), {@link #SAME} (output size
  * ceil(input / stride), the extra cell at the end as TF and ONNX SAME_UPPER do), or explicit sizes.
@@ -17,9 +19,9 @@ public final class Padding {
   public static final Padding SAME = new Padding("SAME", null);
 
   private final String name;
-  private final long[] explicit;
+  private final long @Nullable [] explicit;
 
-  private Padding(String name, long[] explicit) {
+  private Padding(String name, long @Nullable [] explicit) {
     this.name = name;
     this.explicit = explicit;
   }

@@ -1,5 +1,7 @@
 package dev.kiln.dsl;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Options of a pooling layer: {@code Pool.kernel(3).stride(2).padding(Padding.SAME).ceil(true)}. The stride
  * defaults to the kernel (non-overlapping windows), padding to {@link Padding#VALID}; {@code countIncludePad}
@@ -7,7 +9,7 @@ package dev.kiln.dsl;
  */
 public final class Pool {
   private final long[] kernel;
-  private long[] stride;
+  private long @Nullable [] stride;
   private Padding padding = Padding.VALID;
   private boolean ceil;
   private boolean countIncludePad;

@@ -1,0 +1,5 @@
+/** Phantom dtype types; everything is non-null unless marked {@code @Nullable}. */
+@NullMarked
+package dev.kiln.dsl.types;
+
+import org.jspecify.annotations.NullMarked;
