@@ -177,6 +177,33 @@ public final class Tensor<T> {
   /** 1-D convolution layer with the given options. */
   public Tensor<T> conv1d(String name, Conv options) { return m.conv1d(name, this, options); }
 
+  /**
+   * Batch norm over axis 1 (x: N, C, ...), training form: normalises by the batch statistics and records
+   * the running-statistic updates (momentum 0.1); the eval form uses {@code name.running_mean/var}.
+   * Parameters {@code name.weight}, {@code name.bias}; state {@code name.running_mean}, {@code name.running_var}.
+   */
+  public Tensor<T> batchNorm(String name) { return NormLayers.batchNorm(m, name, this, NormLayers.EPSILON, NormLayers.MOMENTUM); }
+
+  /** Batch norm with a chosen epsilon and momentum (PyTorch's meaning: running = (1 - m) running + m batch). */
+  public Tensor<T> batchNorm(String name, double epsilon, double momentum) {
+    return NormLayers.batchNorm(m, name, this, epsilon, momentum);
+  }
+
+  /** Layer norm over the trailing {@code axes} (none: the last), epsilon 1e-5, weight and bias shaped like them. */
+  public Tensor<T> layerNorm(String name, int... axes) { return NormLayers.layerNorm(m, name, this, axes); }
+
+  /** Group norm: the channels (axis 1) in {@code groups} groups, each normalised per sample; per-channel affine. */
+  public Tensor<T> groupNorm(String name, long groups) { return NormLayers.groupNorm(m, name, this, groups); }
+
+  /** Instance norm: each channel of each sample normalised over its spatial axes; per-channel affine (group norm with C groups). */
+  public Tensor<T> instanceNorm(String name) { return NormLayers.groupNorm(m, name, this, size(1)); }
+
+  /** Dropout of elements with probability {@code rate} in training (scaled by 1/(1-rate)); identity in eval form. */
+  public Tensor<T> dropout(double rate) { return NormLayers.dropout(this, rate, false); }
+
+  /** Dropout of whole channels (axis 1) of each sample with probability {@code rate}; identity in eval form. */
+  public Tensor<T> spatialDropout(double rate) { return NormLayers.dropout(this, rate, true); }
+
   // ---- pooling ------------------------------------------------------------------------------
 
   /** Max pooling over [N, C, H, W] with a k x k window and stride k. */

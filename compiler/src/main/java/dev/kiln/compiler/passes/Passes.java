@@ -6,9 +6,12 @@ import dev.kiln.spec.ir.Graph;
 public final class Passes {
   private Passes() {}
 
-  /** Before ONNX export: drop dead code, fold constants, drop what folding left dead. */
+  /**
+   * Before ONNX export: the eval-mode rewrite (ONNX gets the inference form), drop dead code, fold
+   * constants, drop what folding left dead.
+   */
   public static Graph forExport(Graph g) {
-    Graph out = DeadCodeElimination.run(g);
+    Graph out = DeadCodeElimination.run(EvalMode.run(g));
     out = ConstantFolding.run(out);
     return DeadCodeElimination.run(out);
   }

@@ -103,3 +103,16 @@ fun <T : Any> Tensor<T>.avgPool2d(
 
 /** Leaky ReLU with slope [alpha] below zero (null: the op's default 0.01). */
 fun <T : Any> Tensor<T>.leakyRelu(alpha: Double?): Tensor<T> = if (alpha == null) leakyRelu() else leakyRelu(alpha)
+
+/**
+ * Batch norm `name` over axis 1 with named options; see [Tensor.batchNorm]. Example:
+ * `x.batchNorm("bn1", momentum = 0.01)` (PyTorch's meaning: running = (1 - m) running + m batch).
+ */
+fun <T : Any> Tensor<T>.batchNorm(name: String, epsilon: Double = 1e-5, momentum: Double = 0.1): Tensor<T> =
+  batchNorm(name, epsilon, momentum)
+
+/** Group norm `name` with [groups] groups over the channels (axis 1); see [Tensor.groupNorm]. */
+fun <T : Any> Tensor<T>.groupNorm(name: String, groups: Int): Tensor<T> = groupNorm(name, groups.toLong())
+
+/** Dropout with probability [rate]; whole channels when [spatial]; identity in the eval form. */
+fun <T : Any> Tensor<T>.dropout(rate: Double, spatial: Boolean): Tensor<T> = if (spatial) spatialDropout(rate) else dropout(rate)

@@ -11,6 +11,7 @@ import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
+import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -23,13 +24,15 @@ import java.util.Map;
  * gradient transform (clipping) → {@link Optimizer#update} per trainable parameter. Its outputs are the
  * loss (first), then each parameter's and slot's new value; {@link #assignments()} says which variable
  * each new value is stored into. Slots are non-trainable parameters named {@code <param>/<slot>}.
- * Extra inputs: the labels, {@value #LR} and {@value #STEP} (f32 scalars fed by the host).
+ * Extra inputs: the labels, {@value #LR} and {@value #STEP} (f32 scalars fed by the host; a forward graph
+ * with dropout already reads {@value #STEP}). The forward graph's state updates ({@link TrainingForm}, e.g.
+ * batch norm's running statistics) become assignments too, computed from the same forward pass.
  */
 public final class TrainStep {
   /** Name of the learning-rate input. */
   public static final String LR = "train.lr";
   /** Name of the 1-based step input. */
-  public static final String STEP = "train.step";
+  public static final String STEP = TrainingForm.STEP;
   /** Name of the loss output. */
   public static final String LOSS = "train.loss";
 
@@ -95,12 +98,13 @@ public final class TrainStep {
   /** Compiles the train step of {@code lossGraph} (from {@link #lossGraph}) with {@code optimizer}. */
   public static TrainStep compile(Graph lossGraph, Optimizer optimizer, GradientTransform transform) {
     Value loss = lossGraph.outputs().get(0);
-    Graph grads = Autodiff.gradients(lossGraph, loss);
+    List<Value> wrt = lossGraph.parameters().stream().filter(Parameter::trainable).map(Parameter::value).toList();
+    Graph grads = Autodiff.gradients(lossGraph, loss, wrt, true);
     GraphCopy.Copied c = GraphCopy.of(grads, lossGraph.name().replaceFirst("_loss$", "") + "_train");
     GraphBuilder b = c.builder();
     TensorType scalar = new TensorType(DType.F32, Shape.scalar());
     Value lr = b.input(LR, scalar);
-    Value step = b.input(STEP, scalar);
+    Value step = TrainingForm.step(b);
     List<Parameter> trainable = grads.parameters().stream().filter(Parameter::trainable).toList();
     List<Value> params = new ArrayList<>();
     List<Value> gs = new ArrayList<>();
@@ -134,6 +138,14 @@ public final class TrainStep {
         newValues.add(u.slots().get(k));
       }
       slotNames.addAll(names);
+    }
+    for (Map.Entry<String, Value> u : TrainingForm.updates(grads).entrySet()) {
+      Parameter p = grads.parameter(u.getKey()).orElseThrow(() -> new KilnException("state update of '" + u.getKey()
+          + "', which is not a parameter of " + lossGraph.name()));
+      if (p.trainable()) throw new KilnException("state update of trainable parameter " + p.name() + "; state must be non-trainable");
+      Value v = c.get(u.getValue());
+      assign.put(v, p.name());
+      newValues.add(v);
     }
     b.output(c.get(grads.outputs().get(0)));
     for (Value v : newValues) b.output(v);

@@ -58,7 +58,9 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** A builder for training {@code model}. */
-  public static TrainerBuilder builder(Model model) { return new TrainerBuilder(training -> model.graph()); }
+  public static TrainerBuilder builder(Model model) {
+    return new TrainerBuilder(training -> training ? model.graph() : model.evalGraph());
+  }
 
   /** A builder for a model whose graph depends on the training flag (dropout, batch norm). */
   public static TrainerBuilder builder(GraphSource source) { return new TrainerBuilder(source); }

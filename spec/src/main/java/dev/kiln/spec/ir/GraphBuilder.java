@@ -255,6 +255,9 @@ public final class GraphBuilder {
 
   public List<Node> nodes() { return Collections.unmodifiableList(nodes); }
 
+  /** The graph inputs added so far. */
+  public List<Value> inputs() { return Collections.unmodifiableList(inputs); }
+
   /** The finished, immutable graph. */
   public Graph build() {
     if (outputs.isEmpty()) throw new KilnException("graph " + name + " has no outputs");
