@@ -11,8 +11,6 @@ import java.util.List;
 class DropoutCases extends OpCases {
   @Override protected void define() {
     valid("inference form", List.of(t(F32, "batch", 3)), Attrs.of("rate", 0.3), t(F32, "batch", 3));
-    valid("training form", List.of(t(F32, "batch", 3, 4, 4), t(F32)), Attrs.of("rate", 0.3, "training", true, "spatial", true),
-        t(F32, "batch", 3, 4, 4));
     invalid("rate 1", List.of(t(F32, 2)), Attrs.of("rate", 1.0), "rate must be in [0, 1), got 1.0");
     invalid("training without step", List.of(t(F32, 2)), Attrs.of("training", true), "needs input step");
     invalid("integer step", List.of(t(F32, 2), t(I32)), Attrs.of("training", true), "input step must be an f32 scalar");
