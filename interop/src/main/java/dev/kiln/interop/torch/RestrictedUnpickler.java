@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
 
@@ -98,11 +99,23 @@ final class RestrictedUnpickler extends Unpickler {
         stack.add(new LinkedHashMap<Object, Object>());
         return NO_RETURN_VALUE;
       }
+      case 'u' -> { // SETITEMS: razorvine collects into a HashMap first; keep the file's order instead
+        setItems();
+        return NO_RETURN_VALUE;
+      }
       case 'T', 'B', 'X', 0x8b -> checkLength(4);
       case 0x8d, 0x8e, 0x96 -> checkLength(8);
       default -> { }
     }
     return super.dispatch(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void setItems() {
+    List<Object> kv = stack.pop_all_since_marker();
+    if (kv.size() % 2 != 0) throw new ModelFileException("malformed pickle data.pkl: SETITEMS with an odd number of items");
+    if (!(stack.peek() instanceof Map<?, ?> m)) throw new ModelFileException("malformed pickle data.pkl: SETITEMS on " + TorchPickle.describe(stack.peek()));
+    for (int i = 0; i < kv.size(); i += 2) ((Map<Object, Object>) m).put(kv.get(i), kv.get(i + 1));
   }
 
   private static String opName(short key) {
