@@ -37,16 +37,21 @@ final class RestrictedUnpickler extends Unpickler {
   private final StorageSource storages;
   private final boolean bigEndian;
   private final int pickleSize;
+  private long tensorBudget;
 
-  private RestrictedUnpickler(StorageSource storages, boolean bigEndian, int pickleSize) {
+  private RestrictedUnpickler(StorageSource storages, boolean bigEndian, int pickleSize, long tensorBudget) {
     this.storages = storages;
     this.bigEndian = bigEndian;
     this.pickleSize = pickleSize;
+    this.tensorBudget = tensorBudget;
   }
 
-  /** Unpickles {@code pickle}, refusing anything outside the allowlist. */
-  static Object load(byte[] pickle, StorageSource storages, boolean bigEndian) {
-    RestrictedUnpickler u = new RestrictedUnpickler(storages, bigEndian, pickle.length);
+  /**
+   * Unpickles {@code pickle}, refusing anything outside the allowlist. Tensors materialised in all may
+   * take at most {@code tensorBudget} bytes, so many views of one storage cannot multiply memory use.
+   */
+  static Object load(byte[] pickle, StorageSource storages, boolean bigEndian, long tensorBudget) {
+    RestrictedUnpickler u = new RestrictedUnpickler(storages, bigEndian, pickle.length, tensorBudget);
     try {
       return u.load(new ByteArrayInputStream(pickle));
     } catch (ModelFileException e) {
@@ -200,7 +205,9 @@ final class RestrictedUnpickler extends Unpickler {
     long offset = TorchPickle.toLong(a[1], "storage offset");
     long[] size = longs(a[2], "size");
     long[] stride = longs(a[3], "stride");
-    return Strided.materialise(s, offset, size, stride, bigEndian);
+    HostTensor t = Strided.materialise(s, offset, size, stride, bigEndian, tensorBudget);
+    tensorBudget -= t.size() * t.dtype().byteSize();
+    return t;
   }
 
   private static long[] longs(Object o, String what) {

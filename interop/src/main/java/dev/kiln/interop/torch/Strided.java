@@ -8,7 +8,7 @@ import java.util.Arrays;
 final class Strided {
   private Strided() {}
 
-  static HostTensor materialise(StorageRef s, long offset, long[] size, long[] stride, boolean bigEndian) {
+  static HostTensor materialise(StorageRef s, long offset, long[] size, long[] stride, boolean bigEndian, long budget) {
     if (size.length != stride.length) {
       throw new ModelFileException("tensor in storage " + s.key() + " has size " + Arrays.toString(size) + " but stride " + Arrays.toString(stride));
     }
@@ -35,6 +35,10 @@ final class Strided {
       throw new ModelFileException("tensor of size " + Arrays.toString(size) + " has more elements (" + numel + ") than its storage " + s.key() + " (" + s.numel() + ")");
     }
     int w = s.dtype().byteSize();
+    if (numel * w > budget) {
+      throw new ModelFileException("tensors viewing storage " + s.key() + " would take more memory in all than the file's size allows;"
+          + " a state dict does not view one storage that many times");
+    }
     byte[] src = s.bytes();
     byte[] out = new byte[Math.toIntExact(numel * w)];
     long[] idx = new long[size.length];

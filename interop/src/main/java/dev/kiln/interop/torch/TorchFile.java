@@ -24,6 +24,11 @@ public final class TorchFile {
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
   /** Largest pickle accepted; state_dict pickles are kilobytes, so this only stops absurd ones. */
   private static final long MAX_PICKLE = 256L << 20;
+  /**
+   * Dense copies of all tensors may take this many times the file's size (plus 1 MiB): views that
+   * share a storage (a weight and its transpose) are copied each, but not without limit.
+   */
+  private static final long VIEW_FACTOR = 8;
 
   private TorchFile() {}
 
@@ -80,13 +85,20 @@ public final class TorchFile {
     }
     byte[] pickle = readEntry(zip, entries.get(p + "data.pkl"), MAX_PICKLE, fileSize);
     Map<String, StorageRef> loaded = new HashMap<>();
-    RestrictedUnpickler.StorageSource source = (key, dtype, numel) -> loaded.computeIfAbsent(key, k -> {
-      if (!KEY.matcher(k).matches()) throw new ModelFileException("refused pickle: storage key '" + k + "' is not a plain record name");
-      ZipEntry e = entries.get(p + "data/" + k);
-      if (e == null) throw new ModelFileException(fileName + ": storage '" + k + "' names record " + p + "data/" + k + ", which does not exist");
-      return storage(zip, e, k, dtype, numel, fileSize);
-    });
-    Object root = RestrictedUnpickler.load(pickle, source, bigEndian);
+    RestrictedUnpickler.StorageSource source = (key, dtype, numel) -> {
+      StorageRef s = loaded.computeIfAbsent(key, k -> {
+        if (!KEY.matcher(k).matches()) throw new ModelFileException("refused pickle: storage key '" + k + "' is not a plain record name");
+        ZipEntry e = entries.get(p + "data/" + k);
+        if (e == null) throw new ModelFileException(fileName + ": storage '" + k + "' names record " + p + "data/" + k + ", which does not exist");
+        return storage(zip, e, k, dtype, numel, fileSize);
+      });
+      if (s.dtype() != dtype || s.numel() != numel) {
+        throw new ModelFileException("storage " + key + " is referenced as " + numel + " " + dtype + " and as " + s.numel() + " " + s.dtype());
+      }
+      return s;
+    };
+    long budget = Math.min(Integer.MAX_VALUE, fileSize) * VIEW_FACTOR + (1L << 20);
+    Object root = RestrictedUnpickler.load(pickle, source, bigEndian, budget);
     return StateDict.fromPickle(root);
   }
 

@@ -104,6 +104,20 @@ class HostileTorchFileTest {
     assertMentions(refused(bigBytes, Map.of()), "declares 4611686018427387904 bytes");
   }
 
+  @Test void manyViewsOfOneStorageCannotMultiplyMemory() throws Exception {
+    // 100,000 dict entries each viewing the same 256 KiB storage would materialise 25 GiB from a ~7 MiB file.
+    int n = 64 * 1024;
+    byte[] data = new byte[4 * n];
+    Pickles p = Pickles.proto2().emptyDict();
+    for (int i = 0; i < 100_000; i++) {
+      p.str("t" + i).global("torch._utils", "_rebuild_tensor_v2").mark();
+      p.mark().str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(n).tuple().binpersid();
+      p.integer(0).mark().integer(n).tuple().mark().integer(1).tuple().falseValue().global("collections", "OrderedDict").mark().tuple().reduce()
+          .tuple().reduce().setitem();
+    }
+    assertMentions(refused(p.stop(), Map.of("archive/data/0", data)), "more memory in all than the file's size allows");
+  }
+
   @Test void notAZipIsRefused() throws Exception {
     Path f = Files.writeString(tmp.resolve("text.pt"), "hello, not a checkpoint");
     assertMentions(assertThrows(ModelFileException.class, () -> TorchFile.read(f)), "not a torch.save zip archive");
