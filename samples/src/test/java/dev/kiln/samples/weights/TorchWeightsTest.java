@@ -14,6 +14,7 @@ import dev.kiln.interop.torch.StateDict;
 import dev.kiln.interop.torch.TorchFile;
 import dev.kiln.interop.torch.Weights;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
+import dev.kiln.runtime.tf.TfModel;
 import dev.kiln.spec.HostTensor;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * PyTorch models rewritten in the DSL load the weights make_fixtures.py saved and, exported to ONNX,
- * reproduce PyTorch's outputs in ONNX Runtime (rtol 1e-4) — from the .pt file and from the safetensors one.
+ * reproduce PyTorch's outputs in ONNX Runtime and on TensorFlow-Java (rtol 1e-4), from the .pt file and from the
+ * safetensors one.
  */
 class TorchWeightsTest {
   static final Path FIXTURES = Path.of("../interop/src/test/resources/fixtures/torch");
@@ -45,10 +47,15 @@ class TorchWeightsTest {
     Model loaded = Weights.load(architecture, weights);
     Map<String, HostTensor> io = Safetensors.read(FIXTURES.resolve(name + "_io.safetensors")).tensors();
     HostTensor want = io.get("output");
-    HostTensor got;
     try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(loaded.toOnnx())) {
-      got = ort.run(Map.of("x", io.get("input"))).get("output");
+      assertClose(name + " in ONNX Runtime", want, ort.run(Map.of("x", io.get("input"))).get("output"));
     }
+    try (TfModel tf = TfModel.load(loaded.graph())) {
+      assertClose(name + " in TensorFlow-Java", want, tf.run(Map.of("x", io.get("input"))).get("output"));
+    }
+  }
+
+  private static void assertClose(String name, HostTensor want, HostTensor got) {
     assertArrayEquals(want.shape(), got.shape());
     float[] w = want.toFloats();
     float[] g = got.toFloats();
