@@ -10,7 +10,11 @@ import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
 
-/** y = erf(x) = 2/sqrt(pi) * integral of e^(-t^2) from 0 to x, elementwise; floats. ONNX Erf-9 / Erf-13; TF Erf. */
+/**
+ * y = erf(x) = 2/sqrt(pi) * integral of e^(-t^2) from 0 to x, elementwise; floats. ONNX Erf-9 / Erf-13; TF Erf.
+ * NOTE: ONNX Runtime has no f64 Erf kernel and erf has no exact spelling in primitives, so f64 Erf runs on TF
+ * only (an f64 model with Erf fails to load in ONNX Runtime, naming the op).
+ */
 public final class Erf extends Elementwise {
   @Override public String summary() { return "y = erf(x), the Gauss error function"; }
 

@@ -1,12 +1,15 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
@@ -16,7 +19,8 @@ import java.util.Map;
 
 /**
  * y = max(0, min(1, alpha * x + beta)), elementwise; floats. The defaults are ONNX's, alpha 0.2 and beta 0.5;
- * PyTorch's hardsigmoid is alpha 1/6, beta 0.5 (the DSL has both). ONNX HardSigmoid-6; TF Mul, AddV2,
+ * PyTorch's hardsigmoid is alpha 1/6, beta 0.5 (the DSL has both). ONNX HardSigmoid-6 (in f64, which ONNX Runtime
+ * lacks, Min/Max); TF Mul, AddV2,
  * Minimum, Maximum.
  */
 public final class HardSigmoid extends Elementwise {
@@ -28,7 +32,17 @@ public final class HardSigmoid extends Elementwise {
         .attr("beta", AttrKind.FLOAT, 0.5, "offset");
   }
 
-  @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("HardSigmoid", 6).attr("alpha").attr("beta")); }
+  @Override public OnnxLowering onnx() {
+    return Onnx.forms(Onnx.op("HardSigmoid", 6).attr("alpha").attr("beta").orElseFor(DType.F64, HardSigmoid::emitPrimitives));
+  }
+
+  /** ONNX Runtime has no f64 HardSigmoid: Max(0, Min(1, alpha * x + beta)). */
+  private static void emitPrimitives(OnnxEmitter e) {
+    OnnxMath m = OnnxMath.in(e);
+    String z = m.op("Add", m.op("Mul", e.input(0), m.scalar(e.node().attrs().getDouble("alpha"))),
+        m.scalar(e.node().attrs().getDouble("beta")));
+    m.out(m.op("Max", m.op("Min", z, m.scalar(1)), m.scalar(0)));
+  }
 
   @Override public TfLowering tf() { return TfLowering.custom("Mul + AddV2 + Minimum + Maximum", HardSigmoid::emitTf); }
 

@@ -1,12 +1,15 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
@@ -16,7 +19,7 @@ import java.util.Map;
 
 /**
  * y = gamma * x for x &gt; 0, gamma * alpha * (e^x - 1) otherwise; floats. The defaults are ONNX's (the
- * self-normalising constants, as f32 values). ONNX Selu-6; TF Elu scaled (TF's Selu fixes both constants).
+ * self-normalising constants, as f32 values). ONNX Selu-6 (in f64, which ONNX Runtime lacks, Where/Exp); TF Elu scaled (TF's Selu fixes both constants).
  */
 public final class Selu extends Elementwise {
   /** ONNX's default alpha, 1.67326319217681884765625 (the f32 nearest the SELU paper's constant). */
@@ -32,7 +35,17 @@ public final class Selu extends Elementwise {
         .attr("gamma", AttrKind.FLOAT, GAMMA, "scale of the whole output");
   }
 
-  @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Selu", 6).attr("alpha").attr("gamma")); }
+  @Override public OnnxLowering onnx() {
+    return Onnx.forms(Onnx.op("Selu", 6).attr("alpha").attr("gamma").orElseFor(DType.F64, Selu::emitPrimitives));
+  }
+
+  /** ONNX Runtime has no f64 Selu: gamma * Where(x &gt; 0, x, alpha * (Exp(x) - 1)). */
+  private static void emitPrimitives(OnnxEmitter e) {
+    OnnxMath m = OnnxMath.in(e);
+    String x = e.input(0);
+    String neg = m.op("Mul", m.scalar(e.node().attrs().getDouble("alpha")), m.op("Sub", m.op("Exp", x), m.scalar(1)));
+    m.out(m.op("Mul", m.scalar(e.node().attrs().getDouble("gamma")), m.op("Where", m.op("Greater", x, m.scalar(0)), x, neg)));
+  }
 
   @Override public TfLowering tf() { return TfLowering.custom("Elu + SelectV2", Selu::emitTf); }
 

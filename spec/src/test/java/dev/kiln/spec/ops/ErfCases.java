@@ -13,7 +13,8 @@ import java.util.List;
 class ErfCases extends OpCases {
   @Override protected void define() {
     valid("keeps type", List.of(t(F32, "batch", 3)), Attrs.EMPTY, t(F32, "batch", 3));
-    valid("f64 scalar", List.of(t(F64)), Attrs.EMPTY, t(F64));
+    // No f64 case: ONNX Runtime has no f64 Erf kernel (see Erf).
+    valid("scalar", List.of(t(F32)), Attrs.EMPTY, t(F32));
     invalid("integer input", List.of(t(I32, 2)), Attrs.EMPTY, "input x must be a floating-point tensor");
     onnxData("test_erf", op(Attrs.EMPTY));
     // Tabulated values: erf(0.5) = 0.5204998778, erf(1) = 0.8427007929, erf(2) = 0.9953222650; erf is odd.
