@@ -18,6 +18,7 @@ public final class Conv {
   private long[] dilation = {1};
   private Padding padding = Padding.VALID;
   private long groups = 1;
+  private long[] outputPadding = {0};
   private boolean bias = true;
   private Initializer weightInit = Initializers.heUniform();
   private Initializer biasInit = Initializers.zeros();
@@ -46,6 +47,9 @@ public final class Conv {
 
   public Conv bias(boolean b) { bias = b; return this; }
 
+  /** Transposed convolutions only: cells added at the end of each output axis (one value, or one per axis). */
+  public Conv outputPadding(long... p) { outputPadding = p.clone(); return this; }
+
   public Conv weightInit(Initializer i) { weightInit = i; return this; }
 
   public Conv biasInit(Initializer i) { biasInit = i; return this; }
@@ -60,6 +64,8 @@ public final class Conv {
   long[] strideFor(int spatial) { return perAxis("stride", stride, spatial); }
 
   long[] dilationFor(int spatial) { return perAxis("dilation", dilation, spatial); }
+
+  long[] outputPaddingFor(int spatial) { return perAxis("outputPadding", outputPadding, spatial); }
 
   Padding padding() { return padding; }
 

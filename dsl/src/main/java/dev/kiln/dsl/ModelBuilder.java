@@ -103,6 +103,53 @@ public final class ModelBuilder {
   /** 3-D convolution layer: x [N, C, D, H, W] with {@code name.weight} [O, C/g, kd, kh, kw]. */
   public <T> Tensor<T> conv3d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 3); }
 
+  /**
+   * 2-D transposed convolution layer: x [N, C, H, W] to [N, O, H', W'] with {@code name.weight} [C, O/g, kh, kw]
+   * (PyTorch's layout) and {@code name.bias} [O]; H' = (H - 1) * stride - padBegin - padEnd + dilation * (k - 1)
+   * + outputPadding + 1. Padding is VALID or explicit (cells cropped from the output); SAME is refused.
+   */
+  public <T> Tensor<T> convTranspose2d(String name, Tensor<T> x, Conv options) {
+    return MoreLayers.convTranspose(this, name, x, options, 2);
+  }
+
+  /** 1-D transposed convolution layer: x [N, C, L] with {@code name.weight} [C, O/g, k]; see {@link #convTranspose2d}. */
+  public <T> Tensor<T> convTranspose1d(String name, Tensor<T> x, Conv options) {
+    return MoreLayers.convTranspose(this, name, x, options, 1);
+  }
+
+  /**
+   * Separable 2-D convolution: a depthwise convolution {@code name.depthwise} (one filter per input channel,
+   * weight [C, 1, kh, kw], no bias) with the options' kernel, stride, padding and dilation, then a pointwise
+   * 1x1 convolution {@code name.pointwise} to the options' output channels (weight [O, C, 1, 1], bias as the
+   * options say). The options' groups must be 1.
+   */
+  public <T> Tensor<T> separableConv2d(String name, Tensor<T> x, Conv options) {
+    return MoreLayers.separableConv2d(this, name, x, options);
+  }
+
+  /**
+   * Embedding lookup: {@code name.weight} [vocab, dim] of this model's float dtype {@code dtype}, initialised
+   * N(0, 1) as PyTorch's nn.Embedding does; {@code ids} (i32 or i64, any shape) gives ids.shape + [dim].
+   */
+  public <T> Tensor<T> embedding(String name, Tensor<?> ids, long vocab, long dim, DataType<T> dtype) {
+    return block(name, b -> parameter("weight", dtype, Shape.of(vocab, dim), Initializers.normal(0, 1), vocab, dim).gather(ids, 0));
+  }
+
+  /** Embedding lookup with an f32 table; see {@link #embedding(String, Tensor, long, long, DataType)}. */
+  public Tensor<dev.kiln.dsl.types.F32> embedding(String name, Tensor<?> ids, long vocab, long dim) {
+    return embedding(name, ids, vocab, dim, DTypes.F32);
+  }
+
+  /**
+   * PReLU layer with a learned slope per channel (axis 1 of x [N, C, ...]; the last axis of a rank-1 x):
+   * {@code name.weight} [C, 1, ...] broadcasting over the axes after the channel axis, initialised to
+   * {@code init} (PyTorch uses 0.25).
+   */
+  public <T> Tensor<T> prelu(String name, Tensor<T> x, double init) { return MoreLayers.prelu(this, name, x, init); }
+
+  /** PReLU layer with slopes starting at 0.25, as PyTorch's. */
+  public <T> Tensor<T> prelu(String name, Tensor<T> x) { return prelu(name, x, 0.25); }
+
   // ---- shape --------------------------------------------------------------------------------
 
   /** Joins tensors along {@code axis} (all other dims must agree). */

@@ -127,6 +127,66 @@ public final class Tensor<T> {
   /** Hyperbolic tangent. */
   public Tensor<T> tanh() { return op("Tanh", Attrs.EMPTY); }
 
+  /** x for x &gt; 0, e^x - 1 otherwise (ELU with alpha 1). */
+  public Tensor<T> elu() { return op("Elu", Attrs.EMPTY); }
+
+  /** x for x &gt; 0, alpha * (e^x - 1) otherwise. */
+  public Tensor<T> elu(double alpha) { return op("Elu", Attrs.of("alpha", alpha)); }
+
+  /** SELU with ONNX's (the paper's) constants: gamma * (x if x &gt; 0 else alpha * (e^x - 1)). */
+  public Tensor<T> selu() { return op("Selu", Attrs.EMPTY); }
+
+  /** The Gauss error function. */
+  public Tensor<T> erf() { return op("Erf", Attrs.EMPTY); }
+
+  /**
+   * Exact GELU, x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt 2)) (PyTorch's default), composed of primitives
+   * (ONNX has Gelu only from opset 20).
+   */
+  public Tensor<T> gelu() { return mul(div(Math.sqrt(2)).erf().add(1)).mul(0.5); }
+
+  /**
+   * GELU's tanh approximation, 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) (PyTorch's
+   * {@code approximate='tanh'}), composed of primitives.
+   */
+  public Tensor<T> geluTanh() {
+    Tensor<T> inner = add(mul(mul(this)).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+    return mul(inner.tanh().add(1)).mul(0.5);
+  }
+
+  /** SiLU (swish with beta 1): x * sigmoid(x), composed of primitives. */
+  public Tensor<T> silu() { return mul(sigmoid()); }
+
+  /** Swish, x * sigmoid(beta * x); beta 1 is {@link #silu()}. */
+  public Tensor<T> swish(double beta) { return beta == 1 ? silu() : mul(mul(beta).sigmoid()); }
+
+  /** ln(1 + e^x). */
+  public Tensor<T> softplus() { return op("Softplus", Attrs.EMPTY); }
+
+  /** x / (1 + |x|). */
+  public Tensor<T> softsign() { return op("Softsign", Attrs.EMPTY); }
+
+  /** max(0, min(1, alpha * x + beta)); see {@link #hardSigmoidOnnx()} and {@link #hardSigmoidTorch()} for the two usual constants. */
+  public Tensor<T> hardSigmoid(double alpha, double beta) { return op("HardSigmoid", Attrs.of("alpha", alpha, "beta", beta)); }
+
+  /** Hard sigmoid with ONNX's and Keras's defaults: max(0, min(1, 0.2 x + 0.5)). */
+  public Tensor<T> hardSigmoidOnnx() { return hardSigmoid(0.2, 0.5); }
+
+  /** Hard sigmoid as PyTorch defines it: max(0, min(1, x / 6 + 0.5)), i.e. relu6(x + 3) / 6. */
+  public Tensor<T> hardSigmoidTorch() { return hardSigmoid(1.0 / 6, 0.5); }
+
+  /** x * hardSigmoidTorch(x) (PyTorch's hardswish; ONNX HardSwish). */
+  public Tensor<T> hardSwish() { return op("HardSwish", Attrs.EMPTY); }
+
+  /** x for x &gt;= 0, slope * x otherwise, slope broadcasting to this tensor; see {@link ModelBuilder#prelu} for the layer. */
+  public Tensor<T> prelu(Tensor<T> slope) { return op("PRelu", Attrs.EMPTY, slope); }
+
+  /**
+   * Maxout over axis 1: its C entries are taken in consecutive groups of {@code pieces} and each group gives
+   * its maximum, so [N, C, ...] becomes [N, C / pieces, ...] (a reshape and a ReduceMax).
+   */
+  public Tensor<T> maxout(int pieces) { return MoreLayers.maxout(this, pieces); }
+
   /** Softmax along the last axis. */
   public Tensor<T> softmax() { return softmax(-1); }
 
@@ -204,6 +264,18 @@ public final class Tensor<T> {
   /** Dropout of whole channels (axis 1) of each sample with probability {@code rate}; identity in eval form. */
   public Tensor<T> spatialDropout(double rate) { return NormLayers.dropout(this, rate, true); }
 
+  /** 3-D convolution layer with the given options. */
+  public Tensor<T> conv3d(String name, Conv options) { return m.conv3d(name, this, options); }
+
+  /** 2-D transposed convolution layer; see {@link ModelBuilder#convTranspose2d}. */
+  public Tensor<T> convTranspose2d(String name, Conv options) { return m.convTranspose2d(name, this, options); }
+
+  /** 1-D transposed convolution layer; see {@link ModelBuilder#convTranspose1d}. */
+  public Tensor<T> convTranspose1d(String name, Conv options) { return m.convTranspose1d(name, this, options); }
+
+  /** Depthwise then pointwise 2-D convolution; see {@link ModelBuilder#separableConv2d}. */
+  public Tensor<T> separableConv2d(String name, Conv options) { return m.separableConv2d(name, this, options); }
+
   // ---- pooling ------------------------------------------------------------------------------
 
   /** Max pooling over [N, C, H, W] with a k x k window and stride k. */
@@ -217,6 +289,25 @@ public final class Tensor<T> {
 
   /** Average pooling over [N, C, H, W]. */
   public Tensor<T> avgPool2d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 2); }
+
+  /** Max pooling over [N, C, L]. */
+  public Tensor<T> maxPool1d(Pool p) { return WindowLayers.pool(this, "MaxPool", p, 1); }
+
+  /** Max pooling over [N, C, D, H, W]. */
+  public Tensor<T> maxPool3d(Pool p) { return WindowLayers.pool(this, "MaxPool", p, 3); }
+
+  /** Average pooling over [N, C, L]. */
+  public Tensor<T> avgPool1d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 1); }
+
+  /** Average pooling over [N, C, D, H, W]. */
+  public Tensor<T> avgPool3d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 3); }
+
+  /**
+   * Adaptive average pooling of [N, C, H, W] (static H, W) to [N, C, outH, outW], as PyTorch's
+   * AdaptiveAvgPool2d: output cell i of an axis of size n averages input rows floor(i * n / out) to
+   * ceil((i + 1) * n / out) - 1.
+   */
+  public Tensor<T> adaptiveAvgPool2d(int outH, int outW) { return MoreLayers.adaptiveAvgPool2d(this, outH, outW); }
 
   /** Mean over all spatial axes, kept as size 1: [N, C, 1, 1]. */
   public Tensor<T> globalAvgPool() { return op("GlobalAveragePool", Attrs.EMPTY); }
@@ -349,6 +440,12 @@ public final class Tensor<T> {
     }
     return op("OneHot", Attrs.of("depth", (long) depth, "dtype", dtype.dtype()));
   }
+
+  /**
+   * Slices of this tensor along {@code axis} picked by integer {@code indices} (negative ones count from the
+   * end): shape this[:axis] + indices.shape + this[axis+1:]. Differentiable in this tensor, not in the indices.
+   */
+  public Tensor<T> gather(Tensor<?> indices, int axis) { return op("Gather", Attrs.of("axis", (long) axis), indices); }
 
   // ---- misc ---------------------------------------------------------------------------------
 

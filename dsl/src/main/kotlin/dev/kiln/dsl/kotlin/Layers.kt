@@ -116,3 +116,64 @@ fun <T : Any> Tensor<T>.groupNorm(name: String, groups: Int): Tensor<T> = groupN
 
 /** Dropout with probability [rate]; whole channels when [spatial]; identity in the eval form. */
 fun <T : Any> Tensor<T>.dropout(rate: Double, spatial: Boolean): Tensor<T> = if (spatial) spatialDropout(rate) else dropout(rate)
+
+/** ELU with [alpha] (null: 1). */
+fun <T : Any> Tensor<T>.elu(alpha: Double?): Tensor<T> = if (alpha == null) elu() else elu(alpha)
+
+/**
+ * 2-D transposed convolution layer `name` over x [N, C, H, W] with weight [C, out / groups, kernel, kernel]; see
+ * `ModelBuilder.convTranspose2d`. Example: `x.convTranspose2d("up", out = 16, kernel = 4, stride = 2, padding = pad(1))`.
+ */
+fun <T : Any> Tensor<T>.convTranspose2d(
+  name: String, out: Int, kernel: Int, stride: Int? = null, padding: Padding? = null, outputPadding: Int? = null,
+  dilation: Int? = null, groups: Int? = null, bias: Boolean? = null, weightInit: Initializer? = null, biasInit: Initializer? = null,
+): Tensor<T> = convTranspose2d(name, convOptions(out, intArrayOf(kernel), stride?.let { intArrayOf(it) }, padding,
+  dilation?.let { intArrayOf(it) }, groups, bias, weightInit, biasInit).also { c -> outputPadding?.let { c.outputPadding(it.toLong()) } })
+
+/** 1-D transposed convolution layer over x [N, C, L]; see [convTranspose2d]. */
+fun <T : Any> Tensor<T>.convTranspose1d(
+  name: String, out: Int, kernel: Int, stride: Int? = null, padding: Padding? = null, outputPadding: Int? = null,
+  dilation: Int? = null, groups: Int? = null, bias: Boolean? = null, weightInit: Initializer? = null, biasInit: Initializer? = null,
+): Tensor<T> = convTranspose1d(name, convOptions(out, intArrayOf(kernel), stride?.let { intArrayOf(it) }, padding,
+  dilation?.let { intArrayOf(it) }, groups, bias, weightInit, biasInit).also { c -> outputPadding?.let { c.outputPadding(it.toLong()) } })
+
+/**
+ * Separable 2-D convolution `name`: depthwise `name.depthwise` (kernel, stride, padding, dilation), then pointwise
+ * `name.pointwise` to [out] channels; see `ModelBuilder.separableConv2d`.
+ */
+fun <T : Any> Tensor<T>.separableConv2d(
+  name: String, out: Int, kernel: Int, stride: Int? = null, padding: Padding? = null, dilation: Int? = null,
+  bias: Boolean? = null, weightInit: Initializer? = null, biasInit: Initializer? = null,
+): Tensor<T> = separableConv2d(name, convOptions(out, intArrayOf(kernel), stride?.let { intArrayOf(it) }, padding,
+  dilation?.let { intArrayOf(it) }, null, bias, weightInit, biasInit))
+
+/** Max pooling over [N, C, L] (stride defaults to the kernel). */
+fun <T : Any> Tensor<T>.maxPool1d(kernel: Int, stride: Int? = null, padding: Padding? = null, ceil: Boolean? = null): Tensor<T> =
+  maxPool1d(poolOptions(kernel, stride, padding, ceil, null))
+
+/** Max pooling over [N, C, D, H, W] with a cubic [kernel] window (stride defaults to the kernel). */
+fun <T : Any> Tensor<T>.maxPool3d(kernel: Int, stride: Int? = null, padding: Padding? = null, ceil: Boolean? = null): Tensor<T> =
+  maxPool3d(poolOptions(kernel, stride, padding, ceil, null))
+
+/** Average pooling over [N, C, L] (stride defaults to the kernel). */
+fun <T : Any> Tensor<T>.avgPool1d(
+  kernel: Int, stride: Int? = null, padding: Padding? = null, ceil: Boolean? = null, countIncludePad: Boolean? = null,
+): Tensor<T> = avgPool1d(poolOptions(kernel, stride, padding, ceil, countIncludePad))
+
+/** Average pooling over [N, C, D, H, W] with a cubic [kernel] window (stride defaults to the kernel). */
+fun <T : Any> Tensor<T>.avgPool3d(
+  kernel: Int, stride: Int? = null, padding: Padding? = null, ceil: Boolean? = null, countIncludePad: Boolean? = null,
+): Tensor<T> = avgPool3d(poolOptions(kernel, stride, padding, ceil, countIncludePad))
+
+/** Adaptive average pooling to [size] x [size]; see `Tensor.adaptiveAvgPool2d`. */
+fun <T : Any> Tensor<T>.adaptiveAvgPool2d(size: Int): Tensor<T> = adaptiveAvgPool2d(size, size)
+
+/** PReLU layer `name` with one learned slope per channel (axis 1), starting at [init]; see `ModelBuilder.prelu`. */
+fun <T : Any> Tensor<T>.prelu(name: String, init: Double = 0.25): Tensor<T> = builder().prelu(name, this, init)
+
+/** Embedding layer `name`: table `name.weight` [vocab, dim] (f32, N(0, 1)) looked up by these i32/i64 ids. */
+fun Tensor<*>.embedding(name: String, vocab: Int, dim: Int): Tensor<dev.kiln.dsl.types.F32> =
+  builder().embedding(name, this, vocab.toLong(), dim.toLong())
+
+/** Slices along [axis] picked by [indices]: `table.gather(ids)` is an embedding lookup. */
+fun <T : Any> Tensor<T>.gather(indices: Tensor<*>): Tensor<T> = gather(indices, 0)

@@ -119,9 +119,16 @@ final class ShapeImporters {
     return Ints.of(x.dtype(), out.stream().mapToLong(Long::longValue).toArray(), out.size());
   }
 
-  /** Gather exists only as folding of constants (e.g. one entry of a Shape). */
+  /**
+   * Gather of constants is folded (e.g. one entry of a Shape); Gather of a tensor value by constant or value
+   * indices (an embedding lookup) is the IR's Gather op.
+   */
   private static void gather(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis");
+    if (c.in(0) instanceof Value && (c.in(1) instanceof Value || c.in(1) instanceof HostTensor)) {
+      c.define(c.apply1("Gather", Attrs.of("axis", c.attrInt("axis", 0)), c.in(0), c.in(1)));
+      return;
+    }
     HostTensor data = c.constant(0);
     HostTensor idx = c.constant(1);
     if (data == null || idx == null) throw c.unsupported("Gather is supported only on constants (shape computations)");

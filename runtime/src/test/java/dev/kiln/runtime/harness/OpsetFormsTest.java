@@ -10,9 +10,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Ops whose ONNX spelling changes with the opset (reduction axes: attribute, then input; LeakyRelu-6/-16),
- * run in ONNX Runtime at every exportable opset, so each declared form is exercised; the harness runs
- * hand-computed cases at the default opset only. Expected values are computed by hand from
+ * Ops whose ONNX spelling changes with the opset (reduction axes: attribute, then input; LeakyRelu-6/-16;
+ * HardSwish, native from opset 14), run in ONNX Runtime at every exportable opset, so each declared form is
+ * exercised; the harness runs hand-computed cases at the default opset only. Expected values are computed by hand from
  * x = [[1, 2, 3], [4, 5, 6]].
  */
 class OpsetFormsTest {
@@ -28,7 +28,10 @@ class OpsetFormsTest {
       new Case("ReduceMax", Attrs.of("axes", new long[] {0}), X, HostTensor.ofFloats(new float[] {4, 5, 6}, 1, 3)),
       new Case("ReduceMax", Attrs.of("keepdims", false), X, HostTensor.ofFloats(new float[] {6})),
       new Case("LeakyRelu", Attrs.of("alpha", 0.5), HostTensor.ofFloats(new float[] {-2, 3}, 2),
-          HostTensor.ofFloats(new float[] {-1, 3}, 2)));
+          HostTensor.ofFloats(new float[] {-1, 3}, 2)),
+      // HardSwish-14, and HardSigmoid times x below opset 14: x * clamp(x / 6 + 1/2, 0, 1).
+      new Case("HardSwish", Attrs.EMPTY, HostTensor.ofFloats(new float[] {-4, -1, 1.5f, 5}, 4),
+          HostTensor.ofFloats(new float[] {0, -1f / 3, 1.125f, 5}, 4)));
 
   @TestFactory
   Stream<DynamicTest> everyOpset() {

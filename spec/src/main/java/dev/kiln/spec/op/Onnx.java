@@ -43,6 +43,8 @@ public final class Onnx {
     private final Map<String, Object> constAttrs = new LinkedHashMap<>();
     private final List<String> attrInputs = new ArrayList<>();
     private final Map<String, DType> attrInputTypes = new LinkedHashMap<>();
+    private DType fallbackDType;
+    private java.util.function.Consumer<OnnxEmitter> fallback;
 
     private Simple(String opType, int since) {
       this.opType = opType;
@@ -75,6 +77,16 @@ public final class Onnx {
       return this;
     }
 
+    /**
+     * Emits {@code handler}'s nodes instead when input 0 has dtype {@code dtype}: for ops ONNX Runtime has no
+     * kernel of that dtype for (Elu, Softplus... in f64), spelled in primitives it does have.
+     */
+    public Simple orElseFor(DType dtype, java.util.function.Consumer<OnnxEmitter> handler) {
+      fallbackDType = dtype;
+      fallback = handler;
+      return this;
+    }
+
     public OnnxLowering lowering() { return OnnxLowering.of(this); }
 
     /** IR attribute name to ONNX attribute name (read backwards by the ONNX importer). */
@@ -91,6 +103,10 @@ public final class Onnx {
     @Override public String opType() { return opType; }
 
     @Override public void emit(OnnxEmitter e) {
+      if (fallback != null && e.node().input(0).type().dtype() == fallbackDType) {
+        fallback.accept(e);
+        return;
+      }
       Attrs a = e.node().attrs();
       List<String> ins = new ArrayList<>();
       for (int i = 0; i < e.node().inputs().size(); i++) ins.add(e.input(i));

@@ -1,0 +1,23 @@
+package dev.kiln.spec.ops;
+
+import static dev.kiln.spec.DType.F32;
+import static dev.kiln.spec.DType.F64;
+import static dev.kiln.spec.DType.I32;
+import static dev.kiln.spec.DType.I64;
+
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.harness.OpCases;
+import dev.kiln.spec.ir.Attrs;
+import java.util.List;
+
+class SoftsignCases extends OpCases {
+  @Override protected void define() {
+    valid("keeps type", List.of(t(F32, "batch", 3)), Attrs.EMPTY, t(F32, "batch", 3));
+    valid("f64", List.of(t(F64, 2)), Attrs.EMPTY, t(F64, 2));
+    invalid("integer input", List.of(t(I32, 2)), Attrs.EMPTY, "input x must be a floating-point tensor");
+    onnxData("test_softsign", op(Attrs.EMPTY));
+    onnxData("test_softsign_example", op(Attrs.EMPTY));
+    numeric("x / (1 + |x|)", List.of(HostTensor.ofFloats(new float[] {-3, 0, 1}, 3)), op(Attrs.EMPTY),
+        List.of(HostTensor.ofFloats(new float[] {-0.75f, 0, 0.5f}, 3)));
+  }
+}
