@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code r = [dirs, gates*hidden, hidden]}, {@code b = [dirs, 2*gates*hidden]} (input then recurrent biases);
  * {@code layout} 0 is sequence-first ({@code x = [seq, batch, in]}, {@code y = [seq, dirs, batch, hidden]},
  * states {@code [dirs, batch, hidden]}), 1 batch-first ({@code [batch, seq, in]}, {@code [batch, seq, dirs, hidden]},
- * {@code [batch, dirs, hidden]}). The ONNX input {@code sequence_lens} (ragged batches) and peepholes are not
+ * {@code [batch, dirs, hidden]}), as ONNX opset 14 defines it. The ONNX input {@code sequence_lens} (ragged batches) and peepholes are not
  * supported. The decomposition unrolls the recurrence over a static sequence length with primitives.
  */
 public final class Recurrent {
@@ -108,28 +108,45 @@ public final class Recurrent {
   }
 
   /**
-   * The native ONNX form ({@code onnxOp}-14, the first opset with {@code layout}): inputs in ONNX order
-   * with an empty {@code sequence_lens}, {@code hidden_size} from {@code r}'s shape.
+   * The native ONNX form ({@code onnxOp}-7 semantics, unchanged through 14 but for {@code layout}): inputs in
+   * ONNX order with an empty {@code sequence_lens}, {@code hidden_size} from {@code r}'s shape. NOTE: ONNX
+   * Runtime's CPU kernels reject {@code layout} = 1, so batch-first nodes are written sequence-first between
+   * {@code Transpose}s (as PyTorch's exporter does), which every opset and runtime accepts.
    */
   public static OnnxForm onnxForm(String onnxOp, String extraAttr) {
-    return Onnx.custom(onnxOp, 14, e -> {
+    return Onnx.custom(onnxOp, 7, e -> {
       Node n = e.node();
+      boolean batchFirst = n.attrs().getLong("layout") == 1;
       List<String> ins = new ArrayList<>();
       for (int i = 0; i < Math.min(4, n.inputs().size()); i++) ins.add(e.input(i));
+      if (batchFirst) ins.set(0, transpose(e, ins.get(0), new long[] {1, 0, 2}, "x_seq_first"));
       if (n.inputs().size() > 4) {
         while (ins.size() < 4) ins.add("");
         ins.add("");  // sequence_lens
-        for (int i = 4; i < n.inputs().size(); i++) ins.add(e.input(i));
+        for (int i = 4; i < n.inputs().size(); i++) {
+          ins.add(batchFirst ? transpose(e, e.input(i), new long[] {1, 0, 2}, n.input(i).name() + "_seq_first") : e.input(i));
+        }
       }
       List<String> outs = new ArrayList<>();
-      for (int i = 0; i < n.outputs().size(); i++) outs.add(e.output(i));
+      for (int i = 0; i < n.outputs().size(); i++) outs.add(batchFirst ? e.fresh("out" + i + "_seq_first") : e.output(i));
       Map<String, Object> attrs = new LinkedHashMap<>();
       attrs.put("hidden_size", n.input(2).type().shape().dim(2).size());
       attrs.put("direction", n.attrs().getString("direction"));
-      attrs.put("layout", n.attrs().getLong("layout"));
       if (extraAttr != null) attrs.put(extraAttr, n.attrs().getLong(extraAttr));
       e.emit(onnxOp, ins, outs, attrs);
+      if (batchFirst) {
+        for (int i = 0; i < outs.size(); i++) {
+          e.emit("Transpose", List.of(outs.get(i)), List.of(e.output(i)),
+              Map.of("perm", i == 0 ? new long[] {2, 0, 1, 3} : new long[] {1, 0, 2}));
+        }
+      }
     });
+  }
+
+  private static String transpose(OnnxEmitter e, String in, long[] perm, String hint) {
+    String out = e.fresh(hint);
+    e.emit("Transpose", List.of(in), List.of(out), Map.of("perm", perm));
+    return out;
   }
 
   /** The decomposition: unrolls {@code cell} over the (static) sequence, per direction. */

@@ -13,7 +13,7 @@ import dev.kiln.spec.op.TfLowering;
 import java.util.List;
 
 /**
- * A gated recurrent unit layer over a whole sequence, ONNX GRU-14 without clipping or
+ * A gated recurrent unit layer over a whole sequence, ONNX GRU-7/14 without clipping or
  * {@code sequence_lens}; gates in ONNX order z, r, h (PyTorch's is r, z, n):
  * {@code z = σ(x Wz^T + h Rz^T + bz)}, {@code r = σ(...)},
  * {@code n = tanh(x Wh^T + Wbh + r*(h Rh^T + Rbh))} when {@code linear_before_reset} = 1 (PyTorch's GRU),

@@ -13,7 +13,7 @@ import dev.kiln.spec.op.TfLowering;
 import java.util.List;
 
 /**
- * A long short-term memory layer over a whole sequence, ONNX LSTM-14 without peepholes, clipping,
+ * A long short-term memory layer over a whole sequence, ONNX LSTM-7/14 without peepholes, clipping,
  * {@code input_forget} or {@code sequence_lens}; gates in ONNX order i, o, f, c (PyTorch's order is
  * i, f, g, o: its weights must be reordered):
  * {@code i = σ(x Wi^T + h Ri^T + bi)}, {@code o = σ(...)}, {@code f = σ(...)}, {@code g = tanh(...)},

@@ -12,7 +12,7 @@ import dev.kiln.spec.op.TfLowering;
 import java.util.List;
 
 /**
- * A simple (Elman) recurrent layer over a whole sequence with tanh, ONNX RNN-14 with its default
+ * A simple (Elman) recurrent layer over a whole sequence with tanh, ONNX RNN-7/14 with its default
  * activation and without clipping or {@code sequence_lens}: {@code h' = tanh(x W^T + h R^T + Wb + Rb)}.
  * Outputs {@code y} (every step's h) and {@code y_h}. A composite: exported as the native {@code RNN}
  * node, unrolled into primitives elsewhere.
