@@ -150,6 +150,51 @@ public final class ModelBuilder {
   /** PReLU layer with slopes starting at 0.25, as PyTorch's. */
   public <T> Tensor<T> prelu(String name, Tensor<T> x) { return prelu(name, x, 0.25); }
 
+  // ---- recurrent ----------------------------------------------------------------------------
+
+  /**
+   * A stacked LSTM with PyTorch's parameters ({@code name.weight_ih_l0 [4*hidden, in]} in gate order i,f,g,o,
+   * {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0}, {@code _reverse} suffix). {@code x} is
+   * {@code [batch, seq, in]} when {@code batchFirst}, else {@code [seq, batch, in]}. Returns every step's output of
+   * the last layer ({@code [batch, seq, dirs*hidden]} batch-first) or, without {@code returnSequences}, its final
+   * hidden state(s) {@code [batch, dirs*hidden]}. Runs unrolled on TensorFlow (static sequence length) and as
+   * native {@code LSTM} nodes in ONNX (any sequence length).
+   */
+  public <T> Tensor<T> lstm(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                            boolean returnSequences) {
+    return lstm(name, x, hidden, layers, batchFirst, bidirectional, returnSequences, null, null);
+  }
+
+  /** {@link #lstm(String, Tensor, long, int, boolean, boolean, boolean)} from initial states {@code h0}, {@code c0} (PyTorch's {@code [layers*dirs, batch, hidden]}; null for zeros). */
+  public <T> Tensor<T> lstm(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                            boolean returnSequences, @org.jspecify.annotations.Nullable Tensor<T> h0, @org.jspecify.annotations.Nullable Tensor<T> c0) {
+    return RecurrentLayers.stack(this, RecurrentLayers.Kind.LSTM, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, c0);
+  }
+
+  /** A stacked GRU as PyTorch's ({@code linear_before_reset}; gate order r,z,n in its weights); see {@link #lstm}. */
+  public <T> Tensor<T> gru(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences) {
+    return gru(name, x, hidden, layers, batchFirst, bidirectional, returnSequences, null);
+  }
+
+  /** A stacked GRU from initial state {@code h0} ({@code [layers*dirs, batch, hidden]}; null for zeros). */
+  public <T> Tensor<T> gru(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences, @org.jspecify.annotations.Nullable Tensor<T> h0) {
+    return RecurrentLayers.stack(this, RecurrentLayers.Kind.GRU, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, null);
+  }
+
+  /** A stacked tanh RNN as PyTorch's {@code nn.RNN}; see {@link #lstm}. */
+  public <T> Tensor<T> rnn(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences) {
+    return rnn(name, x, hidden, layers, batchFirst, bidirectional, returnSequences, null);
+  }
+
+  /** A stacked tanh RNN from initial state {@code h0} ({@code [layers*dirs, batch, hidden]}; null for zeros). */
+  public <T> Tensor<T> rnn(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences, @org.jspecify.annotations.Nullable Tensor<T> h0) {
+    return RecurrentLayers.stack(this, RecurrentLayers.Kind.RNN, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, null);
+  }
+
   // ---- shape --------------------------------------------------------------------------------
 
   /** Joins tensors along {@code axis} (all other dims must agree). */

@@ -29,7 +29,9 @@ import java.util.Set;
  * calling each op's {@link Vjp}; gradients that fan in are summed with {@code Add}; broadcast gradients
  * are summed back to their input's shape here, once ({@link BroadcastSum}). Backward nodes carry the
  * forward node's source line, marked {@code (backward)}. The result is ordinary IR, so it can be
- * differentiated again.
+ * differentiated again. Composite ops without a VJP of their own are first expanded into their
+ * decompositions ({@link dev.kiln.compiler.passes.ExpandComposites}); names of inputs, parameters and
+ * composite outputs survive the expansion.
  */
 public final class Autodiff {
   private Autodiff() {}
@@ -48,6 +50,12 @@ public final class Autodiff {
    */
   public static Graph gradients(Graph forward, Value loss, List<Value> wrt, boolean keepForwardOutputs) {
     checkArguments(forward, loss, wrt);
+    // Composites without a VJP of their own are differentiated through their decomposition.
+    java.util.function.Predicate<Node> noRule = n -> n.op().vjp() == null;
+    if (dev.kiln.compiler.passes.ExpandComposites.any(forward, noRule)) {
+      var ex = dev.kiln.compiler.passes.ExpandComposites.run(forward, noRule);
+      return gradients(ex.graph(), ex.get(loss), wrt.stream().map(ex::get).toList(), keepForwardOutputs);
+    }
     GraphCopy.Copied c = GraphCopy.of(forward, forward.name() + "_grad");
     GraphBuilder b = c.builder();
     Map<Value, Value> grads = backward(b, forward, c, loss, wrt);

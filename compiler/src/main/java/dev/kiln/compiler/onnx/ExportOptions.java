@@ -15,24 +15,36 @@ public final class ExportOptions {
 
   private final int opset;
   private final Map<String, String> metadata;
+  private final boolean decomposeComposites;
 
-  private ExportOptions(int opset, Map<String, String> metadata) {
+  private ExportOptions(int opset, Map<String, String> metadata) { this(opset, metadata, false); }
+
+  private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites) {
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
       throw new KilnException("ONNX opset " + opset + " is not supported for export; choose " + MIN_OPSET + " to " + MAX_OPSET);
     }
     this.opset = opset;
     this.metadata = Map.copyOf(metadata);
+    this.decomposeComposites = decomposeComposites;
   }
 
   public static ExportOptions defaults() { return new ExportOptions(DEFAULT_OPSET, Map.of()); }
 
-  public ExportOptions opset(int o) { return new ExportOptions(o, metadata); }
+  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites); }
+
+  /**
+   * Whether composite ops are always written as their decomposition (true), or in their native ONNX form
+   * where the target opset has one (false, the default; e.g. {@code LSTM}, which runs a dynamic sequence length).
+   */
+  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d); }
+
+  public boolean decomposeComposites() { return decomposeComposites; }
 
   /** Adds a metadata entry written into the model's metadata_props. */
   public ExportOptions metadata(String key, String value) {
     Map<String, String> m = new LinkedHashMap<>(metadata);
     m.put(key, value);
-    return new ExportOptions(opset, m);
+    return new ExportOptions(opset, m, decomposeComposites);
   }
 
   public int opset() { return opset; }

@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.kiln.compiler.passes.ExpandComposites;
 import dev.kiln.compiler.passes.Passes;
 import dev.kiln.compiler.passes.Verifier;
 import dev.kiln.compiler.io.AtomicFiles;
@@ -40,8 +41,9 @@ public final class OnnxExporter {
   /** Exports with default options. */
   public static ModelProto export(Graph g) { return export(g, ExportOptions.defaults()); }
 
-  public static ModelProto export(Graph graph, ExportOptions opts) {
-    Verifier.verify(graph);
+  public static ModelProto export(Graph original, ExportOptions opts) {
+    Verifier.verify(original);
+    Graph graph = expandComposites(original, opts);
     checkLowerable(graph, opts.opset());
     Graph g = Passes.forExport(graph);
     GraphProto.Builder gb = GraphProto.newBuilder().setName(g.name());
@@ -76,6 +78,16 @@ public final class OnnxExporter {
     meta.put("kiln.opset", Integer.toString(opts.opset()));
     meta.forEach((k, v) -> mb.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return mb.build();
+  }
+
+  /**
+   * Composites are written in their native ONNX form where the target opset has one, else (or when
+   * the options ask for it) as their decomposition.
+   */
+  static Graph expandComposites(Graph g, ExportOptions opts) {
+    java.util.function.Predicate<Node> expand = n -> opts.decomposeComposites() || !n.op().onnx().isSupported()
+        || n.op().onnx().formFor(opts.opset()).isEmpty();
+    return ExpandComposites.any(g, expand) ? ExpandComposites.run(g, expand).graph() : g;
   }
 
   /** Exports and writes atomically to {@code path}. */

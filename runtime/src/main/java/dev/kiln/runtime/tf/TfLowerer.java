@@ -1,5 +1,6 @@
 package dev.kiln.runtime.tf;
 
+import dev.kiln.compiler.passes.ExpandComposites;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
@@ -44,6 +45,10 @@ public final class TfLowerer {
     OneDnn.configure();  // before TensorFlow's native library loads
   }
 
+  /** Composite nodes without a TF lowering of their own run their decomposition. */
+  private static final java.util.function.Predicate<Node> NO_NATIVE_FORM =
+      n -> n.op().tf() == null || !n.op().tf().isSupported();
+
   private final dev.kiln.spec.ir.Graph ir;
   private final Graph tf;
   private final TfOpBuilder ops;
@@ -70,7 +75,15 @@ public final class TfLowerer {
    * read of the graph, so within one {@code Session.run} all reads see the old values (TF copies a
    * variable's buffer on write while a read still holds it).
    */
-  public static Lowered lower(dev.kiln.spec.ir.Graph ir, Map<Value, String> assignments) {
+  public static Lowered lower(dev.kiln.spec.ir.Graph original, Map<Value, String> assignments) {
+    dev.kiln.spec.ir.Graph ir = original;
+    if (ExpandComposites.any(original, NO_NATIVE_FORM)) {
+      var ex = ExpandComposites.run(original, NO_NATIVE_FORM);
+      ir = ex.graph();
+      Map<Value, String> mapped = new IdentityHashMap<>();
+      assignments.forEach((v, p) -> mapped.put(ex.get(v), p));
+      assignments = mapped;
+    }
     checkSupported(ir);
     Graph tf = new Graph();
     try {
@@ -87,7 +100,9 @@ public final class TfLowerer {
    * as the first lowering's, so in one session both graphs read the same variables; its
    * {@link Lowered#initOps()} must not be run again (they would reset the values).
    */
-  public static Lowered lowerInto(Graph tf, String prefix, dev.kiln.spec.ir.Graph ir) {
+  public static Lowered lowerInto(Graph tf, String prefix, dev.kiln.spec.ir.Graph original) {
+    dev.kiln.spec.ir.Graph ir = ExpandComposites.any(original, NO_NATIVE_FORM)
+        ? ExpandComposites.run(original, NO_NATIVE_FORM).graph() : original;
     checkSupported(ir);
     return new TfLowerer(ir, tf, prefix, Map.of()).run();
   }

@@ -38,6 +38,17 @@ public abstract class Op {
   public Vjp vjp() { return null; }
 
   /**
+   * The decomposition of a composite op into other ops, or {@code null} for a primitive (the default).
+   * A composite needs no VJP of its own (autodiff expands it) and may declare its TF lowering
+   * {@link TfLowering#unsupported unsupported} (the TF back end expands it) or its ONNX lowering
+   * unsupported (the exporter expands it); a native form, where declared, is preferred.
+   */
+  public Decomposition decomposition() { return null; }
+
+  /** Whether this op declares a {@link #decomposition()}. */
+  public final boolean isComposite() { return decomposition() != null; }
+
+  /**
    * The constant-folding rule, or {@code null} when the op is not folded (the default). Ops with
    * side effects or randomness must keep the default.
    */
