@@ -37,6 +37,8 @@ public final class Importers {
     WindowImporters.register(m);
     MathImporters.register(m);
     CompositeImporters.register(m);
+    LossImporters.register(m);
+    IndexImporters.register(m);
     return m;
   }
 
