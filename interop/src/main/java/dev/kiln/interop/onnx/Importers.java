@@ -15,7 +15,7 @@ import java.util.TreeMap;
  */
 public final class Importers {
   /** The lowest default-domain opset the importer reads. */
-  public static final int MIN_OPSET = 7;
+  public static final int MIN_OPSET = 1;
   /** The highest default-domain opset the importer reads. */
   public static final int MAX_OPSET = 21;
 
@@ -39,6 +39,7 @@ public final class Importers {
     CompositeImporters.register(m);
     LossImporters.register(m);
     IndexImporters.register(m);
+    LogicImporters.register(m);
     return m;
   }
 
