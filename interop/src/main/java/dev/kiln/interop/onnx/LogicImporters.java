@@ -9,10 +9,11 @@ import dev.kiln.spec.ir.Value;
 import java.util.Map;
 
 /**
- * Boolean logic, the non-strict comparisons, CastLike and Trilu, composed of Where, Equal, Greater,
- * Less and Cast: Not b = (b == false); And(a, b) = b where a else false; Or(a, b) = true where a else b;
- * Xor(a, b) = (not b) where a else b; a >= b = not (a < b); a <= b = not (a > b). All broadcast as ONNX's
- * do (Where broadcasts its three inputs together).
+ * Boolean logic, the non-strict comparisons, CastLike and Trilu, composed of Equal, Greater, Less, Add,
+ * Cast and Where: Not b = (b == false); with s = int(a) + int(b): And = s > 1, Or = s > 0, Xor = s == 1;
+ * a >= b = not (a < b); a <= b = not (a > b). All broadcast as ONNX's do.
+ * NOTE: the logic ops count in i32 rather than select with Where, because ONNX Runtime has no bool
+ * kernel for Where.
  */
 final class LogicImporters {
   private LogicImporters() {}
@@ -49,10 +50,12 @@ final class LogicImporters {
     Object b = c.in(1);
     requireBool(c, a, "A");
     requireBool(c, b, "B");
+    Attrs toInt = Attrs.of("to", DType.I32);
+    Object sum = c.step("Add", Attrs.EMPTY, c.step("Cast", toInt, a), c.step("Cast", toInt, b));
     Object y = switch (op) {
-      case "And" -> c.apply1("Where", Attrs.EMPTY, a, b, bool(false));
-      case "Or" -> c.apply1("Where", Attrs.EMPTY, a, bool(true), b);
-      default -> c.apply1("Where", Attrs.EMPTY, a, c.step("Equal", Attrs.EMPTY, b, bool(false)), b);
+      case "And" -> c.apply1("Greater", Attrs.EMPTY, sum, HostTensor.scalar(DType.I32, 1));
+      case "Or" -> c.apply1("Greater", Attrs.EMPTY, sum, HostTensor.scalar(DType.I32, 0));
+      default -> c.apply1("Equal", Attrs.EMPTY, sum, HostTensor.scalar(DType.I32, 1));
     };
     c.define(y);
   }
@@ -81,7 +84,9 @@ final class LogicImporters {
     if (shapeOf(k).elementCount() != 1) throw c.fail("k must hold one value, has shape " + shapeOf(k));
     if (shapeOf(k).rank() > 0) k = c.step("Reshape", Attrs.of("shape", new long[0]), k);
     Object drop = c.step(upper ? "Less" : "Greater", Attrs.EMPTY, HostTensor.ofLongs(diff, rows, cols), k);
-    Object zero = dtypeOf(x) == DType.BOOL ? bool(false) : HostTensor.scalar(dtypeOf(x), 0);
+    // NOTE: ONNX Runtime has no bool Where kernel, so bool inputs are refused rather than exported broken.
+    if (dtypeOf(x) == DType.BOOL) throw c.unsupported("bool input is not supported");
+    Object zero = HostTensor.scalar(dtypeOf(x), 0);
     c.define(c.apply1("Where", Attrs.EMPTY, drop, zero, x));
   }
 
