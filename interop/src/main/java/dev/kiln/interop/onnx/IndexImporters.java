@@ -9,8 +9,9 @@ import dev.kiln.spec.ir.Value;
 import java.util.Map;
 
 /**
- * Index ops composed of IR ops: ArgMax/ArgMin (all opsets, {@code select_last_index} included) and
- * GatherElements (as a one-hot mask summed over the gathered axis, so it stays differentiable in data).
+ * Index ops composed of IR ops: ArgMax/ArgMin (all opsets, {@code select_last_index} included),
+ * GatherElements (as a one-hot mask summed over the gathered axis, so it stays differentiable in data),
+ * Hardmax (one-hot of the ArgMax) and Split (one Slice per output).
  */
 final class IndexImporters {
   private IndexImporters() {}
@@ -19,6 +20,64 @@ final class IndexImporters {
     m.put("ArgMax", (n, c) -> arg(c, false));
     m.put("ArgMin", (n, c) -> arg(c, true));
     m.put("GatherElements", IndexImporters::gatherElements);
+    m.put("Hardmax", IndexImporters::hardmax);
+    m.put("Split", IndexImporters::split);
+  }
+
+  /**
+   * Hardmax-13: 1 at the first maximum along {@code axis}, 0 elsewhere = OneHot(ArgMax(x)). Before opset
+   * 13 the input is seen as 2-D, flattened from {@code axis}; that equals the per-axis form only when
+   * {@code axis} is the last axis, the one form imported there.
+   */
+  private static void hardmax(NodeProto n, ImportContext c) {
+    c.onlyAttrs("axis");
+    Object x = c.in(0);
+    Shape s = shapeOf(x);
+    int r = s.rank();
+    long axis = c.attrInt("axis", c.opset() >= 13 ? -1 : 1);
+    if (axis < -r || axis >= r) throw c.fail("axis " + axis + " is out of range for rank " + r);
+    if (axis < 0) axis += r;
+    if (c.opset() < 13 && axis != r - 1) throw c.unsupported("before opset 13 only axis = the last axis is supported");
+    if (!s.dim((int) axis).isStatic()) throw c.unsupported("the axis must have a static size, is " + s.dim((int) axis));
+    Object idx = c.step("ArgMax", Attrs.of("axis", axis, "keepdims", false), x);
+    c.define(c.apply1("OneHot", Attrs.of("depth", s.dim((int) axis).size(), "axis", axis, "dtype", dtypeOf(x)), idx));
+  }
+
+  /**
+   * Split into the node's outputs along {@code axis}: sizes from the {@code split} input (13+) or
+   * attribute (before 13), else equal parts of ceil(D / outputs) (the last one smaller, as in opset 18's
+   * {@code num_outputs}); each output is a Slice.
+   */
+  private static void split(NodeProto n, ImportContext c) {
+    c.onlyAttrs("axis", "split", "num_outputs");
+    Object x = c.in(0);
+    Shape s = shapeOf(x);
+    int r = s.rank();
+    long axis = c.attrInt("axis", 0);
+    if (axis < -r || axis >= r) throw c.fail("axis " + axis + " is out of range for rank " + r);
+    if (axis < 0) axis += r;
+    if (!s.dim((int) axis).isStatic()) throw c.unsupported("the split axis must have a static size, is " + s.dim((int) axis));
+    long d = s.dim((int) axis).size();
+    int outs = n.getOutputCount();
+    long[] sizes = c.opset() < 13 ? c.attrInts("split", null) : c.hasInput(1) ? c.requireConstant(1, "split").toLongs() : null;
+    if (sizes == null) {
+      long part = (d + outs - 1) / outs;
+      sizes = new long[outs];
+      for (int i = 0; i < outs; i++) sizes[i] = Math.max(0, Math.min(part, d - part * i));
+    }
+    if (sizes.length != outs) throw c.fail("split has " + sizes.length + " sizes for " + outs + " outputs");
+    long total = 0;
+    for (long v : sizes) {
+      if (v < 0) throw c.fail("split sizes must be >= 0, got " + java.util.Arrays.toString(sizes));
+      total += v;
+    }
+    if (total != d) throw c.fail("split sizes " + java.util.Arrays.toString(sizes) + " do not add up to the axis size " + d);
+    long at = 0;
+    for (int i = 0; i < outs; i++) {
+      Attrs a = Attrs.of("starts", new long[] {at}, "ends", new long[] {at + sizes[i]}, "axes", new long[] {axis});
+      c.define(i, c.step("Slice", a, x));
+      at += sizes[i];
+    }
   }
 
   /**
