@@ -35,6 +35,12 @@ public final class ModelBuilder {
   <T> Tensor<T> wrap(Value v) { return new Tensor<>(this, v); }
 
   /**
+   * A typed handle on a value already in this builder's graph, e.g. one made through {@link #graph()}
+   * or copied from an imported model (see {@code dev.kiln.interop.transfer.Transfer}).
+   */
+  public <T> Tensor<T> tensor(Value v) { return wrap(v); }
+
+  /**
    * A model input. Dims are {@link dev.kiln.spec.Dim}s, numbers, or symbol names:
    * {@code input("x", F32, batch, 784)} or {@code input("x", F32, "batch", 784)}.
    */

@@ -30,7 +30,16 @@ final class CompositeImporters {
       // prelu(x) = relu(x) - slope * relu(-x), the slope broadcast against x.
       c.onlyAttrs();
       Object x = c.in(0);
-      Object neg = c.step("Mul", Attrs.EMPTY, c.in(1), c.step("Relu", Attrs.EMPTY, c.step("Neg", Attrs.EMPTY, x)));
+      Object slope = c.in(1);
+      int xr = shapeOf(x).rank();
+      if (c.opset() < 7 && shapeOf(slope).rank() == 1 && xr > 2 && !shapeOf(slope).dim(0).is(1)) {
+        // Before opset 7 a 1-D slope holds one value per channel (axis 1), not per last axis.
+        long[] perChannel = new long[xr - 1];
+        java.util.Arrays.fill(perChannel, 1);
+        perChannel[0] = -1;
+        slope = c.step("Reshape", Attrs.of("shape", perChannel), slope);
+      }
+      Object neg = c.step("Mul", Attrs.EMPTY, slope, c.step("Relu", Attrs.EMPTY, c.step("Neg", Attrs.EMPTY, x)));
       c.define(c.apply1("Sub", Attrs.EMPTY, c.step("Relu", Attrs.EMPTY, x), neg));
     });
     m.put("Expand", CompositeImporters::expand);
@@ -134,6 +143,8 @@ final class CompositeImporters {
     c.onlyAttrs("epsilon", "momentum", "training_mode", "spatial", "is_test");
     if (c.attrInt("training_mode", 0) != 0) throw c.unsupported("training_mode=1 is not supported");
     if (c.attrInt("spatial", 1) != 1) throw c.unsupported("spatial=0 is not supported");
+    // Before opset 7 is_test defaults to 0, training mode (batch statistics); only test mode is imported.
+    if (c.opset() < 7 && c.attrInt("is_test", 0) == 0) throw c.unsupported("is_test=0 (training mode) is not supported");
     for (int i = 1; i < n.getOutputCount(); i++) if (!n.getOutput(i).isEmpty()) throw c.unsupported("training outputs are not supported");
     Object x = c.in(0);
     int rank = shapeOf(x).rank();

@@ -207,9 +207,16 @@ public final class ImportContext {
     outer:
     for (AttributeProto a : node.getAttributeList()) {
       for (String k : known) if (k.equals(a.getName())) continue outer;
+      if (isLegacyHint(a)) continue;
       throw unsupported("attribute '" + a.getName() + "' is not supported");
     }
   }
+
+  /**
+   * Whether attribute {@code a} is {@code consumed_inputs}, a memory-reuse hint of opsets 1..5 with no
+   * effect on the result (removed in opset 6), which the importer skips.
+   */
+  boolean isLegacyHint(AttributeProto a) { return opset < 7 && a.getName().equals("consumed_inputs"); }
 
   private String where() {
     return "node '" + (node.getName().isEmpty() ? (node.getOutputCount() > 0 ? node.getOutput(0) : "?") : node.getName())

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  */
 public final class Importers {
   /** The lowest default-domain opset the importer reads. */
-  public static final int MIN_OPSET = 7;
+  public static final int MIN_OPSET = 1;
   /** The highest default-domain opset the importer reads. */
   public static final int MAX_OPSET = 21;
 
@@ -37,6 +37,9 @@ public final class Importers {
     WindowImporters.register(m);
     MathImporters.register(m);
     CompositeImporters.register(m);
+    LossImporters.register(m);
+    IndexImporters.register(m);
+    LogicImporters.register(m);
     return m;
   }
 

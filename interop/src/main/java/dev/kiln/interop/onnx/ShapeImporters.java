@@ -158,7 +158,8 @@ final class ShapeImporters {
   /** Concat: folded along axis 0 when every input is constant, else the IR op. */
   private static void concat(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis");
-    long axis = c.attrInt("axis", Long.MIN_VALUE);
+    // Concat 1..3 made axis optional, defaulting to 1; from 4 on it is required.
+    long axis = c.attrInt("axis", c.opset() < 4 ? 1 : Long.MIN_VALUE);
     if (axis == Long.MIN_VALUE) throw c.fail("attribute axis is required");
     Object[] ins = new Object[c.inputCount()];
     boolean allConst = true;

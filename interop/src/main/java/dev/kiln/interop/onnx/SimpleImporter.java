@@ -31,6 +31,7 @@ final class SimpleImporter implements NodeImporter {
     int declared = op.signature().isVariadic() ? ctx.inputCount() - form.attrInputs().size() : op.signature().inputNames().size();
     Attrs attrs = Attrs.EMPTY;
     for (AttributeProto a : node.getAttributeList()) {
+      if (ctx.isLegacyHint(a)) continue;
       String ir = irName(a.getName());
       if (ir == null) {
         Object fixed = form.constAttrs().get(a.getName());

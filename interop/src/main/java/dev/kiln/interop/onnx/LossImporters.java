@@ -1,0 +1,102 @@
+package dev.kiln.interop.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * NegativeLogLikelihoodLoss (opset 12+) and SoftmaxCrossEntropyLoss (opset 12+), composed of IR ops: the
+ * target class is picked out of the class axis (1) by a one-hot mask, ReduceSum over that axis; class
+ * weights are picked the same way; ignored targets get weight 0. Everything is differentiable in the
+ * input, so an imported training graph can be fine-tuned.
+ */
+final class LossImporters {
+  private LossImporters() {}
+
+  static void register(Map<String, NodeImporter> m) {
+    m.put("NegativeLogLikelihoodLoss", (n, c) -> {
+      c.onlyAttrs("reduction", "ignore_index");
+      c.define(0, nll(c, c.in(0), c.in(1), c.in(2)));
+    });
+    m.put("SoftmaxCrossEntropyLoss", LossImporters::softmaxCrossEntropy);
+  }
+
+  /** loss = NLL(LogSoftmax(scores, axis 1), labels); the optional second output is the log-probabilities. */
+  private static void softmaxCrossEntropy(NodeProto n, ImportContext c) {
+    c.onlyAttrs("reduction", "ignore_index");
+    Object scores = c.in(0);
+    if (shapeOf(scores).rank() < 2) throw c.fail("scores must have rank >= 2 (N, C, ...), has rank " + shapeOf(scores).rank());
+    Object logp = c.step("LogSoftmax", Attrs.of("axis", 1L), scores);
+    c.define(0, nll(c, logp, c.in(1), c.in(2)));
+    c.define(1, logp);
+  }
+
+  /**
+   * loss[n, d...] = -x[n, t[n, d...], d...] * w[t[n, d...]] (w = 1 without weights; 0 where t is the
+   * ignore_index), then reduced: none, sum, or mean = sum(loss) / sum(picked weights).
+   * NOTE: the pick is sum_c x[n, c] * onehot[n, c]: exact for finite x (adding zeros), but an infinite or
+   * NaN log-probability in another class would turn the sum into NaN.
+   */
+  private static Object nll(ImportContext c, Object x, Object target, Object weight) {
+    if (x == null || target == null) throw c.fail("inputs 0 (input) and 1 (target) are required");
+    String reduction = c.attrString("reduction", "mean");
+    if (!reduction.equals("none") && !reduction.equals("sum") && !reduction.equals("mean")) {
+      throw c.fail("reduction must be none, sum or mean, got '" + reduction + "'");
+    }
+    Shape xs = shapeOf(x);
+    int rank = xs.rank();
+    if (rank < 2) throw c.fail("input must have rank >= 2 (N, C, ...), has rank " + rank);
+    if (!xs.dim(1).isStatic()) throw c.unsupported("the class axis (1) must have a static size, is " + xs.dim(1));
+    long classes = xs.dim(1).size();
+    DType ft = dtypeOf(x);
+    DType it = dtypeOf(target);
+    if (it != DType.I32 && it != DType.I64) throw c.fail("target must be i32 or i64, got " + it);
+    if (shapeOf(target).rank() != rank - 1) {
+      throw c.fail("target must have rank " + (rank - 1) + " (input's without the class axis), has " + shapeOf(target).rank());
+    }
+    Object safe = target;
+    Object keep = null; // 1 where the target counts, 0 where it is the ignore_index
+    if (c.attr("ignore_index") != null) {
+      long ii = c.attrInt("ignore_index", 0);
+      Object ignored = c.step("Equal", Attrs.EMPTY, target, Ints.of(it, new long[] {ii}));
+      safe = c.step("Where", Attrs.EMPTY, ignored, Ints.of(it, new long[] {0}), target);
+      keep = c.step("Where", Attrs.EMPTY, ignored, HostTensor.scalar(ft, 0), HostTensor.scalar(ft, 1));
+    }
+    Object hot = c.step("OneHot", Attrs.of("depth", classes, "axis", 1L, "dtype", ft), safe);
+    Attrs overClasses = Attrs.of("axes", new long[] {1}, "keepdims", false);
+    Object picked = c.step("ReduceSum", overClasses, c.step("Mul", Attrs.EMPTY, x, hot));
+    Object w = keep;
+    if (weight != null) {
+      if (shapeOf(weight).rank() != 1) throw c.fail("weight must be 1-D (C), has rank " + shapeOf(weight).rank());
+      long[] wShape = new long[rank - 1];
+      Arrays.fill(wShape, 1);
+      wShape[0] = classes;
+      Object wb = c.step("Reshape", Attrs.of("shape", wShape), weight);
+      Object wt = c.step("ReduceSum", overClasses, c.step("Mul", Attrs.EMPTY, hot, wb));
+      w = keep == null ? wt : c.step("Mul", Attrs.EMPTY, wt, keep);
+    }
+    Object loss = c.step("Neg", Attrs.EMPTY, picked);
+    Attrs all = Attrs.of("axes", new long[0], "keepdims", false);
+    switch (reduction) {
+      case "none":
+        return w == null ? c.apply1("Identity", Attrs.EMPTY, loss) : c.apply1("Mul", Attrs.EMPTY, loss, w);
+      case "sum":
+        if (w != null) loss = c.step("Mul", Attrs.EMPTY, loss, w);
+        return c.apply1("ReduceSum", all, loss);
+      default:
+        if (w == null) return c.apply1("ReduceMean", all, loss);
+        Object total = c.step("ReduceSum", all, c.step("Mul", Attrs.EMPTY, loss, w));
+        // NOTE: when every target is ignored this is 0 / 0 = NaN, as in ONNX's reference.
+        return c.apply1("Div", Attrs.EMPTY, total, c.step("ReduceSum", all, w));
+    }
+  }
+
+  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+
+  private static Shape shapeOf(Object o) { return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape(); }
+}

@@ -1,0 +1,79 @@
+package dev.kiln.interop.onnx;
+
+import static dev.kiln.interop.onnx.Models.f32;
+import static dev.kiln.interop.onnx.Models.ints;
+import static dev.kiln.interop.onnx.Models.model;
+import static dev.kiln.interop.onnx.Models.node;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import dev.kiln.compiler.onnx.OnnxTensors;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.UnsupportedOpException;
+import dev.kiln.spec.ir.Graph;
+import dev.kiln.spec.ir.Node;
+import org.junit.jupiter.api.Test;
+
+/** Opsets 1..6: the old attribute forms are normalised, or refused where their meaning differs. */
+class LegacyOpsetImportTest {
+  private static String[] s(String... v) { return v; }
+
+  private static AttributeProto intAttr(String name, long v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+  }
+
+  @Test
+  void consumedInputsHintIsSkippedBeforeOpsetSeven() {
+    GraphProto g = GraphProto.newBuilder().setName("g").addInput(f32("x", 2, 3))
+        .addNode(node("Relu", s("x"), s("y"), ints("consumed_inputs", 0))).addOutput(f32("y", 2, 3)).build();
+    Graph ir = OnnxImporter.importBytes(model(1, g).toByteArray(), ImportOptions.defaults());
+    assertEquals("Relu", ir.nodes().get(0).opName());
+    // From opset 7 on the attribute is unknown, so it is refused rather than ignored.
+    assertThrows(UnsupportedOpException.class, () -> OnnxImporter.importBytes(model(7, g).toByteArray(), ImportOptions.defaults()));
+  }
+
+  @Test
+  void legacyBroadcastAttributeIsRefused() {
+    GraphProto g = GraphProto.newBuilder().setName("g").addInput(f32("a", 2, 3, 4)).addInput(f32("b", 3))
+        .addNode(node("Add", s("a", "b"), s("y"), intAttr("broadcast", 1), intAttr("axis", 1)))
+        .addOutput(f32("y", 2, 3, 4)).build();
+    UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
+        () -> OnnxImporter.importBytes(model(6, g).toByteArray(), ImportOptions.defaults()));
+    assertTrue(e.getMessage().contains("broadcast"), e.getMessage());
+  }
+
+  @Test
+  void concatBeforeOpsetFourDefaultsToAxisOne() {
+    GraphProto g = GraphProto.newBuilder().setName("g").addInput(f32("a", 2, 3)).addInput(f32("b", 2, 5))
+        .addNode(node("Concat", s("a", "b"), s("y"))).addOutput(f32("y", 2, 8)).build();
+    Graph ir = OnnxImporter.importBytes(model(3, g).toByteArray(), ImportOptions.defaults());
+    assertEquals(Shape.of(2, 8), ir.outputs().get(0).type().shape());
+  }
+
+  @Test
+  void preluSixSlopeIsPerChannel() {
+    GraphProto g = GraphProto.newBuilder().setName("g").addInput(f32("x", 1, 3, 4, 4))
+        .addInitializer(OnnxTensors.toProto("slope", HostTensor.ofFloats(new float[] {0.1f, 0.2f, 0.3f}, 3)))
+        .addNode(node("PRelu", s("x", "slope"), s("y"))).addOutput(f32("y", 1, 3, 4, 4)).build();
+    Graph ir = OnnxImporter.importBytes(model(6, g).toByteArray(), ImportOptions.defaults());
+    Node reshape = ir.nodes().stream().filter(n -> n.opName().equals("Reshape")).findFirst().orElseThrow();
+    assertArrayEquals(new long[] {-1, 1, 1}, reshape.attrs().getLongs("shape"));
+    assertEquals(Shape.of(1, 3, 4, 4), ir.outputs().get(0).type().shape());
+  }
+
+  @Test
+  void batchNormTrainingModeBeforeOpsetSevenIsRefused() {
+    GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(f32("x", 1, 2, 3));
+    for (String p : new String[] {"s", "b", "m", "v"}) g.addInitializer(OnnxTensors.toProto(p, HostTensor.ofFloats(new float[] {1, 1}, 2)));
+    g.addNode(node("BatchNormalization", s("x", "s", "b", "m", "v"), s("y"))).addOutput(f32("y", 1, 2, 3));
+    assertThrows(UnsupportedOpException.class, () -> OnnxImporter.importBytes(model(6, g.build()).toByteArray(), ImportOptions.defaults()));
+    g.setNode(0, node("BatchNormalization", s("x", "s", "b", "m", "v"), s("y"), intAttr("is_test", 1)));
+    Graph ir = OnnxImporter.importBytes(model(6, g.build()).toByteArray(), ImportOptions.defaults());
+    assertEquals(Shape.of(1, 2, 3), ir.outputs().get(0).type().shape());
+  }
+}
