@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Fashion-MNIST demo end to end, small enough for CI: the MLP for one epoch on 10000 training
+ * The Fashion-MNIST demo end to end, small enough for CI: the MLP for one epoch on 20000 training
  * examples, exported, and the ONNX file checked against TensorFlow on the whole test set.
  */
 class FashionMnistDemoTest {
@@ -31,7 +31,7 @@ class FashionMnistDemoTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     Path onnx = tmp.resolve("mlp.onnx");
     FashionMnistDemo.Result r = FashionMnistDemo.run(
-        new FashionMnistDemo.Options("mlp", 1, FashionMnistDemo.DEFAULT_DATA, onnx, 7, 10_000, false),
+        new FashionMnistDemo.Options("mlp", 1, FashionMnistDemo.DEFAULT_DATA, onnx, 7, 20_000, false),
         new PrintStream(buf, true, StandardCharsets.UTF_8));
     String out = buf.toString(StandardCharsets.UTF_8);
     assertTrue(r.tfAccuracy() > 0.80, "TF test accuracy " + r.tfAccuracy() + "\n" + out);
