@@ -101,15 +101,32 @@ public final class TfTrainSession implements AutoCloseable {
    * included) and returns the loss (the train graph's first output, a scalar).
    */
   public double step(Map<String, HostTensor> feed) {
+    return step(feed, List.of()).get(0).getDouble(0);
+  }
+
+  /**
+   * Runs one train step like {@link #step(Map)} and also fetches the named train-graph outputs (e.g. the
+   * model's predictions, for metrics) from the same run; returns the loss tensor, then those, in order.
+   */
+  public List<HostTensor> step(Map<String, HostTensor> feed, List<String> outputs) {
     check();
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner r = session.runner();
       feedAll(r, train, trainIr, feed, fed);
+      List<Value> wanted = new ArrayList<>(List.of(trainIr.outputs().get(0)));
       r.fetch(train.outputs().get(0));
+      for (String name : outputs) {
+        int i = indexOf(trainIr.outputs(), name);
+        if (i < 0) throw new KilnException("the train graph has no output '" + name + "'");
+        wanted.add(trainIr.outputs().get(i));
+        r.fetch(train.outputs().get(i));
+      }
       for (GraphOperation op : train.assignOps()) r.addTarget(op);
       try (Result res = r.run()) {
-        return TfTensors.fromTf(res.get(0), trainIr.outputs().get(0).type().dtype()).getDouble(0);
+        List<HostTensor> out = new ArrayList<>();
+        for (int i = 0; i < wanted.size(); i++) out.add(TfTensors.fromTf(res.get(i), wanted.get(i).type().dtype()));
+        return out;
       }
     } catch (KilnException e) {
       throw e;

@@ -44,12 +44,12 @@ public final class EarlyStopping implements TrainingCallback {
     bestWeights = null;
   }
 
-  @Override public void onEpochEnd(Trainer trainer, EpochLog log) {
+  @Override public void onEpochEnd(Trainer trainer, EpochRecord log) {
     double v = log.get(monitor);
     if (Double.isNaN(v)) {
       throw new KilnException("early stopping monitors '" + monitor + "', which epoch " + log.epoch()
-          + " did not report (available: loss" + (log.validation().isEmpty() ? "; pass validation data for val_*" : ", "
-          + String.join(", ", log.validation().keySet())) + ")");
+          + " did not report (available: loss" + (log.hasValidation() ? ", val_loss, " + String.join(", ",
+          log.validationMetrics().keySet().stream().map(k -> "val_" + k).toList()) : "; pass validation data for val_*") + ")");
     }
     boolean improved = maximise() ? v > best + minDelta : v < best - minDelta;
     if (improved) {

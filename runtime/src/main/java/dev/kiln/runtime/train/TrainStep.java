@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The train step as one IR graph: forward → loss (+ penalty) → gradients ({@link Autodiff}) → optional
- * gradient transform (clipping) → {@link Optimizer#update} per trainable parameter. Its outputs are the
- * loss (first), then each parameter's and slot's new value; {@link #assignments()} says which variable
+ * The train step as one IR graph: forward → loss (+ {@link Regularization} penalty) → gradients
+ * ({@link Autodiff}) → optional {@link GradientClipping} → {@link Optimizer#update} per trainable parameter.
+ * Its outputs are the loss (first), then the forward graph's outputs (so the host can update metrics
+ * from the same step), then each parameter's and slot's new value; {@link #assignments()} says which variable
  * each new value is stored into. Slots are non-trainable parameters named {@code <param>/<slot>}.
  * Extra inputs: the labels, {@value #LR} and {@value #STEP} (f32 scalars fed by the host; a forward graph
  * with dropout already reads {@value #STEP}). The forward graph's state updates ({@link TrainingForm}, e.g.
@@ -35,19 +36,6 @@ public final class TrainStep {
   public static final String STEP = TrainingForm.STEP;
   /** Name of the loss output. */
   public static final String LOSS = "train.loss";
-
-  /** A penalty added to the loss, e.g. L2 weight decay: built over the trainable parameters. */
-  @FunctionalInterface
-  public interface Penalty {
-    /** A scalar of the loss's dtype. */
-    Value build(GraphBuilder b, List<Value> trainableParameters);
-  }
-
-  /** Rewrites gradients before the update, e.g. clipping by global norm; returns one per parameter, same order. */
-  @FunctionalInterface
-  public interface GradientTransform {
-    List<Value> apply(GraphBuilder b, List<Value> parameters, List<Value> gradients);
-  }
 
   private final Graph graph;
   private final Map<Value, String> assignments;
@@ -73,7 +61,7 @@ public final class TrainStep {
    * {@code labelType} and the loss (output {@value #LOSS}, first), then {@code forward}'s outputs.
    */
   public static Graph lossGraph(Graph forward, Loss loss, String outputName, String labelInput, TensorType labelType,
-                                Penalty penalty) {
+                                Regularization penalty) {
     Value out = forward.outputs().stream().filter(v -> v.name().equals(outputName)).findFirst()
         .orElseThrow(() -> new KilnException("the model has no output '" + outputName + "'; its outputs are "
             + forward.outputs().stream().map(Value::toString).toList()));
@@ -88,7 +76,7 @@ public final class TrainStep {
     }
     if (penalty != null) {
       List<Value> ps = forward.parameters().stream().filter(Parameter::trainable).map(p -> c.get(p.value())).toList();
-      l = b.apply1("Add", Attrs.EMPTY, l, penalty.build(b, ps));
+      l = b.apply1("Add", Attrs.EMPTY, l, penalty.penalty(b, ps));
     }
     b.output(LOSS, l);
     for (Value o : forward.outputs()) b.output(c.get(o));
@@ -96,7 +84,7 @@ public final class TrainStep {
   }
 
   /** Compiles the train step of {@code lossGraph} (from {@link #lossGraph}) with {@code optimizer}. */
-  public static TrainStep compile(Graph lossGraph, Optimizer optimizer, GradientTransform transform) {
+  public static TrainStep compile(Graph lossGraph, Optimizer optimizer, GradientClipping clipping) {
     Value loss = lossGraph.outputs().get(0);
     List<Value> wrt = lossGraph.parameters().stream().filter(Parameter::trainable).map(Parameter::value).toList();
     Graph grads = Autodiff.gradients(lossGraph, loss, wrt, true);
@@ -112,7 +100,7 @@ public final class TrainStep {
       params.add(c.get(trainable.get(i).value()));
       gs.add(c.get(grads.outputs().get(1 + i)));
     }
-    if (transform != null) gs = transform.apply(b, params, gs);
+    if (clipping != null) gs = clipping.apply(b, gs);
     Map<Value, String> assign = new LinkedHashMap<>();
     Map<Value, Value> outputs = new IdentityHashMap<>();
     List<String> slotNames = new ArrayList<>();
@@ -148,6 +136,8 @@ public final class TrainStep {
       newValues.add(v);
     }
     b.output(c.get(grads.outputs().get(0)));
+    // The forward outputs follow the gradients in the Autodiff graph.
+    for (Value o : grads.outputs().subList(1 + trainable.size(), grads.outputs().size())) b.output(c.get(o));
     for (Value v : newValues) b.output(v);
     return new TrainStep(b.build(), assign, slotNames);
   }

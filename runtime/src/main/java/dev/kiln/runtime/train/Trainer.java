@@ -100,11 +100,14 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Trains for {@code epochs} epochs of shuffled batches of {@code batchSize}, validating on {@code val}
-   * (may be null) after each. Every dataset is checked against the model before the first step.
+   * (may be null) after each, and returns the per-epoch history (train loss and metrics, validation loss
+   * and metrics, learning rate, seconds). Every dataset is checked against the model before the first
+   * step. Shows a {@link ProgressReporter} bar per epoch unless {@link TrainerBuilder#progress(boolean)}
+   * turned it off.
    *
    * @throws TrainingDivergedException when a step's loss is NaN or infinite
    */
-  public FitLog fit(Dataset train, Dataset val, int epochs, int batchSize) {
+  public History fit(Dataset train, Dataset val, int epochs, int batchSize) {
     if (epochs < 0) throw new KilnException("epochs must be >= 0, got " + epochs);
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
     checkData("training", train);
@@ -113,39 +116,68 @@ public final class Trainer implements AutoCloseable {
     checkData("training", train);
     if (val != null) checkData("validation", val);
     stopRequested = false;
+    ProgressReporter bar = cfg.reporter();
     cfg.callbacks.forEach(c -> c.onFitStart(this));
-    List<EpochLog> logs = new ArrayList<>();
-    List<Double> losses = new ArrayList<>();
+    History history = new History();
+    List<String> fetch = cfg.metrics.isEmpty() ? List.of() : List.of(cfg.outputName);
+    int batches = (int) ((train.size() + batchSize - 1) / batchSize);
     double lastFinite = Double.NaN;
+    int firstEpoch = epochsDone;
     for (int e = 0; e < epochs && !stopRequested; e++) {
       int epoch = epochsDone;
       long t0 = System.nanoTime();
       double sum = 0;
-      int n = 0;
+      long seen = 0;
+      double lr = Double.NaN;
+      cfg.metrics.forEach(Metric::reset);
+      bar.startEpoch(epoch - firstEpoch + 1, epochs, batches);
       for (Batch b : train.batches(batchSize, true, shuffleSeed(cfg.seed, epoch))) {
         globalStep++;
+        lr = cfg.schedule.rate(epoch, globalStep - 1);
         Map<String, HostTensor> feed = new HashMap<>();
         feed.put(input.name(), b.features());
         feed.put(cfg.labelInput, b.labels());
-        feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, cfg.schedule.rate(epoch, globalStep - 1)));
+        feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
         feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
-        double loss = session.step(feed);
-        if (!Double.isFinite(loss)) throw new TrainingDivergedException(globalStep, loss, lastFinite);
+        List<HostTensor> out = session.step(feed, fetch);
+        double loss = out.get(0).getDouble(0);
+        if (!Double.isFinite(loss)) {
+          bar.endEpoch();
+          throw new TrainingDivergedException(globalStep, loss, lastFinite);
+        }
         lastFinite = loss;
-        losses.add(loss);
-        sum += loss;
-        n++;
+        sum += loss * b.size();
+        seen += b.size();
+        double shown = Double.NaN;
+        for (int k = 0; k < cfg.metrics.size(); k++) {
+          Metric m = cfg.metrics.get(k);
+          double before = seen == b.size() ? 0 : m.result();
+          m.update(out.get(1), b.labels());
+          // NOTE: the bar wants this batch's value; for a metric that is a mean over examples (accuracy,
+          // top-k) it is the difference of the running totals, so the bar's weighted mean equals result().
+          if (k == 0) shown = (m.result() * seen - before * (seen - b.size())) / b.size();
+        }
+        bar.step(b.size(), loss, shown);
         for (TrainingCallback c : cfg.callbacks) c.onStepEnd(this, globalStep, loss);
       }
+      bar.endEpoch();
       epochsDone++;
-      Map<String, Double> v = new LinkedHashMap<>();
-      if (val != null) evaluate(val, batchSize).forEach((k, x) -> v.put("val_" + k, x));
-      EpochLog log = new EpochLog(epoch, sum / n, v, (System.nanoTime() - t0) / 1e9);
-      logs.add(log);
-      for (TrainingCallback c : cfg.callbacks) c.onEpochEnd(this, log);
+      Map<String, Double> trainMetrics = new LinkedHashMap<>();
+      for (Metric m : cfg.metrics) trainMetrics.put(m.name(), m.result());
+      double valLoss = Double.NaN;
+      Map<String, Double> valMetrics = new LinkedHashMap<>();
+      if (val != null) {
+        Map<String, Double> v = evaluate(val, batchSize);
+        valLoss = v.remove("loss");
+        valMetrics.putAll(v);
+      }
+      EpochRecord record = new EpochRecord(epoch, sum / seen, trainMetrics, valLoss, valMetrics, lr,
+          (System.nanoTime() - t0) / 1e9);
+      history.add(record);
+      for (TrainingCallback c : cfg.callbacks) c.onEpochEnd(this, record);
     }
     cfg.callbacks.forEach(c -> c.onFitEnd(this));
-    return new FitLog(logs, losses.stream().mapToDouble(Double::doubleValue).toArray(), stopRequested);
+    return history;
   }
 
   /** The shuffle seed of an epoch: a SplitMix64 mix of the seed and the epoch, so epochs differ. */
@@ -164,17 +196,17 @@ public final class Trainer implements AutoCloseable {
     checkData("evaluation", data);
     ensureCompiled(data);
     checkData("evaluation", data);
-    cfg.metrics.forEach(EvalMetric::reset);
+    cfg.metrics.forEach(Metric::reset);
     double sum = 0;
     for (Batch b : data.batches(batchSize, false, 0)) {
       Map<String, HostTensor> out = session.evaluate(Map.of(input.name(), b.features(), cfg.labelInput, b.labels()),
           List.of(TrainStep.LOSS, cfg.outputName));
       sum += out.get(TrainStep.LOSS).getDouble(0) * b.size();
-      for (EvalMetric m : cfg.metrics) m.update(out.get(cfg.outputName), b.labels());
+      for (Metric m : cfg.metrics) m.update(out.get(cfg.outputName), b.labels());
     }
     Map<String, Double> r = new LinkedHashMap<>();
     r.put("loss", sum / data.size());
-    for (EvalMetric m : cfg.metrics) r.put(m.name(), m.result());
+    for (Metric m : cfg.metrics) r.put(m.name(), m.result());
     return r;
   }
 

@@ -16,10 +16,12 @@ public final class TrainerBuilder {
   Optimizer optimizer;
   LearningRateSchedule schedule;
   long seed = 42;
-  final List<EvalMetric> metrics = new ArrayList<>();
+  final List<Metric> metrics = new ArrayList<>();
   final List<TrainingCallback> callbacks = new ArrayList<>();
-  TrainStep.GradientTransform clipping;
-  TrainStep.Penalty penalty;
+  GradientClipping clipping;
+  Regularization penalty;
+  boolean progress = true;
+  ProgressReporter reporter;
 
   TrainerBuilder(GraphSource source) { this.source = source; }
 
@@ -43,6 +45,7 @@ public final class TrainerBuilder {
     return this;
   }
 
+  /** The optimizer, e.g. {@code Optimizers.adam(0.9, 0.999, 1e-8)}. */
   public TrainerBuilder optimizer(Optimizer o) {
     this.optimizer = o;
     return this;
@@ -63,28 +66,51 @@ public final class TrainerBuilder {
     return this;
   }
 
-  public TrainerBuilder metrics(EvalMetric... ms) {
+  /** Metrics computed on the training batches and, in {@link Trainer#evaluate}, on validation data. */
+  public TrainerBuilder metrics(Metric... ms) {
     metrics.addAll(List.of(ms));
     return this;
   }
 
+  /** Callbacks told of each step and epoch, e.g. {@link EarlyStopping}. */
   public TrainerBuilder callbacks(TrainingCallback... cs) {
     callbacks.addAll(List.of(cs));
     return this;
   }
 
-  /** A gradient transform applied before the optimizer, e.g. clipping by global norm. */
-  public TrainerBuilder clipping(TrainStep.GradientTransform t) {
+  /** Gradient clipping applied before the optimizer, e.g. {@link GradientClipping#byGlobalNorm}. */
+  public TrainerBuilder clipping(GradientClipping t) {
     this.clipping = t;
     return this;
   }
 
-  /** A penalty added to the loss, e.g. L2 over the trainable parameters. */
-  public TrainerBuilder regularization(TrainStep.Penalty p) {
+  /** A penalty added to the loss over the trainable parameters, e.g. {@link Regularization#l2}. */
+  public TrainerBuilder regularization(Regularization p) {
     this.penalty = p;
     return this;
   }
 
+  /** Whether {@link Trainer#fit} shows a progress bar on stderr (default true). */
+  public TrainerBuilder progress(boolean on) {
+    this.progress = on;
+    return this;
+  }
+
+  /** Shows fit's progress through {@code r} (e.g. one writing to a captured stream). */
+  public TrainerBuilder progress(ProgressReporter r) {
+    this.reporter = r;
+    this.progress = r.enabled();
+    return this;
+  }
+
+  /** The reporter fit uses: the given one, a stderr bar naming the first metric, or a silent one. */
+  ProgressReporter reporter() {
+    if (!progress) return ProgressReporter.disabled();
+    if (reporter != null) return reporter;
+    return new ProgressReporter(metrics.isEmpty() ? "" : metrics.get(0).name());
+  }
+
+  /** Builds the trainer (compiling the train step now when {@link #labels} was declared). */
   public Trainer build() {
     if (loss == null) throw new KilnException("the trainer needs a loss (TrainerBuilder.loss)");
     if (optimizer == null) throw new KilnException("the trainer needs an optimizer (TrainerBuilder.optimizer)");

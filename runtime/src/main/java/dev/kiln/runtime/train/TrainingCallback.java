@@ -9,7 +9,7 @@ public interface TrainingCallback {
   default void onStepEnd(Trainer trainer, long step, double loss) {}
 
   /** After each epoch (validation included). */
-  default void onEpochEnd(Trainer trainer, EpochLog log) {}
+  default void onEpochEnd(Trainer trainer, EpochRecord log) {}
 
   /** After the last epoch, also when stopped early. */
   default void onFitEnd(Trainer trainer) {}

@@ -15,17 +15,17 @@ import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.TrainingDivergedException;
-import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.ir.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer end to end on TensorFlow with test-only stand-in optimizers and losses. */
+/** The trainer end to end on TensorFlow with the project's losses, optimizers, metrics and progress bar. */
 class TrainerTest {
   @TempDir Path tmp;
 
@@ -56,7 +56,30 @@ class TrainerTest {
   }
 
   static TrainerBuilder sgd(Model m, double lr) {
-    return Trainer.builder(m).loss(StandIns::sumSquared, "output").optimizer(new StandIns.PlainSgd()).learningRate(lr).seed(11);
+    return Trainer.builder(m).loss(Losses.mse(Reduction.SUM), "output").optimizer(Optimizers.sgd()).learningRate(lr).seed(11)
+        .progress(false);
+  }
+
+  /** Records every step's loss in order (the sequence a seeded run reproduces bit for bit). */
+  static final class StepLosses implements TrainingCallback {
+    private final List<Double> losses = new ArrayList<>();
+
+    @Override public void onStepEnd(Trainer trainer, long step, double loss) { losses.add(loss); }
+
+    double[] take() {
+      double[] a = losses.stream().mapToDouble(Double::doubleValue).toArray();
+      losses.clear();
+      return a;
+    }
+  }
+
+  /** The step losses of one fit. */
+  static double[] fitLosses(TrainerBuilder cfg, Dataset d, int epochs, int batch) {
+    StepLosses rec = new StepLosses();
+    try (Trainer t = cfg.callbacks(rec).build()) {
+      t.fit(d, null, epochs, batch);
+    }
+    return rec.take();
   }
 
   @Test
@@ -78,8 +101,9 @@ class TrainerTest {
       gb += e;
     }
     try (Trainer tr = sgd(m, lr).build()) {
-      FitLog log = tr.fit(d, null, 1, 8);
-      assertEquals(1, log.stepLosses().length);
+      History log = tr.fit(d, null, 1, 8);
+      assertEquals(1, log.size());
+      assertEquals(lr, log.last().learningRate(), 0);
       Map<String, HostTensor> v = tr.variables();
       float[] w1 = v.get("fc.weight").toFloats();
       float[] b1 = v.get("fc.bias").toFloats();
@@ -92,43 +116,46 @@ class TrainerTest {
   @Test
   void trainingLowersTheLossAndTheSameSeedRepeatsItBitForBit() {
     Dataset d = regression(200, 2, 1);
-    double[] a;
-    double[] b;
-    try (Trainer t1 = sgd(mlp(), 0.002).build(); Trainer t2 = sgd(mlp(), 0.002).build()) {
-      FitLog l1 = t1.fit(d, null, 5, 16);
-      a = l1.stepLosses();
-      b = t2.fit(d, null, 5, 16).stepLosses();
-      assertEquals(5 * 13, a.length);
-      assertTrue(l1.last().loss() < 0.2 * l1.epochs().get(0).loss(), "loss fell from " + l1.epochs().get(0).loss() + " to " + l1.last().loss());
+    StepLosses rec = new StepLosses();
+    try (Trainer t1 = sgd(mlp(), 0.002).callbacks(rec).build()) {
+      History h = t1.fit(d, null, 5, 16);
+      double first = h.records().get(0).trainLoss();
+      assertTrue(h.last().trainLoss() < 0.2 * first, "loss fell from " + first + " to " + h.last().trainLoss());
     }
-    assertArrayEquals(a, b, 0.0);
-    try (Trainer t3 = sgd(mlp(), 0.002).seed(12).build()) {
-      assertFalse(java.util.Arrays.equals(a, t3.fit(d, null, 5, 16).stepLosses()), "another seed shuffles differently");
-    }
+    double[] a = rec.take();
+    assertEquals(5 * 13, a.length);
+    assertArrayEquals(a, fitLosses(sgd(mlp(), 0.002), d, 5, 16), 0.0);
+    assertFalse(java.util.Arrays.equals(a, fitLosses(sgd(mlp(), 0.002).seed(12), d, 5, 16)), "another seed shuffles differently");
   }
 
   @Test
   void checkpointResumesBitForBitWithOptimizerState() throws Exception {
     Dataset d = regression(100, 3, 1);
-    TrainerBuilder cfg = Trainer.builder(mlp()).loss(StandIns::sumSquared, "output").optimizer(new StandIns.HeavyBall(0.9))
-        .learningRate(0.0005).seed(5).labels(DType.F32, 1);
+    StepLosses rec = new StepLosses();
+    TrainerBuilder cfg = Trainer.builder(mlp()).loss(Losses.mse(Reduction.SUM), "output").optimizer(Optimizers.momentum(0.9))
+        .learningRate(0.0005).seed(5).labels(DType.F32, 1).progress(false).callbacks(rec);
     double[] straight;
     try (Trainer t = cfg.build()) {
-      straight = t.fit(d, null, 2, 16).stepLosses();
+      t.fit(d, null, 2, 16);
+      straight = rec.take();
     }
     Path ck = tmp.resolve("ck/run.ckpt");
     double[] first;
     try (Trainer t = cfg.build()) {
-      first = t.fit(d, null, 1, 16).stepLosses();
+      t.fit(d, null, 1, 16);
+      first = rec.take();
       t.saveCheckpoint(ck);
-      assertTrue(t.variables().containsKey("fc1.weight/velocity"), t.variables().keySet().toString());
+      assertEquals(Set.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"), t.variables().keySet().stream()
+          .map(k -> k.replaceFirst("/.*", "")).collect(java.util.stream.Collectors.toSet()));
+      assertTrue(t.variables().size() == 8, "each parameter has one momentum slot: " + t.variables().keySet());
     }
     double[] second;
     try (Trainer t = cfg.build()) {
       t.restore(ck);
       assertEquals(7, t.step());
       assertEquals(1, t.epochs());
-      second = t.fit(d, null, 1, 16).stepLosses();
+      t.fit(d, null, 1, 16);
+      second = rec.take();
     }
     double[] resumed = new double[first.length + second.length];
     System.arraycopy(first, 0, resumed, 0, first.length);
@@ -179,38 +206,23 @@ class TrainerTest {
     Dataset val = regression(32, 6, -1);
     EarlyStopping es = new EarlyStopping("val_loss", 1, 0, true);
     try (Trainer t = sgd(linear(), 0.005).callbacks(es).build()) {
-      FitLog log = t.fit(train, val, 20, 8);
-      assertTrue(log.stoppedEarly());
-      assertEquals(3, log.epochs().size(), "best at epoch 0, then two epochs without improvement");
+      History log = t.fit(train, val, 20, 8);
+      assertEquals(3, log.size(), "best at epoch 0, then two epochs without improvement");
       assertEquals(0, es.bestEpoch());
-      assertEquals(log.epochs().get(0).get("val_loss"), t.evaluate(val, 8).get("loss"), 1e-6);
+      assertEquals(log.records().get(0).get("val_loss"), t.evaluate(val, 8).get("loss"), 1e-6);
     }
   }
 
   @Test
   void regularizationAddsItsPenaltyAndClippingAppliesToTheGradients() {
     Dataset d = regression(16, 7, 1);
-    double plain;
-    try (Trainer t = sgd(linear(), 0.005).build()) {
-      plain = t.fit(d, null, 1, 16).stepLosses()[0];
-    }
+    double plain = fitLosses(sgd(linear(), 0.005), d, 1, 16)[0];
     float[] w = linear().graph().parameter("fc.weight").orElseThrow().initial().toFloats();
     double l2 = 0;
-    for (float x : w) l2 += x * x;
-    try (Trainer t = sgd(linear(), 0.005).regularization((b, ps) -> {
-      Value sum = null;
-      for (Value p : ps) {
-        if (p.type().rank() != 2) continue;  // the weight [4, 1]
-        Value s = StandIns.dot(b, p);
-        sum = sum == null ? s : b.apply1("Add", Attrs.EMPTY, sum, s);
-      }
-      return sum;
-    }).build()) {
-      assertEquals(plain + l2, t.fit(d, null, 1, 16).stepLosses()[0], 1e-4);
-    }
+    for (float x : w) l2 += x * x;  // the bias starts at 0, so L2 over all parameters is the weights' sum of squares
+    assertEquals(plain + 0.5 * l2, fitLosses(sgd(linear(), 0.005).regularization(Regularization.l2(0.5)), d, 1, 16)[0], 1e-4);
     // Clipping that zeroes every gradient leaves the weights where they started.
-    try (Trainer t = sgd(linear(), 0.005).clipping((b, ps, gs) -> gs.stream()
-        .map(g -> b.apply1("Mul", Attrs.EMPTY, g, StandIns.constant(b, 0))).toList()).build()) {
+    try (Trainer t = sgd(linear(), 0.005).clipping((b, gs) -> gs.stream().map(g -> Ir.scale(b, g, 0)).toList()).build()) {
       t.fit(d, null, 2, 4);
       assertArrayEquals(w, t.variables().get("fc.weight").toFloats(), 0f);
     }
@@ -233,6 +245,44 @@ class TrainerTest {
       }
       assertTrue(t.evaluate(d, 16).get("loss") < 0.5 * new TrainerHelper(d).initialLoss(), "trained loss is lower than the initial one");
     }
+  }
+
+  /** Three Gaussian blobs in 4-d, centred at 3·e_k: linearly separable with few errors. */
+  static Dataset blobs(int n, long seed) {
+    Random r = new Random(seed);
+    float[] x = new float[n * 4];
+    long[] y = new long[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = r.nextInt(3);
+      for (int k = 0; k < 4; k++) x[i * 4 + k] = (float) (r.nextGaussian() + (k == y[i] ? 3 : 0));
+    }
+    return new Dataset(HostTensor.ofFloats(x, n, 4), HostTensor.ofLongs(y, n));
+  }
+
+  @Test
+  void classifierTrainsWithCrossEntropyAndAdamReportingMetricsAndProgress() {
+    Model m = Model.build("cls", 9, b -> b.linear("fc2", b.linear("fc1", b.input("x", F32, Dim.symbolic("batch"), 4), 16).relu(), 3));
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    ProgressReporter bar = new ProgressReporter("accuracy", true, new java.io.PrintStream(buf, true), false);
+    Dataset train = blobs(300, 1);
+    Dataset val = blobs(100, 2);
+    try (Trainer t = Trainer.builder(m).loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "output")
+        .optimizer(Optimizers.adam(0.9, 0.999, 1e-8)).learningRate(0.01).metrics(Metric.accuracy()).progress(bar).build()) {
+      History h = t.fit(train, val, 4, 32);
+      assertEquals(List.of("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds"), h.columns());
+      assertTrue(h.last().trainLoss() < h.records().get(0).trainLoss(), h.toString());
+      assertTrue(h.last().get("val_accuracy") > 0.9, h.toString());
+      double acc = h.last().get("accuracy");
+      assertTrue(acc > 0.8 && acc <= 1, h.toString());
+      // Validation runs after the last epoch's updates: evaluating again gives the same figures.
+      Map<String, Double> ev = t.evaluate(val, 50);
+      assertEquals(h.last().get("val_accuracy"), ev.get("accuracy"), 0);
+      assertEquals(h.last().get("val_loss"), ev.get("loss"), 1e-6);
+      // The train accuracy is that of the batches' predictions before each update; the bar shows the same mean.
+      assertEquals(acc, bar.meanMetric(), 1e-9);
+    }
+    String out = buf.toString();
+    assertTrue(out.contains("epoch 4/4") && out.contains("loss ") && out.contains("accuracy ") && out.contains("samples/s"), out);
   }
 
   /** The initial model's evaluation loss, from an untrained trainer. */

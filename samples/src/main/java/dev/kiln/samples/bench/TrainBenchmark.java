@@ -1,120 +1,82 @@
 package dev.kiln.samples.bench;
 
-import static dev.kiln.dsl.DTypes.F32;
-
 import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.tf.OneDnn;
+import dev.kiln.runtime.train.Losses;
+import dev.kiln.runtime.train.Optimizers;
+import dev.kiln.runtime.train.Reduction;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingCallback;
-import dev.kiln.spec.Dim;
+import dev.kiln.samples.FashionMnistDemo;
+import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.ir.GraphBuilder;
-import dev.kiln.spec.ir.Value;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Training throughput of the MLP 784-256-256-10 on TensorFlow-Java (batch 128, one epoch, data
- * preloaded): samples/s, median step time, and start-to-first-step time (graph build, autodiff, TF
- * lowering, session, first step). Then, when {@code /usr/bin/python3 -c "import torch"} works, the same
- * model, loss, optimizer and data size in PyTorch ({@code samples/src/main/python/bench_torch.py}) under
- * several thread settings, the best of which is compared. A program that prints figures, not a test.
+ * Training throughput on TensorFlow-Java against PyTorch, for the MLP 784-256-256-10 and LeNet-5:
+ * softmax cross-entropy on integer labels, Adam lr 1e-3, batch 128, one epoch over synthetic data
+ * preloaded in memory (the same sizes on both sides). Reports samples/s in the steady state (examples
+ * after the first step over the time after it), the median step time, and start-to-first-step (Kiln:
+ * model build, autodiff, TF lowering, session and the first step; PyTorch: {@code import torch}, data,
+ * model and the first step). PyTorch ({@code bench_torch.py}, run with {@code /usr/bin/python3}) is tried
+ * under several thread settings and the best is compared.
  *
- * <p>NOTE: the loss is Σ(dᵀd) over the output residual d = logits − one-hot (the sum of the residuals'
- * Gram matrix), the same in both frameworks; it uses only ops with gradient rules on this branch.
- * TODO(lead): switch both sides to softmax cross-entropy and Adam once {@code Losses}/{@code Optimizers} merge.
- *
- * <p>Usage: {@code TrainBenchmark [examples=60000] [script=samples/src/main/python/bench_torch.py]}
+ * <p>NOTE: Debian's torch runs GEMMs in OpenBLAS, whose own thread pool {@code torch.set_num_threads}
+ * does not limit; so the settings vary {@code OPENBLAS_NUM_THREADS} too. A program that prints figures,
+ * not a test; run it on a quiet machine (it prints the load average).
  */
 public final class TrainBenchmark {
   private TrainBenchmark() {}
 
-  static final int BATCH = 128;
-  static final double LR = 1e-7;
+  /** Batch size on both sides. */
+  public static final int BATCH = 128;
+  /** Thread settings tried for PyTorch: OpenBLAS threads ("" = its default), torch threads. */
+  static final String[][] TORCH_SETTINGS = {{"1", "2"}, {"1", "1"}, {"2", "2"}, {"", "2"}, {"", "1"}};
 
-  static Model mlp() {
-    return Model.build("mlp", m -> {
-      var x = m.input("x", F32, Dim.symbolic("batch"), 784);
-      var h = m.linear("fc1", x, 256).relu();
-      h = m.linear("fc2", h, 256).relu();
-      return m.linear("fc3", h, 10);
-    });
-  }
+  /** One framework's figures for one model. */
+  public record Figures(double samplesPerSecond, double medianStepMs, double firstStepSeconds) {}
 
-  static Value gramLoss(GraphBuilder b, Value logits, Value oneHot) {
-    Value d = b.apply1("Add", Attrs.EMPTY, logits, b.apply1("Neg", Attrs.EMPTY, oneHot));
-    Value g = b.apply1("MatMul", Attrs.EMPTY, b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), d), d);
-    return b.apply1("ReduceSum", Attrs.of("keepdims", false), g);
-  }
-
-  static Dataset synthetic(int n) {
+  /** Synthetic data shaped for {@code model}: features uniform in [0, 1), labels uniform class ids. */
+  static Dataset synthetic(String model, int n) {
     Random r = new Random(1);
     float[] x = new float[n * 784];
-    float[] y = new float[n * 10];
+    long[] y = new long[n];
     for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
-    for (int i = 0; i < n; i++) y[i * 10 + r.nextInt(10)] = 1;
-    return new Dataset(HostTensor.ofFloats(x, n, 784), HostTensor.ofFloats(y, n, 10));
+    for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
+    HostTensor f = model.equals("lenet") ? HostTensor.ofFloats(x, n, 1, 28, 28) : HostTensor.ofFloats(x, n, 784);
+    return new Dataset(f, HostTensor.ofLongs(y, n));
   }
 
-  public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 60000;
-    Path script = Path.of(args.length > 1 ? args[1] : "samples/src/main/python/bench_torch.py");
-    Dataset data = synthetic(n);
-    System.out.printf("Kiln train benchmark: MLP 784-256-256-10, batch %d, %d examples (synthetic, preloaded), %d cores%n",
-        BATCH, n, Runtime.getRuntime().availableProcessors());
-    System.out.println("oneDNN: " + OneDnn.status());
+  /** Trains {@code model} for one epoch on TensorFlow-Java and measures it. */
+  public static Figures kiln(String model, int n) {
+    Dataset data = synthetic(model, n);
     long start = System.nanoTime();
-    List<Long> stepEnds = new ArrayList<>();
+    List<Long> ends = new ArrayList<>();
     TrainingCallback timer = new TrainingCallback() {
-      @Override public void onStepEnd(Trainer t, long step, double loss) { stepEnds.add(System.nanoTime()); }
+      @Override public void onStepEnd(Trainer t, long step, double loss) { ends.add(System.nanoTime()); }
     };
-    double epochSeconds;
-    try (Trainer t = Trainer.builder(mlp()).loss(TrainBenchmark::gramLoss, "output").optimizer(new StandInSgd())
-        .learningRate(LR).seed(1).labels(dev.kiln.spec.DType.F32, 10).callbacks(timer).build()) {
-      long fitStart = System.nanoTime();
+    try (Trainer t = Trainer.builder(FashionMnistDemo.model(model, 1))
+        .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits").optimizer(Optimizers.adam(0.9, 0.999, 1e-8))
+        .learningRate(1e-3).seed(1).labels(DType.I64).callbacks(timer).progress(false).build()) {
       t.fit(data, null, 1, BATCH);
-      epochSeconds = (System.nanoTime() - fitStart) / 1e9;
     }
-    double firstStep = (stepEnds.get(0) - start) / 1e9;
-    double[] steps = new double[stepEnds.size() - 1];
-    for (int i = 1; i < stepEnds.size(); i++) steps[i - 1] = (stepEnds.get(i) - stepEnds.get(i - 1)) / 1e6;
-    // The train step compiles in build() (labels declared), so the epoch's time is training only.
-    double kilnRate = n / epochSeconds;
-    double kilnMedian = median(steps);
-    System.out.printf("kiln/tf   : %8.0f samples/s  median step %6.2f ms  start-to-first-step %5.2f s%n", kilnRate, kilnMedian, firstStep);
-    System.out.println("LeNet-5: skipped (Conv/MaxPool have no gradient rules on this branch)");
-    if (!torchAvailable()) {
-      System.out.println("pytorch   : not available (/usr/bin/python3 -c 'import torch' failed)");
-      return;
-    }
-    String[][] settings = {
-        {"OPENBLAS_NUM_THREADS=1", "2"}, {"OPENBLAS_NUM_THREADS=1", "1"}, {"", "2"}, {"", "1"}};
-    double best = 0;
-    String bestName = null;
-    for (String[] s : settings) {
-      String name = (s[0].isEmpty() ? "" : s[0] + " ") + "torch threads=" + s[1];
-      Map<String, Double> r = runTorch(script, n, s[0], s[1]);
-      if (r == null) continue;
-      System.out.printf("pytorch   : %8.0f samples/s  median step %6.2f ms  start-to-first-step %5.2f s   [%s]%n",
-          r.get("samples_per_s"), r.get("median_step_ms"), r.get("first_step_s"), name);
-      if (r.get("samples_per_s") > best) {
-        best = r.get("samples_per_s");
-        bestName = name;
-      }
-    }
-    if (bestName != null) {
-      System.out.printf("best pytorch setting: %s; kiln/pytorch throughput ratio %.2f%n", bestName, kilnRate / best);
-    }
+    double[] steps = new double[ends.size() - 1];
+    for (int i = 1; i < ends.size(); i++) steps[i - 1] = (ends.get(i) - ends.get(i - 1)) / 1e6;
+    double rate = (n - BATCH) / ((ends.get(ends.size() - 1) - ends.get(0)) / 1e9);
+    return new Figures(rate, median(steps), (ends.get(0) - start) / 1e9);
   }
 
   static double median(double[] v) {
@@ -133,33 +95,91 @@ public final class TrainBenchmark {
     }
   }
 
-  /** Runs the script under one setting; parses its {@code RESULT key=value ...} line. */
-  static Map<String, Double> runTorch(Path script, int n, String env, String threads) throws Exception {
-    if (!Files.exists(script)) {
-      System.out.println("pytorch   : script " + script + " not found (run from the repository root)");
-      return null;
-    }
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--examples", String.valueOf(n),
-        "--batch", String.valueOf(BATCH), "--lr", String.valueOf(LR), "--threads", threads).redirectErrorStream(true);
-    if (!env.isEmpty()) pb.environment().put(env.substring(0, env.indexOf('=')), env.substring(env.indexOf('=') + 1));
+  /** Runs the script under one setting; parses its {@code RESULT key=value ...} line; null on failure. */
+  static Figures torch(Path script, String model, int n, String openblas, String threads, PrintStream out) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--model", model, "--examples",
+        String.valueOf(n), "--batch", String.valueOf(BATCH), "--lr", "1e-3", "--threads", threads).redirectErrorStream(true);
+    if (!openblas.isEmpty()) pb.environment().put("OPENBLAS_NUM_THREADS", openblas);
+    else pb.environment().remove("OPENBLAS_NUM_THREADS");
     Process p = pb.start();
-    Map<String, Double> out = null;
+    Map<String, Double> r = null;
     StringBuilder all = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
         all.append(line).append('\n');
         if (line.startsWith("RESULT ")) {
-          out = new java.util.HashMap<>();
+          r = new HashMap<>();
           for (String kv : line.substring(7).trim().split("\\s+")) {
-            out.put(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));
+            r.put(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));
           }
         }
       }
     }
-    if (p.waitFor() != 0 || out == null) {
-      System.out.println("pytorch   : failed under " + env + " threads=" + threads + ":\n" + all);
+    if (p.waitFor() != 0 || r == null) {
+      out.println("pytorch   : failed (" + settingName(openblas, threads) + "):\n" + all);
       return null;
     }
-    return out;
+    return new Figures(r.get("samples_per_s"), r.get("median_step_ms"), r.get("first_step_s"));
+  }
+
+  static String settingName(String openblas, String threads) {
+    return "OPENBLAS_NUM_THREADS=" + (openblas.isEmpty() ? "default" : openblas) + ", torch threads=" + threads;
+  }
+
+  static String line(String who, Figures f) {
+    return String.format(Locale.ROOT, "%-10s: %8.0f samples/s  median step %7.2f ms  start-to-first-step %5.2f s",
+        who, f.samplesPerSecond(), f.medianStepMs(), f.firstStepSeconds());
+  }
+
+  /** Benchmarks each of {@code models} on {@code examples[i]} examples and prints the figures to {@code out}. */
+  public static void run(List<String> models, int[] examples, Path script, PrintStream out) throws Exception {
+    out.printf(Locale.ROOT, "Kiln train benchmark: softmax cross-entropy, Adam lr 1e-3, batch %d, synthetic data preloaded; "
+        + "%d cores, load average %.2f; oneDNN: %s%n", BATCH, Runtime.getRuntime().availableProcessors(), loadAverage(),
+        OneDnn.status());
+    boolean torch = torchAvailable() && Files.exists(script);
+    if (!torch) out.println("pytorch   : not available (needs /usr/bin/python3 with torch and " + script + ")");
+    for (int i = 0; i < models.size(); i++) {
+      String model = models.get(i);
+      int n = examples[i];
+      out.printf(Locale.ROOT, "== %s, %d examples, 1 epoch ==%n", model, n);
+      Figures k = kiln(model, n);
+      out.println(line("kiln/tf", k));
+      if (!torch) continue;
+      Figures best = null;
+      String bestName = null;
+      for (String[] s : TORCH_SETTINGS) {
+        Figures f = torch(script, model, n, s[0], s[1], out);
+        if (f == null) continue;
+        out.println(line("pytorch", f) + "   [" + settingName(s[0], s[1]) + "]");
+        if (best == null || f.samplesPerSecond() > best.samplesPerSecond()) {
+          best = f;
+          bestName = settingName(s[0], s[1]);
+        }
+      }
+      if (best != null) {
+        out.printf(Locale.ROOT, "%s: best pytorch [%s]; kiln/pytorch: throughput %.2fx, median step %.2fx, "
+            + "start-to-first-step %.2fx%n", model, bestName, k.samplesPerSecond() / best.samplesPerSecond(),
+            k.medianStepMs() / best.medianStepMs(), k.firstStepSeconds() / best.firstStepSeconds());
+      }
+    }
+    out.printf(Locale.ROOT, "load average at the end %.2f%n", loadAverage());
+  }
+
+  static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** The torch script: under {@code kiln.home} (set by the {@code kiln} launcher), else relative to the current folder. */
+  public static Path defaultScript() {
+    Path rel = Path.of("samples/src/main/python/bench_torch.py");
+    String home = System.getProperty("kiln.home");
+    return home != null ? Path.of(home).resolve(rel) : rel;
+  }
+
+  /** {@code TrainBenchmark [mlp-examples=60000] [lenet-examples=20000]}. */
+  public static void main(String[] args) throws Exception {
+    int mlp = args.length > 0 ? Integer.parseInt(args[0]) : 60000;
+    int lenet = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
+    run(List.of("mlp", "lenet"), new int[] {mlp, lenet}, defaultScript(), System.out);
   }
 }
