@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCli.Version.class,
     description = "Neural networks as JVM code: inspect, run and export ONNX models.",
-    subcommands = {InspectCommand.class, ImportCommand.class, RunCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InspectCommand.class, ImportCommand.class, RunCommand.class, ExportCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class KilnCli implements java.util.concurrent.Callable<Integer> {
   /** Exit status for bad input: a missing or malformed file, a wrong input name, dtype or shape. */
   public static final int EXIT_USER_ERROR = 2;

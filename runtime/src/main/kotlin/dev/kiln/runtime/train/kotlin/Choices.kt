@@ -17,17 +17,17 @@ import dev.kiln.runtime.train.Schedules
 fun crossEntropy(
   reduction: Reduction = Reduction.MEAN, classWeights: DoubleArray? = null, labelSmoothing: Double? = null,
 ): ClassificationLoss {
-  val l = Losses.softmaxCrossEntropy(reduction)
-  classWeights?.let { l.weights(*it) }
-  labelSmoothing?.let { l.labelSmoothing(it) }
+  var l = Losses.softmaxCrossEntropy(reduction)
+  // Each option returns a new loss: ClassificationLoss is immutable.
+  classWeights?.let { l = l.weights(*it) }
+  labelSmoothing?.let { l = l.labelSmoothing(it) }
   return l
 }
 
 /** Negative log-likelihood on log-probabilities; see `Losses.nll`. */
 fun nll(reduction: Reduction = Reduction.MEAN, classWeights: DoubleArray? = null): ClassificationLoss {
   val l = Losses.nll(reduction)
-  classWeights?.let { l.weights(*it) }
-  return l
+  return if (classWeights == null) l else l.weights(*classWeights)
 }
 
 /** Mean squared error; see `Losses.mse`. */

@@ -24,11 +24,11 @@ open class TrainerScope internal constructor() {
   /** The loss, e.g. `crossEntropy()`; `TrainerBuilder.loss`. */
   var loss: Loss? = null
 
-  /** The model output the loss reads (`TrainerBuilder.loss(loss, output, labels)`). */
+  /** The model output the loss reads (`TrainerBuilder.loss(loss, output, labelInput)`). */
   var output: String = "output"
 
   /** The name under which the labels are fed to the loss. */
-  var labels: String = "labels"
+  var labelInput: String = "labels"
 
   /** The optimizer and, optionally, its learning rate: `adam(lr = 1e-3)`, `sgd(lr = 0.1)`. */
   var optimizer: OptimizerChoice? = null
@@ -69,7 +69,7 @@ open class TrainerScope internal constructor() {
 
   /** Passes every property that was set to [b]. */
   internal fun configure(b: TrainerBuilder): TrainerBuilder {
-    loss?.let { b.loss(it, output, labels) }
+    loss?.let { b.loss(it, output, labelInput) }
     optimizer?.let { b.optimizer(it.optimizer) }
     val lr = optimizer?.learningRate
     if (lr != null && schedule != null) {

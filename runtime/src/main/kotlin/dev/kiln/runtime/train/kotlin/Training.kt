@@ -45,6 +45,13 @@ fun trainer(source: GraphSource, body: TrainerScope.() -> Unit): Trainer =
   TrainerScope().apply(body).configure(Trainer.builder(source)).build()
 
 /**
+ * The Java [TrainerBuilder] configured by [body], not yet built: for settings the DSL does not wrap,
+ * `trainerBuilder(m) { ... }.someJavaOption(...).build()`.
+ */
+fun trainerBuilder(model: Model, body: TrainerScope.() -> Unit): TrainerBuilder =
+  TrainerScope().apply(body).configure(Trainer.builder(model))
+
+/**
  * [Trainer.fit] with named arguments: [epochs] epochs of shuffled batches of [batchSize], validating on
  * [validation] (when given) after each. Defaults: 1 epoch, batches of 32.
  */
