@@ -20,12 +20,12 @@ import dev.kiln.runtime.train.TrainerBuilder
  * The trainer is closed on return, trained weights included: to keep them (export, evaluate, predict)
  * use [trainer] with [fit], or read them in [TrainScope.afterFit].
  */
-fun train(model: Model, data: Dataset, body: TrainScope.() -> Unit): History = run(Trainer.builder(model), data, body)
+fun train(model: Model, data: Dataset, body: TrainScope.() -> Unit): History = trainAndClose(Trainer.builder(model), data, body)
 
 /** [train] for a model whose graph depends on the training flag (dropout, batch norm). */
-fun train(source: GraphSource, data: Dataset, body: TrainScope.() -> Unit): History = run(Trainer.builder(source), data, body)
+fun train(source: GraphSource, data: Dataset, body: TrainScope.() -> Unit): History = trainAndClose(Trainer.builder(source), data, body)
 
-private fun run(builder: TrainerBuilder, data: Dataset, body: TrainScope.() -> Unit): History {
+private fun trainAndClose(builder: TrainerBuilder, data: Dataset, body: TrainScope.() -> Unit): History {
   val scope = TrainScope().apply(body)
   return scope.configure(builder).build().use { t ->
     t.fit(data, validation = scope.validation, epochs = scope.epochs, batchSize = scope.batchSize)
