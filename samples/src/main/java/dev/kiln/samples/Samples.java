@@ -1,6 +1,7 @@
 package dev.kiln.samples;
 
 import dev.kiln.dsl.Model;
+import dev.kiln.samples.kotlin.KotlinModels;
 import dev.kiln.samples.models.Mlp;
 import dev.kiln.spec.KilnException;
 import java.util.Iterator;
@@ -8,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongFunction;
 
-/** The named sample models {@code kiln export} can write. Adding one is one line in {@link #ALL}. */
+/** The named sample models {@code kiln export} writes and {@code kiln train} trains. Adding one is one line in {@link #ALL}. */
 public final class Samples {
   /** A sample: its name, a one-line description, and how to build it from a seed. */
   public record Sample(String name, String description, LongFunction<Model> build) {}
@@ -17,6 +18,10 @@ public final class Samples {
 
   static {
     add(new Sample("mlp", "Fashion-MNIST MLP: image f32[batch, 784] -> 256 -> 256 -> logits f32[batch, 10]", Mlp::build));
+    add(new Sample("kotlin-mlp", "the MLP written in Kotlin: image f32[batch, 784] -> 256 -> 256 -> logits f32[batch, 10]",
+        KotlinModels::mlp));
+    add(new Sample("kotlin-cnn", "small CNN in Kotlin: image f32[batch, 1, 28, 28] -> conv 16, pool, conv 32, pool -> logits f32[batch, 10]",
+        KotlinModels::cnn));
   }
 
   private Samples() {}

@@ -1,0 +1,61 @@
+package dev.kiln.samples.cli;
+
+import dev.kiln.dsl.Model;
+import dev.kiln.runtime.data.FashionMnist;
+import dev.kiln.samples.Samples;
+import dev.kiln.samples.kotlin.FashionMnistSettings;
+import dev.kiln.samples.kotlin.FashionMnistTraining;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kiln train SAMPLE}: trains a sample model on Fashion-MNIST with the Kotlin training recipe
+ * ({@link FashionMnistTraining}), exports it to ONNX and evaluates the file in ONNX Runtime.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a sample model on Fashion-MNIST (TensorFlow, Adam, cross-entropy), export it to ONNX and "
+        + "evaluate it in ONNX Runtime.")
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SAMPLE", completionCandidates = Samples.Names.class,
+      description = "The sample model: ${COMPLETION-CANDIDATES}.")
+  String sample;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE}).")
+  Path data = FashionMnist.DEFAULT_DIR;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE.onnx", description = "Where to write the trained model (default: SAMPLE.onnx).")
+  Path output;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs = new FashionMnistSettings().getEpochs();
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  int batchSize = new FashionMnistSettings().getBatchSize();
+
+  @Option(names = "--lr", paramLabel = "RATE", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate = new FashionMnistSettings().getLearningRate();
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the initial weights and the shuffles (default: ${DEFAULT-VALUE}).")
+  long seed = Model.DEFAULT_SEED;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training examples only (quick runs).")
+  Integer trainLimit;
+
+  @Option(names = "--test-limit", paramLabel = "N", description = "Evaluate on the first N test examples only.")
+  Integer testLimit;
+
+  @Spec CommandSpec spec;
+
+  @Override public Integer call() {
+    Samples.Sample s = Samples.get(sample);
+    Path onnx = output != null ? output : Path.of(s.name() + ".onnx");
+    FashionMnistSettings settings = new FashionMnistSettings(epochs, batchSize, learningRate, seed, trainLimit, testLimit);
+    FashionMnistTraining.run(s.build().apply(seed), data, onnx, settings, spec.commandLine().getOut());
+    return 0;
+  }
+}
