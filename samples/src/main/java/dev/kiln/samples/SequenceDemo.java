@@ -7,7 +7,7 @@ import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
-import dev.kiln.runtime.train.EvalMetric;
+import dev.kiln.runtime.train.Metric;
 import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Optimizers;
 import dev.kiln.runtime.train.Reduction;
@@ -71,7 +71,7 @@ public final class SequenceDemo {
     Dataset train = data(trainSize, 1), test = data(1000, 2);
     try (Trainer t = Trainer.builder(model(cell, hidden)).loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "output")
         .optimizer(Optimizers.adam(0.9, 0.999, 1e-8)).learningRate(0.01).seed(5).labels(DType.I64)
-        .metrics(EvalMetric.accuracy()).build()) {
+        .metrics(Metric.accuracy()).build()) {
       t.fit(train, null, epochs, 32);
       double acc = t.evaluate(test, 250).get("accuracy");
       double diff = t.exportAndVerify(onnx, test);

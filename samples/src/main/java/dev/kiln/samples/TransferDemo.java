@@ -7,7 +7,7 @@ import dev.kiln.interop.transfer.Transfer;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
-import dev.kiln.runtime.train.EvalMetric;
+import dev.kiln.runtime.train.Metric;
 import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Optimizers;
 import dev.kiln.runtime.train.Reduction;
@@ -94,7 +94,7 @@ public final class TransferDemo {
   private static Trainer trainer(Model m, double lr) {
     return Trainer.builder(m).loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "output")
         .optimizer(Optimizers.adam(0.9, 0.999, 1e-8)).learningRate(lr).seed(42)
-        .metrics(EvalMetric.accuracy()).build();
+        .metrics(Metric.accuracy()).build();
   }
 
   /**
@@ -138,7 +138,7 @@ public final class TransferDemo {
 
   /** Top-1 accuracy of the ONNX file in ONNX Runtime over {@code test}. */
   static double onnxAccuracy(Path onnx, Dataset test) {
-    EvalMetric acc = EvalMetric.accuracy();
+    Metric acc = Metric.accuracy();
     acc.reset();
     try (OnnxRuntimeModel m = OnnxRuntimeModel.load(onnx)) {
       for (var b : test.batches(500, false, 0)) acc.update(m.run(Map.of("x", b.features())).get("output"), b.labels());

@@ -78,10 +78,10 @@ open class TrainerScope internal constructor() {
     (schedule ?: lr)?.let { b.schedule(it) }
     seed?.let { b.seed(it) }
     labelType?.let { (d, s) -> b.labels(d, *s) }
-    if (metrics.isNotEmpty()) addMetrics(b, metrics)
+    if (metrics.isNotEmpty()) b.metrics(*metrics.toTypedArray())
     if (callbacks.isNotEmpty()) b.callbacks(*callbacks.toTypedArray())
-    clipping?.let { addClipping(b, it) }
-    regularization?.let { addRegularization(b, it) }
+    clipping?.let { b.clipping(it) }
+    regularization?.let { b.regularization(it) }
     return b
   }
 }

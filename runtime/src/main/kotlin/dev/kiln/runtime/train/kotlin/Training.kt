@@ -56,4 +56,4 @@ fun trainerBuilder(model: Model, body: TrainerScope.() -> Unit): TrainerBuilder 
  * [validation] (when given) after each. Defaults: 1 epoch, batches of 32.
  */
 fun Trainer.fit(data: Dataset, validation: Dataset? = null, epochs: Int = 1, batchSize: Int = 32): History =
-  fitHistory(this, data, validation, epochs, batchSize)
+  fit(data, validation, epochs, batchSize)

@@ -78,19 +78,18 @@ class TrainDslTest : FunSpec({
       clipping = clipByGlobalNorm(0.5)
       regularization = l2(1e-3)
     }
-    // TODO(merge with train-finish): clipping/regularization then take GradientClipping/Regularization directly.
     val java = Trainer.builder(classifier())
       .loss(Losses.softmaxCrossEntropy(Reduction.MEAN).labelSmoothing(0.1), "output")
       .optimizer(Optimizers.momentum(0.9, 0.0, 0.0)).learningRate(0.1).seed(5)
-      .clipping(TrainStep.GradientTransform { b, _, g -> GradientClipping.byGlobalNorm(0.5).apply(b, g) })
-      .regularization(TrainStep.Penalty { b, ps -> Regularization.l2(1e-3).penalty(b, ps) })
+      .clipping(GradientClipping.byGlobalNorm(0.5))
+      .regularization(Regularization.l2(1e-3))
       .build()
     dsl.use { d ->
       java.use { j ->
         val hd = d.fit(data, validation = valData, epochs = 3, batchSize = 16)
         val jl = j.fit(data, valData, 3, 16)
-        hd.column("loss").toList() shouldContainExactly jl.epochs().map { it.loss() }
-        hd.column("val_loss").toList() shouldContainExactly jl.epochs().map { it.get("val_loss") }
+        hd.column("loss").toList() shouldContainExactly jl.column("loss").toList()
+        hd.column("val_loss").toList() shouldContainExactly jl.column("val_loss").toList()
         val vd = d.variables()
         val vj = j.variables()
         vd.keys shouldBe vj.keys
