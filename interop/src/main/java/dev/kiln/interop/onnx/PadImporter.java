@@ -5,12 +5,15 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * ONNX Pad onto the IR's constant-mode Pad: opsets 1..10 take {@code pads} and {@code value} as attributes
- * (opset 1 names it {@code paddings}), 11+ as inputs, 18+ with an optional {@code axes} input. Only
- * {@code mode=constant} with non-negative pads is expressible; pads and value must be constants.
+ * (opset 1 names it {@code paddings}), 11+ as inputs, 18+ with an optional {@code axes} input. Modes
+ * constant (the IR's Pad), edge and reflect (slices of the border concatenated around x, static dims);
+ * pads must be non-negative constants.
  */
 final class PadImporter {
   private PadImporter() {}
@@ -22,7 +25,9 @@ final class PadImporter {
   private static void pad(NodeProto n, ImportContext c) {
     c.onlyAttrs("mode", "pads", "paddings", "value");
     String mode = c.attrString("mode", "constant");
-    if (!mode.equals("constant")) throw c.unsupported("mode=" + mode + " is not supported (only constant)");
+    if (!mode.equals("constant") && !mode.equals("edge") && !mode.equals("reflect")) {
+      throw c.unsupported("mode=" + mode + " is not supported (constant, edge and reflect are)");
+    }
     Object x = c.in(0);
     TensorType xt = x instanceof HostTensor t ? t.type() : ((Value) x).type();
     int r = xt.rank();
@@ -50,6 +55,37 @@ final class PadImporter {
       }
     }
     for (long p : pads) if (p < 0) throw c.unsupported("negative pads (cropping) are not supported");
-    c.define(c.apply1("Pad", Attrs.of("pads", pads, "value", value), x));
+    if (mode.equals("constant")) {
+      c.define(c.apply1("Pad", Attrs.of("pads", pads, "value", value), x));
+      return;
+    }
+    // edge and reflect: axis by axis (as numpy does, so corners come out alike), the border cells
+    // sliced out one at a time and concatenated around x.
+    Object y = x;
+    for (int ax = 0; ax < r; ax++) {
+      long before = pads[ax];
+      long after = pads[ax + r];
+      if (before == 0 && after == 0) continue;
+      var d = xt.shape().dim(ax);
+      if (!d.isStatic()) throw c.unsupported("mode=" + mode + " needs static dims on padded axes, got " + xt);
+      long size = d.size();
+      boolean reflect = mode.equals("reflect");
+      if (reflect && (before >= size || after >= size)) {
+        throw c.unsupported("reflect pads must be below the axis size " + size + ", got " + before + "/" + after);
+      }
+      if (size == 0) throw c.fail("cannot pad an empty axis in mode " + mode);
+      List<Object> parts = new ArrayList<>();
+      for (long k = before; k >= 1; k--) parts.add(cell(c, y, ax, reflect ? k : 0));
+      parts.add(y);
+      for (long k = 1; k <= after; k++) parts.add(cell(c, y, ax, reflect ? size - 1 - k : size - 1));
+      y = c.step("Concat", Attrs.of("axis", (long) ax), parts.toArray());
+    }
+    c.define(c.apply1("Identity", Attrs.EMPTY, y));
+  }
+
+  /** The one-wide slab at {@code index} of axis {@code axis}. */
+  private static Object cell(ImportContext c, Object x, int axis, long index) {
+    return c.step("Slice", Attrs.of("starts", new long[] {index}, "ends", new long[] {index + 1},
+        "axes", new long[] {axis}), x);
   }
 }
