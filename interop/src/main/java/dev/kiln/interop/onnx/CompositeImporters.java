@@ -141,11 +141,13 @@ final class CompositeImporters {
   /** Inference: y = (x - mean) / sqrt(var + epsilon) * scale + B, each per channel (axis 1). */
   private static void batchNorm(NodeProto n, ImportContext c) {
     c.onlyAttrs("epsilon", "momentum", "training_mode", "spatial", "is_test");
-    if (c.attrInt("training_mode", 0) != 0) throw c.unsupported("training_mode=1 is not supported");
+    boolean training = c.attrInt("training_mode", 0) != 0;
     if (c.attrInt("spatial", 1) != 1) throw c.unsupported("spatial=0 is not supported");
     // Before opset 7 is_test defaults to 0, training mode (batch statistics); only test mode is imported.
     if (c.opset() < 7 && c.attrInt("is_test", 0) == 0) throw c.unsupported("is_test=0 (training mode) is not supported");
-    for (int i = 1; i < n.getOutputCount(); i++) if (!n.getOutput(i).isEmpty()) throw c.unsupported("training outputs are not supported");
+    if (!training) {
+      for (int i = 1; i < n.getOutputCount(); i++) if (!n.getOutput(i).isEmpty()) throw c.unsupported("training outputs are not supported");
+    }
     Object x = c.in(0);
     int rank = shapeOf(x).rank();
     if (rank < 2) throw c.fail("input must have rank >= 2, has " + rank);
@@ -159,8 +161,31 @@ final class CompositeImporters {
       if (dtypeOf(v) != dtypeOf(x)) v = c.step("Cast", Attrs.of("to", dtypeOf(x)), v);
       p[i] = c.step("Reshape", Attrs.of("shape", chanShape), v);
     }
-    Object std = c.step("Sqrt", Attrs.EMPTY, c.step("Add", Attrs.EMPTY, p[3], scalar(c, x, c.attrFloat("epsilon", 1e-5))));
-    Object norm = c.step("Div", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, x, p[2]), std);
+    Object var = p[3];
+    Object centred;
+    if (training) {
+      // Batch statistics over every axis but 1; the variance is the biased (population) one, as ONNX's
+      // reference computes it, for normalising and for the running update alike.
+      long[] axes = new long[rank - 1];
+      for (int i = 0; i < axes.length; i++) axes[i] = i == 0 ? 0 : i + 1;
+      Attrs reduce = Attrs.of("axes", axes, "keepdims", false);
+      Object meanC = c.step("ReduceMean", reduce, x);
+      centred = c.step("Sub", Attrs.EMPTY, x, c.step("Reshape", Attrs.of("shape", chanShape), meanC));
+      Object varC = c.step("ReduceMean", reduce, c.step("Mul", Attrs.EMPTY, centred, centred));
+      var = c.step("Reshape", Attrs.of("shape", chanShape), varC);
+      double momentum = c.attrFloat("momentum", 0.9);
+      for (int k = 0; k < 2; k++) {
+        Object running = c.in(3 + k);
+        if (dtypeOf(running) != dtypeOf(x)) running = c.step("Cast", Attrs.of("to", dtypeOf(x)), running);
+        Object kept = c.step("Mul", Attrs.EMPTY, running, scalar(c, x, momentum));
+        Object fresh = c.step("Mul", Attrs.EMPTY, k == 0 ? meanC : varC, scalar(c, x, 1 - momentum));
+        c.define(1 + k, c.step("Add", Attrs.EMPTY, kept, fresh));
+      }
+    } else {
+      centred = c.step("Sub", Attrs.EMPTY, x, p[2]);
+    }
+    Object std = c.step("Sqrt", Attrs.EMPTY, c.step("Add", Attrs.EMPTY, var, scalar(c, x, c.attrFloat("epsilon", 1e-5))));
+    Object norm = c.step("Div", Attrs.EMPTY, centred, std);
     c.define(c.apply1("Add", Attrs.EMPTY, c.step("Mul", Attrs.EMPTY, norm, p[0]), p[1]));
   }
 

@@ -35,6 +35,9 @@ public final class Importers {
     ShapeImporters.register(m);
     ReduceImporters.register(m);
     WindowImporters.register(m);
+    ConvTransposeImporter.register(m);
+    RecurrentImporters.register(m);
+    PadImporter.register(m);
     MathImporters.register(m);
     CompositeImporters.register(m);
     LossImporters.register(m);

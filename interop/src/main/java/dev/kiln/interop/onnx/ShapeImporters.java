@@ -125,7 +125,11 @@ final class ShapeImporters {
    */
   private static void gather(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis");
-    if (c.in(0) instanceof Value && (c.in(1) instanceof Value || c.in(1) instanceof HostTensor)) {
+    // Either side computed at run time (e.g. an embedding table initializer indexed by input ids), or
+    // constants along an axis other than 0: the IR's Gather, which ImportContext folds where it can.
+    boolean runtime = c.in(0) instanceof Value || c.in(1) instanceof Value;
+    boolean constAxis0 = c.attrInt("axis", 0) == 0 || (c.constant(0) != null && c.attrInt("axis", 0) == -c.constant(0).rank());
+    if (c.in(0) != null && c.in(1) != null && (runtime || !constAxis0)) {
       c.define(c.apply1("Gather", Attrs.of("axis", c.attrInt("axis", 0)), c.in(0), c.in(1)));
       return;
     }

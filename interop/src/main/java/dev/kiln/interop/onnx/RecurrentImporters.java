@@ -1,0 +1,102 @@
+package dev.kiln.interop.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ONNX LSTM, GRU and RNN (opsets 7..14) onto the IR composites {@code Lstm}, {@code Gru}, {@code Rnn}, which
+ * share ONNX's weight layouts and gate orders (LSTM i,o,f,c; GRU z,r,h), so weights pass through unchanged.
+ * Not expressible: peepholes, {@code clip}, {@code input_forget}, activations other than the defaults, and a
+ * {@code sequence_lens} input that is not a constant equal to the full sequence length everywhere.
+ */
+final class RecurrentImporters {
+  private RecurrentImporters() {}
+
+  static void register(Map<String, NodeImporter> m) {
+    m.put("LSTM", (n, c) -> recurrent(n, c, "Lstm", 4, List.of("Sigmoid", "Tanh", "Tanh")));
+    m.put("GRU", (n, c) -> recurrent(n, c, "Gru", 3, List.of("Sigmoid", "Tanh")));
+    m.put("RNN", (n, c) -> recurrent(n, c, "Rnn", 1, List.of("Tanh")));
+  }
+
+  private static TensorType typeOf(Object o) {
+    return o instanceof HostTensor t ? t.type() : ((Value) o).type();
+  }
+
+  private static void recurrent(NodeProto n, ImportContext c, String irOp, int gates, List<String> acts) {
+    boolean lstm = irOp.equals("Lstm");
+    boolean gru = irOp.equals("Gru");
+    c.onlyAttrs("activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size",
+        "input_forget", "layout", "linear_before_reset");
+    if (c.attr("clip") != null) throw c.unsupported("clip is not supported");
+    if (c.attrInt("input_forget", 0) != 0) throw c.unsupported("input_forget=1 is not supported");
+    if (!gru && c.attr("linear_before_reset") != null) throw c.fail("linear_before_reset is a GRU attribute");
+    String direction = c.attrString("direction", "forward");
+    int dirs = direction.equals("bidirectional") ? 2 : 1;
+    AttributeProto a = c.attr("activations");
+    if (a != null) {
+      for (int i = 0; i < a.getStringsCount(); i++) {
+        String got = a.getStrings(i).toStringUtf8();
+        String want = acts.get(i % acts.size());
+        if (!got.equalsIgnoreCase(want)) throw c.unsupported("activations other than the defaults " + acts + " are not supported, got " + got);
+      }
+    }
+    if (c.attr("activation_alpha") != null || c.attr("activation_beta") != null) {
+      throw c.unsupported("activation_alpha/activation_beta are not supported");
+    }
+    if (lstm && c.hasInput(7)) throw c.unsupported("peepholes (input P) are not supported");
+    long layout = c.attrInt("layout", 0);
+    if (c.opset() < 14 && layout != 0) throw c.fail("layout needs opset 14");
+    Shape r = typeOf(c.in(2)).shape();
+    if (r.rank() != 3 || !r.dim(2).isStatic()) throw c.unsupported("input R must have a static hidden size, got " + r);
+    long hidden = r.dim(2).size();
+    long hs = c.attrInt("hidden_size", hidden);
+    if (hs != hidden) throw c.fail("hidden_size " + hs + " differs from R's " + r);
+    if (c.hasInput(4)) checkFullLengths(c, layout);
+
+    List<Object> ins = new ArrayList<>(List.of(c.in(0), c.in(1), c.in(2)));
+    boolean hasH = c.hasInput(5);
+    boolean hasC = lstm && c.hasInput(6);
+    if (c.hasInput(3)) {
+      ins.add(c.in(3));
+    } else if (hasH || hasC) {
+      // The IR takes initial states only after a bias: a zero bias is the same as none.
+      DType dt = typeOf(c.in(0)).dtype();
+      ins.add(HostTensor.filled(dt, new long[] {dirs, 2L * gates * hidden}, 0.0));
+    }
+    if (hasH || hasC) ins.add(hasH ? c.in(5) : zeroState(c, dirs, hidden, layout));
+    if (hasC) ins.add(c.in(6));
+
+    Attrs attrs = Attrs.of("direction", direction, "layout", layout);
+    if (gru) attrs = attrs.with("linear_before_reset", c.attrInt("linear_before_reset", 0));
+    List<Object> outs = c.apply(irOp, attrs, ins.toArray());
+    for (int i = 0; i < outs.size(); i++) c.define(i, outs.get(i));
+  }
+
+  private static HostTensor zeroState(ImportContext c, int dirs, long hidden, long layout) {
+    Shape x = typeOf(c.in(0)).shape();
+    var batch = x.dim(layout == 0 ? 1 : 0);
+    if (!batch.isStatic()) throw c.unsupported("initial_c without initial_h needs a static batch size");
+    long[] shape = layout == 0 ? new long[] {dirs, batch.size(), hidden} : new long[] {batch.size(), dirs, hidden};
+    return HostTensor.filled(typeOf(c.in(0)).dtype(), shape, 0.0);
+  }
+
+  /** sequence_lens is accepted only as a constant giving every batch entry the whole sequence. */
+  private static void checkFullLengths(ImportContext c, long layout) {
+    HostTensor lens = c.constant(4);
+    Shape x = typeOf(c.in(0)).shape();
+    var seq = x.dim(layout == 0 ? 0 : 1);
+    if (lens == null || !seq.isStatic()) throw c.unsupported("sequence_lens (ragged batches) is not supported");
+    for (double v : lens.toDoubles()) {
+      if (v != seq.size()) throw c.unsupported("sequence_lens shorter than the sequence (ragged batches) is not supported");
+    }
+  }
+}
