@@ -21,6 +21,7 @@ import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.io.Npy;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.tf.TfModel;
+import dev.kiln.samples.fixtures.TorchFixtures;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Graph;
@@ -43,8 +44,6 @@ import org.junit.jupiter.api.Test;
  */
 class AutogradFixtureTest {
   /** Relative tolerance; the references are float64 results on the float32 weights, Kiln runs in float32. */
-  private static final double RTOL = 1e-4;
-  private static final double ATOL = 1e-5;
 
   @Test
   void mlpGradientsMatchPyTorch() {
@@ -117,37 +116,11 @@ class AutogradFixtureTest {
     assertEquals(2 * g.parameters().size(), checked);
   }
 
-  /** The model's graph with every parameter's initial value replaced by the fixture's. */
-  private static Graph withFixtureWeights(Graph g, String name) {
-    List<Parameter> ps = new ArrayList<>();
-    for (Parameter p : g.parameters()) {
-      HostTensor v = fixture(name, p.name());
-      assertArrayEquals(p.initial().shape(), v.shape(), name + ": fixture shape of " + p.name());
-      ps.add(p.withInitial(v));
-    }
-    return g.with(ps, g.nodes(), g.outputs());
-  }
+  private static final TorchFixtures FIXTURES = new TorchFixtures("autograd");
 
-  private static void compare(String what, HostTensor expected, HostTensor got) {
-    assertNotNull(got, what + ": missing");
-    assertEquals(expected.size(), got.size(), what + ": element count");
-    for (int i = 0; i < expected.size(); i++) {
-      double e = expected.getDouble(i);
-      double a = got.getDouble(i);
-      if (!(Math.abs(a - e) <= ATOL + RTOL * Math.abs(e))) {
-        fail(what + "[" + i + "]: Kiln " + a + ", PyTorch " + e + " (diff " + Math.abs(a - e) + ")");
-      }
-    }
-  }
+  private static Graph withFixtureWeights(Graph g, String name) { return FIXTURES.withWeights(g, name, ""); }
 
-  private static HostTensor fixture(String model, String file) {
-    String resource = "/fixtures/autograd/" + model + "/" + file + ".npy";
-    URL url = AutogradFixtureTest.class.getResource(resource);
-    assertNotNull(url, "missing fixture " + resource + " (run make_fixtures.py)");
-    try {
-      return Npy.read(Path.of(url.toURI()));
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static void compare(String what, HostTensor expected, HostTensor got) { TorchFixtures.compare(what, expected, got); }
+
+  private static HostTensor fixture(String model, String file) { return FIXTURES.load(model, file); }
 }

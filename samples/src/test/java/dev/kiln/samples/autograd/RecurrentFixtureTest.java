@@ -16,6 +16,7 @@ import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.io.Npy;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.tf.TfModel;
+import dev.kiln.samples.fixtures.TorchFixtures;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Parameter;
@@ -37,8 +38,6 @@ import org.junit.jupiter.api.Test;
  * outputs match in ONNX Runtime (native LSTM/GRU nodes), and one exported LSTM file runs two sequence lengths.
  */
 class RecurrentFixtureTest {
-  private static final double RTOL = 1e-4;
-  private static final double ATOL = 1e-5;
 
   @Test
   void lstmMatchesPyTorch() {
@@ -129,37 +128,11 @@ class RecurrentFixtureTest {
     return HostTensor.ofFloats(out, s[0], n, s[2]);
   }
 
-  /** The model's graph with every parameter bound to PyTorch's value of the same name. */
-  private static Graph withFixtureWeights(Graph g, String name) {
-    List<Parameter> ps = new ArrayList<>();
-    for (Parameter p : g.parameters()) {
-      HostTensor v = fixture(name, p.name());
-      assertArrayEquals(p.initial().shape(), v.shape(), name + ": fixture shape of " + p.name());
-      ps.add(p.withInitial(v));
-    }
-    return g.with(ps, g.nodes(), g.outputs());
-  }
+  private static final TorchFixtures FIXTURES = new TorchFixtures("rnn");
 
-  private static void compare(String what, HostTensor expected, HostTensor got) {
-    assertNotNull(got, what + ": missing");
-    assertEquals(expected.size(), got.size(), what + ": element count");
-    for (int i = 0; i < expected.size(); i++) {
-      double e = expected.getDouble(i);
-      double a = got.getDouble(i);
-      if (!(Math.abs(a - e) <= ATOL + RTOL * Math.abs(e))) {
-        fail(what + "[" + i + "]: Kiln " + a + ", PyTorch " + e + " (diff " + Math.abs(a - e) + ")");
-      }
-    }
-  }
+  private static Graph withFixtureWeights(Graph g, String name) { return FIXTURES.withWeights(g, name, ""); }
 
-  private static HostTensor fixture(String model, String file) {
-    String resource = "/fixtures/rnn/" + model + "/" + file + ".npy";
-    URL url = RecurrentFixtureTest.class.getResource(resource);
-    assertNotNull(url, "missing fixture " + resource + " (run make_fixtures.py)");
-    try {
-      return Npy.read(Path.of(url.toURI()));
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static void compare(String what, HostTensor expected, HostTensor got) { TorchFixtures.compare(what, expected, got); }
+
+  private static HostTensor fixture(String model, String file) { return FIXTURES.load(model, file); }
 }

@@ -18,6 +18,7 @@ import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.io.Npy;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.tf.TfModel;
+import dev.kiln.samples.fixtures.TorchFixtures;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Parameter;
@@ -39,8 +40,6 @@ import org.junit.jupiter.api.Test;
  * and instance norm (output and gradients on TensorFlow, output in ONNX Runtime).
  */
 class NormFixtureTest {
-  private static final double RTOL = 1e-4;
-  private static final double ATOL = 1e-5;
 
   @Test
   void residualBlockWithBatchNormMatchesPyTorch() {
@@ -110,36 +109,13 @@ class NormFixtureTest {
     }
   }
 
+  private static final TorchFixtures FIXTURES = new TorchFixtures("norm");
+
   private static Graph withFixtureWeights(Graph g, String name, String prefix) {
-    List<Parameter> ps = new ArrayList<>();
-    for (Parameter p : g.parameters()) {
-      HostTensor v = fixture(name, p.name().substring(prefix.length()));
-      assertArrayEquals(p.initial().shape(), v.shape(), name + ": fixture shape of " + p.name());
-      ps.add(p.withInitial(v));
-    }
-    return g.with(ps, g.nodes(), g.outputs());
+    return FIXTURES.withWeights(g, name, prefix);
   }
 
-  private static void compare(String what, HostTensor expected, HostTensor got) {
-    assertNotNull(got, what + ": missing");
-    assertEquals(expected.size(), got.size(), what + ": element count");
-    for (int i = 0; i < expected.size(); i++) {
-      double e = expected.getDouble(i);
-      double a = got.getDouble(i);
-      if (!(Math.abs(a - e) <= ATOL + RTOL * Math.abs(e))) {
-        fail(what + "[" + i + "]: Kiln " + a + ", PyTorch " + e + " (diff " + Math.abs(a - e) + ")");
-      }
-    }
-  }
+  private static void compare(String what, HostTensor expected, HostTensor got) { TorchFixtures.compare(what, expected, got); }
 
-  static HostTensor fixture(String model, String file) {
-    String resource = "/fixtures/norm/" + model + "/" + file + ".npy";
-    URL url = NormFixtureTest.class.getResource(resource);
-    assertNotNull(url, "missing fixture " + resource + " (run make_fixtures.py)");
-    try {
-      return Npy.read(Path.of(url.toURI()));
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  static HostTensor fixture(String model, String file) { return FIXTURES.load(model, file); }
 }
