@@ -2,6 +2,7 @@ package dev.kiln.dsl.kotlin
 
 import dev.kiln.dsl.ModelBuilder
 import dev.kiln.dsl.Tensor
+import dev.kiln.dsl.types.Bool
 import dev.kiln.spec.HostTensor
 
 // Operators and infix functions on tensors. Each one is a call of the Java API: `a + b` is `a.add(b)`.
@@ -57,6 +58,24 @@ infix fun <T : Any> Tensor<T>.pow(other: Tensor<T>): Tensor<T> = this.pow(other)
 
 /** Elementwise power by a scalar: `x pow 2`. */
 infix fun <T : Any> Tensor<T>.pow(c: Number): Tensor<T> = this.pow(c.toDouble())
+
+/** Elementwise `a > b` (broadcasting) as a bool tensor: `x gt y` is `x.greater(y)`. */
+infix fun <T : Any> Tensor<T>.gt(other: Tensor<T>): Tensor<Bool> = greater(other)
+
+/** Elementwise `a > c`. */
+infix fun <T : Any> Tensor<T>.gt(c: Number): Tensor<Bool> = greater(c.toDouble())
+
+/** Elementwise `a < b` (broadcasting): `x lt y` is `x.less(y)`. */
+infix fun <T : Any> Tensor<T>.lt(other: Tensor<T>): Tensor<Bool> = less(other)
+
+/** Elementwise `a < c`. */
+infix fun <T : Any> Tensor<T>.lt(c: Number): Tensor<Bool> = less(c.toDouble())
+
+/** Elementwise `a == b` (broadcasting): `x eq y` is `x.equal(y)`. */
+infix fun <T : Any> Tensor<T>.eq(other: Tensor<T>): Tensor<Bool> = equal(other)
+
+/** Elementwise `a == c`. */
+infix fun <T : Any> Tensor<T>.eq(c: Number): Tensor<Bool> = equal(c.toDouble())
 
 // ---- slicing -----------------------------------------------------------------------------------
 
