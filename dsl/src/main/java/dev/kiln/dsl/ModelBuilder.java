@@ -115,12 +115,12 @@ public final class ModelBuilder {
    * + outputPadding + 1. Padding is VALID or explicit (cells cropped from the output); SAME is refused.
    */
   public <T> Tensor<T> convTranspose2d(String name, Tensor<T> x, Conv options) {
-    return MoreLayers.convTranspose(this, name, x, options, 2);
+    return WindowLayers.convTranspose(this, name, x, options, 2);
   }
 
   /** 1-D transposed convolution layer: x [N, C, L] with {@code name.weight} [C, O/g, k]; see {@link #convTranspose2d}. */
   public <T> Tensor<T> convTranspose1d(String name, Tensor<T> x, Conv options) {
-    return MoreLayers.convTranspose(this, name, x, options, 1);
+    return WindowLayers.convTranspose(this, name, x, options, 1);
   }
 
   /**

@@ -9,49 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Layers built from other ops: transposed and separable convolutions, PReLU, maxout, adaptive pooling. */
+/** Layers built from other ops: separable convolutions, PReLU, maxout, adaptive pooling. */
 final class MoreLayers {
   private MoreLayers() {}
-
-  /** ConvTranspose over {@code spatial} axes with {@code name.weight} [C, O/g, *k] and {@code name.bias} [O]. */
-  static <T> Tensor<T> convTranspose(ModelBuilder m, String name, Tensor<T> x, Conv c, int spatial) {
-    if (x.rank() != spatial + 2 || !x.dim(1).isStatic()) {
-      throw m.graph().error(OpRegistry.get("ConvTranspose"), "convTranspose '" + name + "' needs input [N, C, " + spatial
-          + " spatial axes] with static C, got " + x.type(), SourceLocation.capture());
-    }
-    if (c.padding() == Padding.SAME) {
-      throw m.graph().error(OpRegistry.get("ConvTranspose"), "convTranspose '" + name + "': SAME padding is not supported;"
-          + " give explicit padding (cells cropped from the output)", SourceLocation.capture());
-    }
-    long in = x.size(1);
-    long out = c.outChannels();
-    long g = c.groups();
-    if (g < 1 || in % g != 0 || out % g != 0) {
-      throw m.graph().error(OpRegistry.get("ConvTranspose"), "convTranspose '" + name + "': groups " + g
-          + " must divide input channels " + in + " and output channels " + out, SourceLocation.capture());
-    }
-    long[] k = c.kernelFor(spatial);
-    long[] s = c.strideFor(spatial);
-    long[] d = c.dilationFor(spatial);
-    long[] pads = c.padding().pads(x.shape(), k, s, d);
-    long receptive = Arrays.stream(k).reduce(1, Math::multiplyExact);
-    // NOTE: PyTorch takes a weight's fans from dims 1 and 0, so for [C, O/g, *k] fanIn = O/g * prod(k) and
-    // fanOut = C * prod(k): its default init for ConvTranspose scales with the output channels.
-    long fanIn = out / g * receptive;
-    long fanOut = in * receptive;
-    return m.block(name, b -> {
-      DataType<T> dt = new DataType<>(x.dtype());
-      long[] wShape = new long[spatial + 2];
-      wShape[0] = in;
-      wShape[1] = out / g;
-      System.arraycopy(k, 0, wShape, 2, spatial);
-      Tensor<T> w = m.parameter("weight", dt, Shape.of(wShape), c.weightInit(), fanIn, fanOut);
-      Attrs a = Attrs.of("strides", s, "pads", pads, "dilations", d, "group", g, "outputPadding", c.outputPaddingFor(spatial));
-      if (!c.hasBias()) return m.apply("ConvTranspose", a, x, w);
-      Tensor<T> bias = m.parameter("bias", dt, Shape.of(out), c.biasInit(), fanIn, fanOut);
-      return m.apply("ConvTranspose", a, x, w, bias);
-    });
-  }
 
   /** Depthwise conv {@code name.depthwise} (groups = C) then a 1x1 conv {@code name.pointwise}. */
   static <T> Tensor<T> separableConv2d(ModelBuilder m, String name, Tensor<T> x, Conv c) {
