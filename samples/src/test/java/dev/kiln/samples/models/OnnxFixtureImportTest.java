@@ -29,11 +29,13 @@ class OnnxFixtureImportTest {
   /** Relative tolerance the issue asks for. */
   static final double RTOL = 1e-4;
   /**
-   * NOTE: a logit near zero is a sum of terms of size ~1 that cancel, so its float32 rounding error is
-   * absolute (a few ulps of the terms, ~1e-6 after 20 layers), not relative to the logit; 1e-5 covers that
-   * and is still 1e-5 of the outputs' range (|output| up to ~8).
+   * NOTE: absolute tolerance. A logit near zero is a sum of terms of size ~1 that cancel, so its float32
+   * rounding error is absolute, not relative to the logit. The floor is 1e-5; where PyTorch's own float32
+   * output is further than that from the float64 run of the same weights ({@code output_f64}: MobileNet-V2,
+   * 52 convolutions, is off by ~1.2e-5), the allowance is 3 times PyTorch's own error, since another float32
+   * implementation (TF, ONNX Runtime) is as far from the exact result in its own direction.
    */
-  static final double ATOL = 1e-5;
+  static final double ATOL_FLOOR = 1e-5;
   /** Each ONNX file and the model whose reference input/output it reproduces. */
   static final Map<String, String> FILES = Map.of("resnet18", "resnet18", "mobilenet_v2", "mobilenet_v2", "lstm", "lstm",
       "transformer", "transformer", "transformer_opset17", "transformer", "mlp_bn", "mlp_bn");
@@ -50,14 +52,14 @@ class OnnxFixtureImportTest {
             Graph g = load(file);
             Map<String, HostTensor> io = ModelFixtures.io(model);
             try (TfModel tf = TfModel.load(g)) {
-              compare(file + " on TensorFlow-Java", io.get("output"), tf.run(Map.of("input", io.get("input"))).get("output"));
+              compare(file + " on TensorFlow-Java", io, tf.run(Map.of("input", io.get("input"))).get("output"));
             }
           }),
           DynamicTest.dynamicTest(file + " re-exported, in ONNX Runtime", () -> {
             Graph g = load(file);
             Map<String, HostTensor> io = ModelFixtures.io(model);
             try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(OnnxExporter.export(g).toByteArray())) {
-              compare(file + " in ONNX Runtime", io.get("output"), ort.run(Map.of("input", io.get("input"))).get("output"));
+              compare(file + " in ONNX Runtime", io, ort.run(Map.of("input", io.get("input"))).get("output"));
             }
           }));
     });
@@ -74,7 +76,7 @@ class OnnxFixtureImportTest {
       Map<String, HostTensor> io = ModelFixtures.io(FILES.get(file));
       HostTensor first = firstRow(io.get("input"));
       try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(OnnxExporter.export(g).toByteArray())) {
-        compare(file + " batch 1", firstRow(io.get("output")), ort.run(Map.of("input", first)).get("output"));
+        compare(file + " batch 1", firstRow(io.get("output")), atol(io), ort.run(Map.of("input", first)).get("output"));
       }
     }));
   }
@@ -86,15 +88,26 @@ class OnnxFixtureImportTest {
     return HostTensor.ofFloats(Arrays.copyOf(t.toFloats(), rowSize), shape);
   }
 
-  /** Every element within {@code ATOL + RTOL * |want|}; the message names the worst one. */
-  static void compare(String what, HostTensor want, HostTensor got) {
+  /** The absolute tolerance for one model: the floor, or 3 times PyTorch's own float32 error where that is larger. */
+  static double atol(Map<String, HostTensor> io) {
+    HostTensor f32 = io.get("output");
+    HostTensor f64 = io.get("output_f64");
+    double own = 0;
+    for (int i = 0; i < f32.size(); i++) own = Math.max(own, Math.abs(f32.getDouble(i) - f64.getDouble(i)));
+    return Math.max(ATOL_FLOOR, 3 * own);
+  }
+
+  static void compare(String what, Map<String, HostTensor> io, HostTensor got) { compare(what, io.get("output"), atol(io), got); }
+
+  /** Every element within {@code atol + RTOL * |want|}; the message names the worst one. */
+  static void compare(String what, HostTensor want, double atol, HostTensor got) {
     assertNotNull(got, what + ": no output");
     assertArrayEquals(want.shape(), got.shape(), what + ": shape");
     int worst = -1;
     double worstRatio = 0;
     for (int i = 0; i < want.size(); i++) {
       double w = want.getDouble(i);
-      double ratio = Math.abs(got.getDouble(i) - w) / (ATOL + RTOL * Math.abs(w));
+      double ratio = Math.abs(got.getDouble(i) - w) / (atol + RTOL * Math.abs(w));
       if (!(ratio <= worstRatio)) {
         worstRatio = ratio;
         worst = i;
@@ -102,7 +115,7 @@ class OnnxFixtureImportTest {
     }
     if (worst >= 0 && !(worstRatio <= 1)) {
       throw new AssertionError(what + ": element " + worst + " is " + got.getDouble(worst) + ", PyTorch " + want.getDouble(worst)
-          + " (" + worstRatio + " times the tolerance)");
+          + " (" + worstRatio + " times the tolerance, atol " + atol + ")");
     }
   }
 }
