@@ -110,7 +110,10 @@ public final class HostTensor {
       case F16 -> b.putShort(at, Half.fromFloat((float) v));
       case BF16 -> b.putShort(at, (short) (Float.floatToIntBits((float) v) >>> 16));
       case I8, U8 -> b.put(at, (byte) (long) v);
-      case I16 -> b.putShort(at, (short) (long) v);
+      case I16, U16 -> b.putShort(at, (short) (long) v);
+      case U32 -> b.putInt(at, (int) (long) v);
+      // NOTE: doubles of 2^63 and above do not fit a long: they are stored by their unsigned bits.
+      case U64 -> b.putLong(at, v >= 0x1p63 ? (long) (v - 0x1p63) ^ Long.MIN_VALUE : (long) v);
       case I32 -> b.putInt(at, (int) (long) v);
       case I64 -> b.putLong(at, (long) v);
       case BOOL -> b.put(at, (byte) (v != 0 ? 1 : 0));
@@ -148,6 +151,9 @@ public final class HostTensor {
       case I8 -> data.get(at);
       case U8 -> data.get(at) & 0xff;
       case I16 -> data.getShort(at);
+      case U16 -> data.getShort(at) & 0xffff;
+      case U32 -> data.getInt(at) & 0xffffffffL;
+      case U64 -> unsignedToDouble(data.getLong(at));
       case I32 -> data.getInt(at);
       case I64 -> data.getLong(at);
       case BOOL -> data.get(at) != 0 ? 1 : 0;
@@ -160,6 +166,9 @@ public final class HostTensor {
     return switch (dtype) {
       case I64 -> data.getLong(at);
       case I32 -> data.getInt(at);
+      case U32 -> data.getInt(at) & 0xffffffffL;
+      // NOTE: u64 values of 2^63 and above come back as the negative long with the same bits.
+      case U64 -> data.getLong(at);
       default -> (long) getDouble(i);
     };
   }
@@ -175,6 +184,10 @@ public final class HostTensor {
     double[] out = new double[Math.toIntExact(size())];
     for (int i = 0; i < out.length; i++) out[i] = getDouble(i);
     return out;
+  }
+
+  private static double unsignedToDouble(long v) {
+    return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
   }
 
   public long[] toLongs() {

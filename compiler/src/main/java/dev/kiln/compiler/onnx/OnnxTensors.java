@@ -55,7 +55,9 @@ public final class OnnxTensors {
         case F64 -> buf.putDouble(p.getDoubleData(i));
         case I64 -> buf.putLong(p.getInt64Data(i));
         case I32 -> buf.putInt(p.getInt32Data(i));
-        case I16, F16, BF16 -> buf.putShort((short) p.getInt32Data(i));
+        case I16, U16, F16, BF16 -> buf.putShort((short) p.getInt32Data(i));
+        case U32 -> buf.putInt((int) p.getUint64Data(i));
+        case U64 -> buf.putLong(p.getUint64Data(i));
         case I8, U8, BOOL -> buf.put((byte) p.getInt32Data(i));
       }
     }
@@ -68,6 +70,7 @@ public final class OnnxTensors {
       case F32 -> p.getFloatDataCount();
       case F64 -> p.getDoubleDataCount();
       case I64 -> p.getInt64DataCount();
+      case U32, U64 -> p.getUint64DataCount();
       default -> p.getInt32DataCount();
     };
   }

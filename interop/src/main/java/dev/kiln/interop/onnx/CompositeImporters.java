@@ -123,8 +123,8 @@ final class CompositeImporters {
     c.onlyAttrs();
     if (c.inputCount() == 0) throw c.fail("needs at least one input");
     Object acc = c.in(0);
-    // NOTE: unsigned differences wrap around, so the relu identity does not hold for u8.
-    if (dtypeOf(acc) == DType.U8) throw c.unsupported("u8 inputs are not supported (b - a wraps around)");
+    // NOTE: unsigned differences wrap around, so the relu identity does not hold for unsigned types.
+    if (dtypeOf(acc).isUnsigned()) throw c.unsupported(dtypeOf(acc) + " inputs are not supported (b - a wraps around)");
     if (c.inputCount() == 1) {
       c.define(c.apply1("Identity", Attrs.EMPTY, acc));
       return;

@@ -98,7 +98,7 @@ final class IndexImporters {
     boolean last = c.attrInt("select_last_index", 0) != 0;
     if (min) {
       DType t = dtypeOf(x);
-      if (t == DType.U8 || t == DType.BOOL) throw c.unsupported("ArgMin of " + t + " inputs is not supported");
+      if (t.isUnsigned() || t == DType.BOOL) throw c.unsupported("ArgMin of " + t + " inputs is not supported");
       x = c.step("Neg", Attrs.EMPTY, x);
     }
     Attrs a = Attrs.of("axis", axis, "keepdims", keep);

@@ -36,8 +36,11 @@ record NpyDtype(String descr, DType dtype, boolean bigEndian) {
       case "i2" -> DType.I16;
       case "i4" -> DType.I32;
       case "i8" -> DType.I64;
+      case "u2" -> DType.U16;
+      case "u4" -> DType.U32;
+      case "u8" -> DType.U64;
       case "b1" -> DType.BOOL;
-      default -> throw bad(descr, source, "supported: float16/32/64, int8/16/32/64, uint8 and bool");
+      default -> throw bad(descr, source, "supported: float16/32/64, int8/16/32/64, uint8/16/32/64 and bool");
     };
     return new NpyDtype(descr, d, big && d.byteSize() > 1);
   }
@@ -53,6 +56,9 @@ record NpyDtype(String descr, DType dtype, boolean bigEndian) {
       case I16 -> "<i2";
       case I32 -> "<i4";
       case I64 -> "<i8";
+      case U16 -> "<u2";
+      case U32 -> "<u4";
+      case U64 -> "<u8";
       case BOOL -> "|b1";
       case BF16 -> throw new KilnException("NumPy has no bfloat16 dtype; cast the tensor to f32 before saving it as .npy");
     };

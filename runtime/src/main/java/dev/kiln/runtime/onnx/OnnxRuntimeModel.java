@@ -37,13 +37,37 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     this.outputs = specs(session.getOutputInfo());
   }
 
+  /**
+   * The model in {@code session}, or, when it has u16/u32/u64 inputs (which ONNX Runtime's Java API cannot
+   * create), a new session on the model with those inputs rewritten by {@link UnsignedInputs}; the specs
+   * still report the unsigned dtypes, and such inputs are fed as the signed type of the same bytes.
+   */
+  private static OnnxRuntimeModel open(OrtSession session, java.util.function.Supplier<byte[]> bytes,
+                                       OrtSession.SessionOptions so) throws OrtException {
+    List<TensorSpec> ins = specs(session.getInputInfo());
+    Map<String, DType> unsigned = new LinkedHashMap<>();
+    for (TensorSpec s : ins) {
+      if (s.dtype() == DType.U16 || s.dtype() == DType.U32 || s.dtype() == DType.U64) unsigned.put(s.name(), s.dtype());
+    }
+    if (unsigned.isEmpty()) return new OnnxRuntimeModel(session);
+    session.close();
+    OrtSession rewritten = OrtEnvironment.getEnvironment().createSession(UnsignedInputs.rewrite(bytes.get(), unsigned), so);
+    return new OnnxRuntimeModel(rewritten, ins, specs(rewritten.getOutputInfo()));
+  }
+
+  private OnnxRuntimeModel(OrtSession session, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    this.session = session;
+    this.inputs = inputs;
+    this.outputs = outputs;
+  }
+
   /** Loads a model file on the CPU. */
   public static OnnxRuntimeModel load(Path path) { return load(path, OnnxRuntimeOptions.cpu()); }
 
   public static OnnxRuntimeModel load(Path path, OnnxRuntimeOptions options) {
     if (!Files.isRegularFile(path)) throw new ModelFileException(path + ": no such model file");
     try (OrtSession.SessionOptions so = options.toSessionOptions()) {
-      return new OnnxRuntimeModel(OrtEnvironment.getEnvironment().createSession(path.toString(), so));
+      return open(OrtEnvironment.getEnvironment().createSession(path.toString(), so), () -> readAll(path), so);
     } catch (OrtException e) {
       throw new ModelFileException(path + ": ONNX Runtime cannot load it: " + firstLine(e.getMessage()), e);
     }
@@ -54,9 +78,17 @@ public final class OnnxRuntimeModel implements AutoCloseable {
 
   public static OnnxRuntimeModel load(byte[] model, OnnxRuntimeOptions options) {
     try (OrtSession.SessionOptions so = options.toSessionOptions()) {
-      return new OnnxRuntimeModel(OrtEnvironment.getEnvironment().createSession(model, so));
+      return open(OrtEnvironment.getEnvironment().createSession(model, so), () -> model, so);
     } catch (OrtException e) {
       throw new ModelFileException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static byte[] readAll(Path path) {
+    try {
+      return Files.readAllBytes(path);
+    } catch (java.io.IOException e) {
+      throw new ModelFileException(path + ": cannot read it: " + e.getMessage(), e);
     }
   }
 
@@ -114,7 +146,9 @@ public final class OnnxRuntimeModel implements AutoCloseable {
       case F64 -> { b.asDoubleBuffer().put(src.asDoubleBuffer()); return OnnxTensor.createTensor(env, b.asDoubleBuffer(), shape); }
       case I64 -> { b.asLongBuffer().put(src.asLongBuffer()); return OnnxTensor.createTensor(env, b.asLongBuffer(), shape); }
       case I32 -> { b.asIntBuffer().put(src.asIntBuffer()); return OnnxTensor.createTensor(env, b.asIntBuffer(), shape); }
-      case I16 -> { b.asShortBuffer().put(src.asShortBuffer()); return OnnxTensor.createTensor(env, b.asShortBuffer(), shape); }
+      case I16, U16 -> { b.asShortBuffer().put(src.asShortBuffer()); return OnnxTensor.createTensor(env, b.asShortBuffer(), shape); }
+      case U32 -> { b.asIntBuffer().put(src.asIntBuffer()); return OnnxTensor.createTensor(env, b.asIntBuffer(), shape); }
+      case U64 -> { b.asLongBuffer().put(src.asLongBuffer()); return OnnxTensor.createTensor(env, b.asLongBuffer(), shape); }
       case I8 -> { b.put(src).flip(); return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.INT8); }
       case U8 -> { b.put(src).flip(); return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.UINT8); }
       case BOOL -> { b.put(src).flip(); return OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL); }
@@ -127,7 +161,7 @@ public final class OnnxRuntimeModel implements AutoCloseable {
   private static HostTensor fromOrt(String name, OnnxValue v) throws OrtException {
     if (!(v instanceof OnnxTensor t)) throw new KilnException("output '" + name + "' is not a tensor (" + v.getType() + ")");
     TensorInfo info = t.getInfo();
-    DType d = dtype(info.type, name);
+    DType d = dtype(info, name);
     ByteBuffer raw = t.getByteBuffer().order(ByteOrder.nativeOrder());
     ByteBuffer le = ByteBuffer.allocate(raw.remaining()).order(ByteOrder.LITTLE_ENDIAN);
     switch (d.byteSize()) {
@@ -137,6 +171,16 @@ public final class OnnxRuntimeModel implements AutoCloseable {
       default -> le.put(raw).flip();
     }
     return HostTensor.ofBuffer(d, info.getShape(), le);
+  }
+
+  /** The Kiln dtype of a tensor; the unsigned types ONNX Runtime's Java API reports as signed come from the ONNX type. */
+  private static DType dtype(TensorInfo info, String name) {
+    return switch (info.onnxType) {
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DType.U16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DType.U32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DType.U64;
+      default -> dtype(info.type, name);
+    };
   }
 
   private static DType dtype(OnnxJavaType t, String name) {
@@ -159,7 +203,7 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     List<TensorSpec> out = new ArrayList<>();
     for (NodeInfo n : infos.values()) {
       if (n.getInfo() instanceof TensorInfo ti) {
-        out.add(new TensorSpec(n.getName(), dtype(ti.type, n.getName()), ti.getShape(), ti.getDimensionNames()));
+        out.add(new TensorSpec(n.getName(), dtype(ti, n.getName()), ti.getShape(), ti.getDimensionNames()));
       } else {
         out.add(new TensorSpec(n.getName(), null, new long[0], null));
       }

@@ -31,6 +31,9 @@ public final class TfTypes {
       case I32 -> DataType.DT_INT32;
       case I64 -> DataType.DT_INT64;
       case BOOL -> DataType.DT_BOOL;
+      case U16 -> DataType.DT_UINT16;
+      case U32 -> DataType.DT_UINT32;
+      case U64 -> DataType.DT_UINT64;
     };
   }
 
@@ -42,7 +45,7 @@ public final class TfTypes {
 
   /**
    * The TF-Java tensor class a tensor of {@code d} crosses the Java boundary as. NOTE: TF-Java 1.1.0 has
-   * no tensor classes for int8 and int16, so those travel as uint8 / uint16 holding the same bytes and
+   * no tensor classes for int8, int16, uint32 and uint64, so those travel as uint8 / uint16 / int32 / int64 holding the same bytes and
    * are bit-cast ({@code Bitcast}) to their real type inside the graph (see {@link #boundaryType}).
    */
   public static Class<? extends TType> tensorClass(DType d) {
@@ -57,14 +60,19 @@ public final class TfTypes {
       case I32 -> TInt32.class;
       case I64 -> TInt64.class;
       case BOOL -> TBool.class;
+      case U16 -> TUint16.class;
+      case U32 -> TInt32.class;
+      case U64 -> TInt64.class;
     };
   }
 
-  /** The TF type of the tensors that carry {@code d} across the Java boundary (differs for i8, i16). */
+  /** The TF type of the tensors that carry {@code d} across the Java boundary (differs for i8, i16, u32, u64). */
   public static DataType boundaryType(DType d) {
     return switch (d) {
       case I8 -> DataType.DT_UINT8;
       case I16 -> DataType.DT_UINT16;
+      case U32 -> DataType.DT_INT32;
+      case U64 -> DataType.DT_INT64;
       default -> dataType(d);
     };
   }

@@ -222,7 +222,7 @@ public final class TfConv {
 
   static double lowest(DType d) {
     return switch (d) {
-      case U8 -> 0;
+      case U8, U16, U32, U64 -> 0;
       case I8 -> Byte.MIN_VALUE;
       case I16 -> Short.MIN_VALUE;
       case I32 -> Integer.MIN_VALUE;

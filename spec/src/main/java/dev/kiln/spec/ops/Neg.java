@@ -20,7 +20,7 @@ public final class Neg extends Elementwise {
 
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
     // ONNX Neg has no unsigned types: negating a u8 has no meaning there.
-    if (in.get(0).dtype() == DType.U8) throw new ShapeException("input x must be a float or signed integer tensor, got " + in.get(0));
+    if (in.get(0).dtype().isUnsigned()) throw new ShapeException("input x must be a float or signed integer tensor, got " + in.get(0));
     return super.inferTypes(in, attrs);
   }
 

@@ -1,0 +1,33 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Elementwise;
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.Vjp;
+import java.util.List;
+
+/**
+ * y = arctan(x), elementwise, in (-pi/2, pi/2); floats. ONNX Atan-7; TF Atan.
+ * NOTE: ONNX Runtime (1.28) has f32 kernels only; f64 models are valid ONNX but do not run there.
+ */
+public final class Atan extends Elementwise {
+  @Override public String summary() { return "y = atan(x)"; }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Atan", 7).lowering(); }
+
+  @Override public TfLowering tf() { return TfLowering.op("Atan"); }
+
+  /** dx = gy / (1 + x^2). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value x = node.input(0);
+      Value gy = gys.get(0);
+      return List.of(g.div(gy, g.add(g.scalar(x, 1), g.mul(x, x))));
+    };
+  }
+}

@@ -1,0 +1,40 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Elementwise;
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxEmitter;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.OnnxMath;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.Vjp;
+import java.util.List;
+
+/** y = sinh(x) = (e^x - e^-x) / 2, elementwise; floats. ONNX Sinh-9; in f64, which ONNX Runtime lacks, spelled in primitives it has; TF Sinh. */
+public final class Sinh extends Elementwise {
+  @Override public String summary() { return "y = sinh(x)"; }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Sinh", 9).orElseFor(DType.F64, Sinh::emitF64).lowering(); }
+
+  /** ONNX Runtime has no f64 Sinh kernel: sinh(x) = (e^x - e^-x) / 2 (absolute, not relative, accuracy near 0). */
+  private static void emitF64(OnnxEmitter e) {
+    OnnxMath m = OnnxMath.in(e);
+    String x = e.input(0);
+    m.out(m.op("Mul", m.op("Sub", m.op("Exp", x), m.op("Exp", m.op("Neg", x))), m.scalar(0.5)));
+  }
+
+  @Override public TfLowering tf() { return TfLowering.op("Sinh"); }
+
+  /** dx = gy * cosh(x). */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      Grad g = Grad.in(b);
+      Value x = node.input(0);
+      Value gy = gys.get(0);
+      return List.of(g.mul(gy, b.apply1("Cosh", Attrs.EMPTY, x)));
+    };
+  }
+}

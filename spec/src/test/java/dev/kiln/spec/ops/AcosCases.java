@@ -1,0 +1,25 @@
+package dev.kiln.spec.ops;
+
+import static dev.kiln.spec.DType.F32;
+import static dev.kiln.spec.DType.I32;
+
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.harness.OpCases;
+import dev.kiln.spec.ir.Attrs;
+import java.util.List;
+
+class AcosCases extends OpCases {
+  @Override protected void define() {
+    valid("keeps type", List.of(t(F32, "batch", 3)), Attrs.EMPTY, t(F32, "batch", 3));
+    invalid("integer input", List.of(t(I32, 2)), Attrs.EMPTY, "input x must be a floating-point tensor");
+    onnxData("test_acos", op(Attrs.EMPTY));
+    onnxData("test_acos_example", op(Attrs.EMPTY));
+    numeric("f32 values", List.of(HostTensor.fromDoubles(F32, new double[] {1, 0.5, -1}, 3)), op(Attrs.EMPTY),
+        List.of(HostTensor.fromDoubles(F32, new double[] {0, Math.PI / 3, Math.PI}, 3)), 1e-6);
+  }
+
+  @Override public boolean smooth() { return true; }
+
+  /** Draws inputs from [-0.8, 0.8], where the function is smooth. */
+  @Override public double[] gradientInputRange() { return new double[] {-0.8, 0.8}; }
+}
