@@ -43,6 +43,8 @@ public final class Importers {
     LossImporters.register(m);
     IndexImporters.register(m);
     LogicImporters.register(m);
+    LayoutImporters.register(m);
+    ResizeImporter.register(m);
     return m;
   }
 

@@ -5,7 +5,7 @@ import dev.kiln.spec.ir.Attrs;
 import java.util.Map;
 
 /**
- * The Reduce family. ReduceSum / ReduceMean / ReduceMax are IR ops; ReduceMin, ReduceL1, ReduceL2,
+ * The Reduce family. ReduceSum / ReduceMean / ReduceMax / ReduceProd are IR ops; ReduceMin, ReduceL1, ReduceL2,
  * ReduceSumSquare, ReduceLogSum and ReduceLogSumExp are composed of them. Axes are an attribute before
  * the opset where they became an input (13 for ReduceSum, 18 for the others); {@code
  * noop_with_empty_axes=1} with no axes is an identity for the IR ops (and refused for the composites,
@@ -18,6 +18,7 @@ final class ReduceImporters {
     m.put("ReduceSum", (n, c) -> reduce(n, c, "ReduceSum", 13));
     m.put("ReduceMean", (n, c) -> reduce(n, c, "ReduceMean", 18));
     m.put("ReduceMax", (n, c) -> reduce(n, c, "ReduceMax", 18));
+    m.put("ReduceProd", (n, c) -> reduce(n, c, "ReduceProd", 18));
     for (String op : new String[] {"ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"}) {
       m.put(op, (n, c) -> composite(c, op, reduceAttrs(c, 18)));
     }
