@@ -61,6 +61,10 @@ final class CompositeImporters {
    */
   private static void expand(NodeProto n, ImportContext c) {
     c.onlyAttrs();
+    if (c.hasInput(1) && c.constant(1) == null) {
+      c.define(c.apply1("Expand", Attrs.EMPTY, c.in(0), c.in(1)));  // shape computed at run time
+      return;
+    }
     long[] shape = c.requireConstant(1, "shape").toLongs();
     long count = 1;
     for (long d : shape) {
