@@ -1,5 +1,6 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
@@ -53,12 +54,15 @@ public final class DynamicReshape extends Op {
   @Override public Vjp vjp() { return (b, node, gys) -> Arrays.asList(like(b, gys.get(0), node.input(0)), null); }
 
   /**
-   * {@code v} (same element count as {@code x}) reshaped to x's shape: a static Reshape when x has at most
-   * one dynamic dim (so the result keeps x's static dims in its type), else to x's run-time shape.
+   * {@code v} (same element count as {@code x}) reshaped to x's shape: the static {@link Reshape#reshapeTo}
+   * where it can (so the result keeps x's static dims in its type), else to x's run-time shape (several
+   * dynamic dims it cannot tell apart).
    */
   public static Value like(GraphBuilder b, Value v, Value x) {
-    // At most one dynamic dim: a static Reshape (-1 for that dim) keeps x's static dims in the gradient's type.
-    if (x.type().shape().dims().stream().filter(d -> !d.isStatic()).count() <= 1) return Reshape.reshapeTo(b, v, x.type().shape());
-    return b.apply1("DynamicReshape", Attrs.EMPTY, v, b.apply1("Shape", Attrs.EMPTY, x));
+    try {
+      return Reshape.reshapeTo(b, v, x.type().shape());
+    } catch (ShapeException e) {
+      return b.apply1("DynamicReshape", Attrs.EMPTY, v, b.apply1("Shape", Attrs.EMPTY, x));
+    }
   }
 }
