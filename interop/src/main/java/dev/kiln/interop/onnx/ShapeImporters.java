@@ -136,6 +136,12 @@ final class ShapeImporters {
       }
       ins.add(c.in(4));
     }
+    // ONNX allows i32 bounds; the IR op takes i64.
+    for (int i = 1; i < ins.size(); i++) {
+      Object o = ins.get(i);
+      dev.kiln.spec.DType dt = o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype();
+      if (dt == dev.kiln.spec.DType.I32) ins.set(i, c.step("Cast", Attrs.of("to", dev.kiln.spec.DType.I64), o));
+    }
     c.define(c.apply1("DynamicSlice", Attrs.EMPTY, ins.toArray()));
   }
 
