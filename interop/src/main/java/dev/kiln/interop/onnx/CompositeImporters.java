@@ -55,21 +55,29 @@ final class CompositeImporters {
   }
 
   /**
-   * Expand(x, shape) broadcasts x and shape both ways, which is what x + zeros(shape) computes; the
-   * shape must be constant and the zeros small enough to hold.
+   * Expand(x, shape) broadcasts x and shape both ways, which is what x + zeros(shape) computes for a
+   * constant shape (static output dims); a shape computed at run time, bool x or zeros too large to hold
+   * use the Expand op.
    * NOTE: x + 0 turns -0.0 into +0.0; no other value changes.
    */
   private static void expand(NodeProto n, ImportContext c) {
     c.onlyAttrs();
+    if (c.hasInput(1) && c.constant(1) == null) {
+      c.define(c.apply1("Expand", Attrs.EMPTY, c.in(0), c.in(1)));  // shape computed at run time
+      return;
+    }
     long[] shape = c.requireConstant(1, "shape").toLongs();
     long count = 1;
     for (long d : shape) {
       if (d < 0) throw c.fail("shape entries must be >= 0, got " + java.util.Arrays.toString(shape));
       count = Math.multiplyExact(count, Math.max(d, 1));
     }
-    if (count > ImportContext.MAX_FOLD_ELEMENTS) throw c.unsupported("an Expand target of " + count + " elements is not supported");
     Object x = c.in(0);
-    if (dtypeOf(x) == DType.BOOL) throw c.unsupported("bool inputs are not supported");
+    if (count > ImportContext.MAX_FOLD_ELEMENTS || dtypeOf(x) == DType.BOOL) {
+      // Zeros too large to hold, or no bool Add: the Expand op, whose output dims are known at run time.
+      c.define(c.apply1("Expand", Attrs.EMPTY, x, c.in(1)));
+      return;
+    }
     c.define(c.apply1("Add", Attrs.EMPTY, x, HostTensor.filled(dtypeOf(x), shape, 0)));
   }
 

@@ -5,6 +5,7 @@ import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Value;
@@ -70,10 +71,24 @@ final class ConstantImporters {
     long[] dims = new long[Math.max(0, end - start)];
     for (int i = 0; i < dims.length; i++) {
       Dim d = s.dim(start + i);
-      if (!d.isStatic()) throw ctx.unsupported("the shape of its input is dynamic (" + s + "); Kiln folds only static shapes");
+      if (!d.isStatic()) {
+        runtimeShape(ctx, start, end, r);
+        return;
+      }
       dims[i] = d.size();
     }
     ctx.define(HostTensor.ofLongs(dims, dims.length));
+  }
+
+  /** The IR Shape op, sliced to [start, end) when that is not the whole shape. */
+  private static void runtimeShape(ImportContext ctx, int start, int end, int rank) {
+    Object x = ctx.in(0);
+    if (start == 0 && end == rank) {
+      ctx.define(ctx.apply1("Shape", Attrs.EMPTY, x));
+      return;
+    }
+    Object full = ctx.step("Shape", Attrs.EMPTY, x);
+    ctx.define(ctx.apply1("Slice", Attrs.of("starts", new long[] {start}, "ends", new long[] {Math.max(start, end)}), full));
   }
 
   private static int clampAxis(long a, int rank) {
@@ -90,6 +105,12 @@ final class ConstantImporters {
 
   private static void constantOfShape(ai.onnx.proto.OnnxMl.NodeProto n, ImportContext ctx) {
     ctx.onlyAttrs("value");
+    if (ctx.hasInput(0) && ctx.constant(0) == null) {
+      // A shape computed at run time: the IR op, filled when the graph runs.
+      AttributeProto v = ctx.attr("value");
+      ctx.define(ctx.apply1("ConstantOfShape", v == null ? Attrs.EMPTY : Attrs.of("value", tensor(v, ctx)), ctx.in(0)));
+      return;
+    }
     long[] shape = ctx.requireConstant(0, "shape").toLongs();
     for (long d : shape) if (d < 0) throw ctx.fail("shape entries must be >= 0, got " + java.util.Arrays.toString(shape));
     long count;

@@ -42,6 +42,7 @@ public final class Importers {
     CompositeImporters.register(m);
     LossImporters.register(m);
     IndexImporters.register(m);
+    RuntimeShapeImporters.register(m);
     LogicImporters.register(m);
     LayoutImporters.register(m);
     ResizeImporter.register(m);

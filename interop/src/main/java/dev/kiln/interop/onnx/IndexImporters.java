@@ -48,6 +48,27 @@ final class IndexImporters {
    * attribute (before 13), else equal parts of ceil(D / outputs) (the last one smaller, as in opset 18's
    * {@code num_outputs}); each output is a Slice.
    */
+  /**
+   * Split sizes computed at run time: output i is a DynamicSlice along the axis from the sum of the first i
+   * sizes to the sum of the first i + 1 (sums of static Slices of the sizes vector, whose length is static).
+   */
+  private static void splitAtRunTime(NodeProto n, ImportContext c, long axis) {
+    Object sizes = c.in(1);
+    Shape ss = shapeOf(sizes);
+    int outs = n.getOutputCount();
+    if (dtypeOf(sizes) != DType.I64 || ss.rank() != 1 || !ss.dim(0).is(outs)) {
+      throw c.unsupported("split computed at run time must be an i64 vector of " + outs + " sizes, is " + dtypeOf(sizes) + " " + ss);
+    }
+    Object axes = HostTensor.ofLongs(new long[] {axis}, 1);
+    Object start = HostTensor.ofLongs(new long[] {0}, 1);
+    for (int i = 0; i < outs; i++) {
+      Object firstSizes = c.step("Slice", Attrs.of("starts", new long[] {0}, "ends", new long[] {i + 1}), sizes);
+      Object end = c.step("ReduceSum", Attrs.of("axes", new long[] {0}, "keepdims", true), firstSizes);
+      c.define(i, c.step("DynamicSlice", Attrs.EMPTY, c.in(0), start, end, axes));
+      start = end;
+    }
+  }
+
   private static void split(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis", "split", "num_outputs");
     Object x = c.in(0);
@@ -56,6 +77,10 @@ final class IndexImporters {
     long axis = c.attrInt("axis", 0);
     if (axis < -r || axis >= r) throw c.fail("axis " + axis + " is out of range for rank " + r);
     if (axis < 0) axis += r;
+    if (c.opset() >= 13 && c.hasInput(1) && c.constant(1) == null) {
+      splitAtRunTime(n, c, axis);
+      return;
+    }
     if (!s.dim((int) axis).isStatic()) throw c.unsupported("the split axis must have a static size, is " + s.dim((int) axis));
     long d = s.dim((int) axis).size();
     int outs = n.getOutputCount();

@@ -37,6 +37,12 @@ final class PadImporter {
       pads = c.attrInts("pads", c.attrInts("paddings", null));
       if (pads == null) throw c.fail("attribute pads is required");
       value = c.attrFloat("value", 0.0);
+    } else if (!c.hasInput(3) && ((c.hasInput(1) && c.constant(1) == null) || (c.hasInput(2) && c.constant(2) == null))) {
+      // pads or value computed at run time: DynamicPad (constant operands become Constant nodes).
+      List<Object> ins = new ArrayList<>(List.of(x, c.in(1)));
+      if (c.hasInput(2)) ins.add(c.in(2));
+      c.define(c.apply1("DynamicPad", Attrs.of("mode", mode), ins.toArray()));
+      return;
     } else {
       long[] given = c.requireConstant(1, "pads").toLongs();
       HostTensor v = c.hasInput(2) ? c.requireConstant(2, "constant_value") : null;

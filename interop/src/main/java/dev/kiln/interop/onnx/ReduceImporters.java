@@ -35,6 +35,13 @@ final class ReduceImporters {
   }
 
   private static void reduce(NodeProto n, ImportContext c, String op, int axesInputSince) {
+    if (op.equals("ReduceSum") && c.opset() >= axesInputSince && c.hasInput(1) && c.constant(1) == null) {
+      // Axes computed at run time: the Dynamic form, whose rank follows from the axes' static length.
+      c.onlyAttrs("keepdims", "noop_with_empty_axes");
+      Attrs a = Attrs.of("keepdims", c.attrInt("keepdims", 1) != 0, "noop_with_empty_axes", c.attrInt("noop_with_empty_axes", 0) != 0);
+      c.define(c.apply1("DynamicReduceSum", a, c.in(0), c.in(1)));
+      return;
+    }
     Attrs a = reduceAttrs(c, axesInputSince);
     c.define(a == null ? c.apply1("Identity", Attrs.EMPTY, c.in(0)) : c.apply1(op, a, c.in(0)));
   }

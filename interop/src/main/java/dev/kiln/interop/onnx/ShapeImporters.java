@@ -21,8 +21,8 @@ final class ShapeImporters {
 
   static void register(Map<String, NodeImporter> m) {
     m.put("Reshape", ShapeImporters::reshape);
-    m.put("Squeeze", (n, c) -> view(n, c, "Squeeze", axes(c, 13, true)));
-    m.put("Unsqueeze", (n, c) -> view(n, c, "Unsqueeze", axes(c, 13, false)));
+    m.put("Squeeze", (n, c) -> squeezeOrUnsqueeze(n, c, "Squeeze", true));
+    m.put("Unsqueeze", (n, c) -> squeezeOrUnsqueeze(n, c, "Unsqueeze", false));
     m.put("Flatten", (n, c) -> view(n, c, "Flatten", Attrs.of("axis", c.attrInt("axis", 1))));
     m.put("Slice", ShapeImporters::slice);
     m.put("Transpose", (n, c) -> {
@@ -31,6 +31,16 @@ final class ShapeImporters {
     });
     m.put("Gather", ShapeImporters::gather);
     m.put("Concat", ShapeImporters::concat);
+  }
+
+  /** Squeeze/Unsqueeze: constant axes as the attribute; axes computed at run time (opset 13+) as the Dynamic op. */
+  private static void squeezeOrUnsqueeze(NodeProto n, ImportContext c, String op, boolean optional) {
+    if (c.opset() >= 13 && c.hasInput(1) && c.constant(1) == null) {
+      c.onlyAttrs();
+      c.define(c.apply1("Dynamic" + op, Attrs.EMPTY, c.in(0), c.in(1)));
+      return;
+    }
+    view(n, c, op, axes(c, 13, optional));
   }
 
   /** Axes from the attribute (before {@code inputSince}) or the second input; null when absent and optional. */
@@ -43,6 +53,12 @@ final class ShapeImporters {
 
   private static void reshape(NodeProto n, ImportContext c) {
     c.onlyAttrs("allowzero");
+    if (c.hasInput(1) && c.constant(1) == null) {
+      // A shape computed at run time: 0 entries copy (allowzero=0); with allowzero=1 a 0 would be a size.
+      if (c.attrInt("allowzero", 0) != 0) throw c.unsupported("allowzero=1 with a shape computed at run time is not supported");
+      c.define(c.apply1("DynamicReshape", Attrs.EMPTY, c.in(0), c.in(1)));
+      return;
+    }
     long[] shape = c.requireConstant(1, "shape").toLongs();
     if (c.attrInt("allowzero", 0) != 0) {
       for (long s : shape) if (s == 0) throw c.unsupported("allowzero=1 with a 0 in the shape (an empty dim) is not supported");
@@ -79,6 +95,10 @@ final class ShapeImporters {
       if (c.attr("axes") != null) a = a.with("axes", c.attrInts("axes", null));
     } else {
       c.onlyAttrs();
+      if (runtimeOperand(c, 1, 4)) {
+        dynamicSlice(c);
+        return;
+      }
       a = Attrs.of("starts", c.requireConstant(1, "starts").toLongs(), "ends", c.requireConstant(2, "ends").toLongs());
       if (c.hasInput(3)) a = a.with("axes", c.requireConstant(3, "axes").toLongs());
       if (c.hasInput(4)) a = a.with("steps", c.requireConstant(4, "steps").toLongs());
@@ -90,6 +110,39 @@ final class ShapeImporters {
       return;
     }
     c.define(c.apply1("Slice", a, c.in(0)));
+  }
+
+  /** Whether any of inputs {@code from..to} is given and computed at run time. */
+  private static boolean runtimeOperand(ImportContext c, int from, int to) {
+    for (int i = from; i <= to; i++) if (c.hasInput(i) && c.constant(i) == null) return true;
+    return false;
+  }
+
+  /**
+   * Slice-10+ with starts/ends/axes/steps computed at run time: DynamicSlice (constant operands become
+   * Constant nodes); steps without axes get the default axes 0..k-1 spelled out.
+   */
+  private static void dynamicSlice(ImportContext c) {
+    java.util.List<Object> ins = new java.util.ArrayList<>(java.util.List.of(c.in(0), c.in(1), c.in(2)));
+    if (c.hasInput(3)) ins.add(c.in(3));
+    if (c.hasInput(4)) {
+      if (!c.hasInput(3)) {
+        Object starts = c.in(1);
+        dev.kiln.spec.Shape ss = starts instanceof HostTensor t ? t.type().shape() : ((Value) starts).type().shape();
+        if (ss.rank() != 1 || !ss.dim(0).isStatic()) throw c.unsupported("starts must be 1-D with a static length, is " + ss);
+        long[] seq = new long[(int) ss.dim(0).size()];
+        for (int i = 0; i < seq.length; i++) seq[i] = i;
+        ins.add(HostTensor.ofLongs(seq, seq.length));
+      }
+      ins.add(c.in(4));
+    }
+    // ONNX allows i32 bounds; the IR op takes i64.
+    for (int i = 1; i < ins.size(); i++) {
+      Object o = ins.get(i);
+      dev.kiln.spec.DType dt = o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype();
+      if (dt == dev.kiln.spec.DType.I32) ins.set(i, c.step("Cast", Attrs.of("to", dev.kiln.spec.DType.I64), o));
+    }
+    c.define(c.apply1("DynamicSlice", Attrs.EMPTY, ins.toArray()));
   }
 
   /** Slice of a 1-D constant (a shape), with ONNX's clamping of starts and ends. */

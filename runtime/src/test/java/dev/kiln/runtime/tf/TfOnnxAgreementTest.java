@@ -45,7 +45,7 @@ class TfOnnxAgreementTest {
 
   @TestFactory
   Stream<DynamicTest> tfAgreesWithOnnxRuntime() {
-    return CaseGraph.allCases().flatMap(c -> c.typeCases().stream().filter(tc -> tc.expected() != null)
+    return CaseGraph.allCases().filter(OpCases::randomInputsValid).flatMap(c -> c.typeCases().stream().filter(tc -> tc.expected() != null)
         .filter(tc -> tc.inputs().stream().allMatch(t -> t.shape().dims().stream().noneMatch(Dim::isUnknown)))
         .map(tc -> DynamicTest.dynamicTest(c.op() + ": " + tc.label(), () -> agree(c, tc))));
   }

@@ -107,6 +107,12 @@ public abstract class Reduction extends Op {
     boolean[] r = reducedAxes(xs, node.attrs().getLongs("axes"));
     java.util.List<dev.kiln.spec.Dim> dims = new java.util.ArrayList<>();
     for (int i = 0; i < xs.rank(); i++) dims.add(r[i] ? dev.kiln.spec.Dim.of(1) : xs.dim(i));
-    return dev.kiln.spec.ops.Reshape.reshapeTo(b, gy, Shape.of(dims));
+    try {
+      return dev.kiln.spec.ops.Reshape.reshapeTo(b, gy, Shape.of(dims));
+    } catch (dev.kiln.spec.ShapeException e) {
+      // Several dynamic dims kept: the kept shape is read at run time from the same reduction with keepdims.
+      dev.kiln.spec.ir.Value kept = b.apply1(node.op().name(), node.attrs().with("keepdims", true), node.input(0));
+      return b.apply1("DynamicReshape", Attrs.EMPTY, gy, b.apply1("Shape", Attrs.EMPTY, kept));
+    }
   }
 }

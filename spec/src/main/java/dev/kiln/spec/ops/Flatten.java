@@ -51,7 +51,7 @@ public final class Flatten extends Op {
 
   /** The gradient reshaped back to the input's shape. */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(Reshape.reshapeTo(b, gys.get(0), node.inputs().get(0).type().shape()));
+    return (b, node, gys) -> List.of(DynamicReshape.like(b, gys.get(0), node.inputs().get(0)));
   }
 
   @Override public OnnxLowering onnx() { return Onnx.op("Flatten", 13).attr("axis").lowering(); }

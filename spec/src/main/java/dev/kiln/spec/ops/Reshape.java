@@ -93,9 +93,9 @@ public final class Reshape extends Op {
     return Dim.of(inStatic / outStatic);
   }
 
-  /** The gradient reshaped back to the input's shape. */
+  /** The gradient reshaped back to the input's shape (its run-time shape where the dims cannot be told apart). */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(reshapeTo(b, gys.get(0), node.inputs().get(0).type().shape()));
+    return (b, node, gys) -> List.of(DynamicReshape.like(b, gys.get(0), node.inputs().get(0)));
   }
 
   /**

@@ -1,0 +1,50 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.ShapeOperands;
+import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.Vjp;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * y = a tensor of the run-time int64 {@code shape}, every element {@code value} (one element; its dtype
+ * is y's). A constant shape is folded on import instead. ONNX ConstantOfShape-9; TF Fill.
+ */
+public final class ConstantOfShape extends Op {
+  @Override public String summary() { return "y = tensor of a shape given at run time, filled with value"; }
+
+  @Override public Signature signature() {
+    return Signature.inputs("shape").attr("value", AttrKind.TENSOR, HostTensor.ofFloats(new float[] {0f}, 1),
+        "the fill value: one element, whose dtype is the output's (default f32 0)");
+  }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    int n = ShapeOperands.length(in.get(0), "shape");
+    HostTensor v = attrs.getTensor("value");
+    if (v.size() != 1) throw new ShapeException("value must hold one element, holds " + v.size());
+    return List.of(new TensorType(v.dtype(), ShapeOperands.unknown(n)));
+  }
+
+  @Override public OnnxLowering onnx() {
+    return Onnx.op("ConstantOfShape", 9).attr("value", "value", v -> ((HostTensor) v).reshape(1)).lowering();
+  }
+
+  @Override public TfLowering tf() {
+    return TfLowering.custom("Fill", e -> {
+      HostTensor v = e.node().attrs().getTensor("value").reshape();
+      return e.op("Fill", List.of(e.input(0), e.constant(v)), Map.of(), 1);
+    });
+  }
+
+  /** The output does not depend on the shape's values smoothly: no gradient. */
+  @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
+}

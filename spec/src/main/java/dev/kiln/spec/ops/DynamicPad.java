@@ -1,0 +1,117 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Node;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.ShapeOperands;
+import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.TfEmitter;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.TfShapes;
+import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Padding with the pads (ONNX order: all begins, then all ends, each >= 0) as a run-time int64 tensor of
+ * length 2 x rank, in mode constant (the optional scalar {@code value}, default 0), reflect (mirror without
+ * the border cell) or edge (the border cell repeated). ONNX Pad-13; TF PadV2 / MirrorPad, edge as a Gather of
+ * clamped indices per axis.
+ */
+public final class DynamicPad extends Op {
+  private static final List<String> MODES = List.of("constant", "reflect", "edge");
+
+  @Override public String summary() { return "y = x padded by pads given at run time (constant, reflect or edge)"; }
+
+  @Override public Signature signature() {
+    return Signature.inputs("x", "pads", "value").optionalFrom(2)
+        .attr("mode", AttrKind.STRING, "constant", "constant, reflect or edge");
+  }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    TypeRules.requireNumeric("input x", x);
+    int n = ShapeOperands.length(in.get(1), "pads");
+    if (n != 2 * x.rank()) throw new ShapeException("input pads has " + n + " entries, x " + x.shape() + " needs 2 x rank = " + 2 * x.rank());
+    String mode = attrs.getString("mode");
+    if (!MODES.contains(mode)) throw new ShapeException("mode must be one of " + MODES + ", got " + mode);
+    if (in.size() > 2) {
+      TensorType v = in.get(2);
+      if (v.dtype() != x.dtype()) throw new ShapeException("input value must be " + x.dtype() + " like x, got " + v.dtype());
+      if (v.shape().isStatic() && v.shape().elementCount() != 1) throw new ShapeException("input value must hold one element, got " + v.shape());
+    }
+    return List.of(x.withShape(ShapeOperands.unknown(x.rank())));
+  }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Pad", 13).attr("mode").lowering(); }
+
+  @Override public TfLowering tf() { return TfLowering.custom("PadV2", DynamicPad::tfPad); }
+
+  private static List<Object> tfPad(TfEmitter e) {
+    Node node = e.node();
+    int r = node.input(0).type().rank();
+    String mode = node.attrs().getString("mode");
+    if (mode.equals("edge")) return List.of(edge(e, r));
+    Object pairs = TfShapes.transpose(e, e.op("Reshape", List.of(e.input(1), TfShapes.longs(e, 2, r)), Map.of(), 1).get(0), 1, 0);
+    if (mode.equals("reflect")) return e.op("MirrorPad", List.of(e.input(0), pairs), Map.of("mode", "REFLECT"), 1);
+    if (node.inputs().size() < 3) return e.op("Pad", List.of(e.input(0), pairs), Map.of(), 1);
+    Object value = e.op("Reshape", List.of(e.input(2), TfShapes.longs(e)), Map.of(), 1).get(0);
+    return e.op("PadV2", List.of(e.input(0), pairs, value), Map.of(), 1);
+  }
+
+  /** Edge mode, axis by axis: gather x at Range(-before, dim + after) clamped into [0, dim - 1]. */
+  private static Object edge(TfEmitter e, int r) {
+    Object y = e.input(0);
+    Object shape = TfShapes.shapeOf(e, e.input(0));
+    for (int i = 0; i < r; i++) {
+      Object before = scalarAt(e, e.input(1), i);
+      Object after = scalarAt(e, e.input(1), i + r);
+      Object dim = scalarAt(e, shape, i);
+      Object start = e.op("Neg", List.of(before), Map.of(), 1).get(0);
+      Object limit = e.op("AddV2", List.of(dim, after), Map.of(), 1).get(0);
+      Object idx = e.op("Range", List.of(start, limit, TfShapes.scalar(e, 1)), Map.of(), 1).get(0);
+      Object last = e.op("Sub", List.of(dim, TfShapes.scalar(e, 1)), Map.of(), 1).get(0);
+      Object clamped = e.op("ClipByValue", List.of(idx, TfShapes.scalar(e, 0), last), Map.of(), 1).get(0);
+      y = e.op("GatherV2", List.of(y, clamped, TfShapes.scalar(e, i)), Map.of(), 1).get(0);
+    }
+    return y;
+  }
+
+  private static Object scalarAt(TfEmitter e, Object v, long i) {
+    return e.op("Reshape", List.of(TfShapes.dimOf(e, v, i), TfShapes.longs(e)), Map.of(), 1).get(0);
+  }
+
+  /**
+   * Constant mode: dx = gy sliced from the begin pads to begin pads + x's shape (the cells x filled). Reflect
+   * and edge read cells of x twice; their gradient is not declared.
+   */
+  @Override public Vjp vjp() {
+    return (b, node, gys) -> {
+      List<Value> out = new ArrayList<>(Collections.nCopies(node.inputs().size(), null));
+      out.set(0, backward(b, node, gys.get(0)));
+      return out;
+    };
+  }
+
+  private static Value backward(GraphBuilder b, Node node, Value gy) {
+    String mode = node.attrs().getString("mode");
+    if (!mode.equals("constant")) throw new KilnException("DynamicPad: no gradient for mode " + mode + " (only constant)");
+    Value x = node.input(0);
+    int r = x.type().rank();
+    Value begins = b.apply1("Slice", Attrs.of("starts", new long[] {0}, "ends", new long[] {r}), node.input(1));
+    Value ends = b.apply1("Add", Attrs.EMPTY, begins, b.apply1("Shape", Attrs.EMPTY, x));
+    return DynamicReshape.like(b, b.apply1("DynamicSlice", Attrs.EMPTY, gy, begins, ends), x);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.Dim;
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Node;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.ShapeOperands;
+import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.TfShapes;
+import dev.kiln.spec.op.Vjp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * y = x broadcast both ways (NumPy rules) with an int64 shape given at run time: the output has
+ * max(rank x, length of shape) axes; an axis is x's where x's dim is static and not 1, otherwise known
+ * only when the graph runs. ONNX Expand-13; TF BroadcastTo to BroadcastArgs(shape of x, shape).
+ */
+public final class Expand extends Op {
+  @Override public String summary() { return "y = x broadcast with a shape given at run time (both ways, like NumPy)"; }
+
+  @Override public Signature signature() { return Signature.inputs("x", "shape"); }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    int n = ShapeOperands.length(in.get(1), "shape");
+    int rank = Math.max(n, x.rank());
+    List<Dim> out = new ArrayList<>();
+    for (int i = 0; i < rank; i++) {
+      int xi = i - (rank - x.rank());
+      Dim d = xi >= 0 ? x.shape().dim(xi) : null;
+      // A static x dim above 1 wins (the shape's entry must be 1 or equal); else the shape's entry decides.
+      out.add(d != null && d.isStatic() && d.size() != 1 ? d : Dim.unknown());
+    }
+    return List.of(x.withShape(dev.kiln.spec.Shape.of(out)));
+  }
+
+  @Override public OnnxLowering onnx() { return Onnx.op("Expand", 13).lowering(); }
+
+  @Override public TfLowering tf() {
+    return TfLowering.custom("BroadcastTo", e -> {
+      Object target = e.op("BroadcastArgs", List.of(TfShapes.shapeOf(e, e.input(0)), e.input(1)), Map.of(), 1).get(0);
+      return e.op("BroadcastTo", List.of(e.input(0), target), Map.of(), 1);
+    });
+  }
+
+  /**
+   * dx = gy summed over the leading axes Expand added and over x's size-1 axes, then in x's shape.
+   * x's symbolic dims are taken as not broadcast (a symbol names one size); an unknown dim could be 1 at
+   * run time and is refused.
+   */
+  @Override public Vjp vjp() { return (b, node, gys) -> Arrays.asList(back(b, node, gys.get(0)), null); }
+
+  private static Value back(GraphBuilder b, Node node, Value gy) {
+    Value x = node.input(0);
+    dev.kiln.spec.Shape xs = x.type().shape();
+    int lead = gy.type().rank() - xs.rank();
+    List<Long> axes = new ArrayList<>();
+    for (int i = 0; i < lead; i++) axes.add((long) i);
+    for (int i = 0; i < xs.rank(); i++) {
+      Dim d = xs.dim(i);
+      if (d.isUnknown()) throw new KilnException("Expand: no gradient for an input with an unknown dim " + x.type()
+          + " (it may have been broadcast at run time)");
+      if (d.is(1) && !gy.type().shape().dim(lead + i).is(1)) axes.add((long) lead + i);
+    }
+    Value g = gy;
+    if (!axes.isEmpty()) {
+      g = b.apply1("ReduceSum", Attrs.of("axes", axes.stream().mapToLong(Long::longValue).toArray(), "keepdims", true), g);
+    }
+    return DynamicReshape.like(b, g, x);
+  }
+}
