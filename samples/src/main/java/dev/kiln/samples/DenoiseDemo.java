@@ -14,7 +14,7 @@ import dev.kiln.samples.models.UNet;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +52,9 @@ public final class DenoiseDemo {
   public record Result(History history, double baselineMse, double tfMse, double ortMse, double maxAbsDiff, double seconds) {}
 
   /** Trains, evaluates, exports and checks in ONNX Runtime; prints its report to {@code out}. */
-  public static Result run(Options o, PrintStream out) throws IOException, InterruptedException {
+  public static Result run(Options o, PrintWriter out) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    FashionMnist data = FashionMnist.load(FashionMnistDemo.ensureData(o.data(), out), true);
+    FashionMnist data = FashionMnist.load(FashionMnistDemo.ensureData(o.data(), System.out), true);
     Dataset cleanTrain = ResNetDemo.first(data.train(), o.trainLimit());
     Dataset cleanTest = ResNetDemo.first(data.test(), o.testLimit());
     // Features and labels are both the clean image; the noise goes onto the features, batch by batch.
@@ -80,6 +80,7 @@ public final class DenoiseDemo {
       out.printf(Locale.ROOT, "test MSE on TensorFlow-Java:            %.5f  (%.1fx below the baseline)%n", tfMse, baseline / tfMse);
       out.printf(Locale.ROOT, "test MSE on ONNX Runtime:               %.5f  (%s)%n", ortMse, o.output());
       out.printf(Locale.ROOT, "max |TF - ORT| of the outputs on 256 test images: %.2e; wall time %.1f s%n", diff, seconds);
+      out.flush();
       return new Result(h, baseline, tfMse, ortMse, diff, seconds);
     }
   }
@@ -113,6 +114,6 @@ public final class DenoiseDemo {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : EPOCHS;
     int limit = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     Options d = Options.defaults(FashionMnistDemo.DEFAULT_DATA, Path.of("unet.onnx"));
-    run(new Options(epochs, d.data(), d.output(), d.seed(), limit, 0, d.width(), true), System.out);
+    run(new Options(epochs, d.data(), d.output(), d.seed(), limit, 0, d.width(), true), new PrintWriter(System.out, true));
   }
 }

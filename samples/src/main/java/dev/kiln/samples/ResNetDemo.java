@@ -12,7 +12,7 @@ import dev.kiln.runtime.train.Schedules;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.samples.models.ResNet;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -50,9 +50,9 @@ public final class ResNetDemo {
   public record Result(History history, double tfAccuracy, double ortAccuracy, double maxAbsDiff, double seconds) {}
 
   /** Trains, evaluates, exports and checks in ONNX Runtime; prints its report to {@code out}. */
-  public static Result run(Options o, PrintStream out) throws IOException, InterruptedException {
+  public static Result run(Options o, PrintWriter out) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    FashionMnist data = FashionMnist.load(FashionMnistDemo.ensureData(o.data(), out), true);
+    FashionMnist data = FashionMnist.load(FashionMnistDemo.ensureData(o.data(), System.out), true);
     Dataset train = first(data.train(), o.trainLimit());
     Dataset test = first(data.test(), o.testLimit());
     var model = ResNet.build(o.seed(), o.widths(), o.blocks());
@@ -74,6 +74,7 @@ public final class ResNetDemo {
       out.printf(Locale.ROOT, "test accuracy on TensorFlow-Java: %.4f%n", tfAcc);
       out.printf(Locale.ROOT, "test accuracy on ONNX Runtime:    %.4f  (%s)%n", ortAcc, o.output());
       out.printf(Locale.ROOT, "max |TF - ORT| of the logits on 256 test examples: %.2e; wall time %.1f s%n", diff, seconds);
+      out.flush();
       return new Result(h, tfAcc, ortAcc, diff, seconds);
     }
   }
@@ -97,6 +98,6 @@ public final class ResNetDemo {
     int limit = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int crop = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Options d = Options.defaults(FashionMnistDemo.DEFAULT_DATA, Path.of("resnet.onnx"));
-    run(new Options(epochs, d.data(), d.output(), d.seed(), limit, 0, d.widths(), d.blocks(), crop, true), System.out);
+    run(new Options(epochs, d.data(), d.output(), d.seed(), limit, 0, d.widths(), d.blocks(), crop, true), new PrintWriter(System.out, true));
   }
 }
