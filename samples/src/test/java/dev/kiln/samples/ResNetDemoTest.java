@@ -32,7 +32,7 @@ class ResNetDemoTest {
     StringWriter buf = new StringWriter();
     Path onnx = tmp.resolve("resnet.onnx");
     ResNetDemo.Result r = ResNetDemo.run(new ResNetDemo.Options(1, FashionMnistDemo.DEFAULT_DATA, onnx, 7, 19_200, 2000,
-        ResNet.WIDTHS, ResNet.BLOCKS, 1, false), new PrintWriter(buf, true));
+        ResNet.WIDTHS, ResNet.BLOCKS, 1, true, false), new PrintWriter(buf, true));
     String out = buf.toString();
     // About 0.85 after these 150 steps; chance is 0.1.
     assertTrue(r.tfAccuracy() > 0.75, "TF test accuracy " + r.tfAccuracy() + "\n" + out);

@@ -24,7 +24,7 @@ final class SampleRecipes {
     if (sample.equals("resnet")) {
       ResNetDemo.Options d = ResNetDemo.Options.defaults(data, onnx);
       ResNetDemo.run(new ResNetDemo.Options(epochs == null ? d.epochs() : epochs, data, onnx, seed, train, test,
-          d.widths(), d.blocks(), d.cropPadding(), true), out);
+          d.widths(), d.blocks(), d.cropPadding(), d.flip(), true), out);
     } else {
       DenoiseDemo.Options d = DenoiseDemo.Options.defaults(data, onnx);
       DenoiseDemo.run(new DenoiseDemo.Options(epochs == null ? d.epochs() : epochs, data, onnx, seed, train, test,
