@@ -90,7 +90,11 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--params", action="store_true", help="print PARAMS <trainable parameter count> and exit")
     a = ap.parse_args()
+    if a.params:
+        print("PARAMS %d" % sum(p.numel() for p in model(a.model).parameters() if p.requires_grad))
+        return
     torch.set_num_threads(a.threads)
     g = torch.Generator().manual_seed(1)
     shape = {"mlp": (a.examples, 784), "lstm": (a.examples, 28, 28)}.get(a.model, (a.examples, 1, 28, 28))
