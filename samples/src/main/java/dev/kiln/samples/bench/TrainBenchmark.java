@@ -179,12 +179,12 @@ public final class TrainBenchmark {
     return home != null ? Path.of(home).resolve(rel) : rel;
   }
 
-  /** {@code TrainBenchmark [mlp-examples=60000] [lenet-examples=20000] [resnet-examples=5120] [lstm-examples=10240]}. */
+  /** {@code TrainBenchmark [mlp-examples=60000] [lenet-examples=20000] [resnet-examples=5120] [lstm-examples=2560]}. */
   public static void main(String[] args) throws Exception {
     int mlp = args.length > 0 ? Integer.parseInt(args[0]) : 60000;
     int lenet = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
     int resnet = args.length > 2 ? Integer.parseInt(args[2]) : 5120;
-    int lstm = args.length > 3 ? Integer.parseInt(args[3]) : 10240;
+    int lstm = args.length > 3 ? Integer.parseInt(args[3]) : 2560;
     run(BenchModels.NAMES, new int[] {mlp, lenet, resnet, lstm}, defaultScript(), System.out);
   }
 }

@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
   int resnetExamples = 5120;
 
   @Option(names = "--lstm-examples", description = "Examples in the LSTM classifier's epoch (default: ${DEFAULT-VALUE}).")
-  int lstmExamples = 10240;
+  int lstmExamples = 2560;
 
   @Option(names = "--torch-script", paramLabel = "FILE", description = "The PyTorch side (default: bench_torch.py in the Kiln sources).")
   Path script;
