@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch side of Kiln's TrainBenchmark: the same model (MLP 784-256-256-10 or LeNet-5), softmax
+"""PyTorch side of Kiln's TrainBenchmark: the same model (MLP 784-256-256-10, LeNet-5, the small ResNet of
+samples/.../models/ResNet.java, or the LSTM classifier of models/LstmClassifier.java), softmax
 cross-entropy on integer labels, Adam lr 1e-3, batch 128, one epoch over preloaded synthetic data.
 
 Prints one line: RESULT samples_per_s=... median_step_ms=... first_step_s=...
@@ -22,7 +23,64 @@ def model(name):
         return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                              nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                              nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    if name == "resnet":
+        return ResNet()
+    if name == "lstm":
+        return LstmClassifier()
     raise SystemExit("unknown model " + name)
+
+
+class BasicBlock(torch.nn.Module):
+    """relu(bn(conv(relu(bn(conv(x))))) + shortcut(x)); a strided 1x1 conv + bn shortcut where the shape changes."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        nn = torch.nn
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.proj = None
+        if stride != 1 or cin != cout:
+            self.proj = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        h = torch.relu(self.bn1(self.conv1(x)))
+        h = self.bn2(self.conv2(h))
+        return torch.relu(h + (x if self.proj is None else self.proj(x)))
+
+
+class ResNet(torch.nn.Module):
+    """Kiln's ResNet sample: stem conv 3x3 -> 16, then 3 stages (16/32/64) of 2 blocks, each stage starting at stride 2."""
+
+    def __init__(self, widths=(16, 32, 64), blocks=2):
+        super().__init__()
+        nn = torch.nn
+        self.stem = nn.Sequential(nn.Conv2d(1, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU())
+        layers, cin = [], widths[0]
+        for w in widths:
+            for b in range(blocks):
+                layers.append(BasicBlock(cin, w, 2 if b == 0 else 1))
+                cin = w
+        self.stages = nn.Sequential(*layers)
+        self.fc = nn.Linear(cin, 10)
+
+    def forward(self, x):
+        h = self.stages(self.stem(x))
+        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(h, 1), 1))
+
+
+class LstmClassifier(torch.nn.Module):
+    """Kiln's LSTM classifier: 28 rows of 28 pixels, one batch-first LSTM layer of 128, linear on the last hidden state."""
+
+    def __init__(self, hidden=128):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(28, hidden, batch_first=True)
+        self.fc = torch.nn.Linear(hidden, 10)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.fc(h[-1])
 
 
 def main():
@@ -32,10 +90,14 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--params", action="store_true", help="print PARAMS <trainable parameter count> and exit")
     a = ap.parse_args()
+    if a.params:
+        print("PARAMS %d" % sum(p.numel() for p in model(a.model).parameters() if p.requires_grad))
+        return
     torch.set_num_threads(a.threads)
     g = torch.Generator().manual_seed(1)
-    shape = (a.examples, 784) if a.model == "mlp" else (a.examples, 1, 28, 28)
+    shape = {"mlp": (a.examples, 784), "lstm": (a.examples, 28, 28)}.get(a.model, (a.examples, 1, 28, 28))
     x = torch.rand(*shape, generator=g)
     y = torch.randint(0, 10, (a.examples,), generator=g)
     net = model(a.model)

@@ -3,6 +3,8 @@ package dev.kiln.samples;
 import dev.kiln.dsl.Model;
 import dev.kiln.samples.kotlin.KotlinModels;
 import dev.kiln.samples.models.Mlp;
+import dev.kiln.samples.models.ResNet;
+import dev.kiln.samples.models.UNet;
 import dev.kiln.spec.KilnException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,6 +24,10 @@ public final class Samples {
         KotlinModels::mlp));
     add(new Sample("kotlin-cnn", "small CNN in Kotlin: image f32[batch, 1, 28, 28] -> conv 16, pool, conv 32, pool -> logits f32[batch, 10]",
         KotlinModels::cnn));
+    add(new Sample("resnet", "small ResNet: image f32[batch, 1, 28, 28] -> 3 stages x 2 residual blocks (16/32/64, batch norm) "
+        + "-> logits f32[batch, 10]", ResNet::build));
+    add(new Sample("unet", "U-Net denoiser: noisy f32[batch, 1, 28, 28] -> encoder, skips, transposed convs -> denoised "
+        + "f32[batch, 1, 28, 28]", UNet::build));
   }
 
   private Samples() {}

@@ -8,7 +8,6 @@ import dev.kiln.runtime.train.Optimizers;
 import dev.kiln.runtime.train.Reduction;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingCallback;
-import dev.kiln.samples.FashionMnistDemo;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import java.io.BufferedReader;
@@ -26,7 +25,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Training throughput on TensorFlow-Java against PyTorch, for the MLP 784-256-256-10 and LeNet-5:
+ * Training throughput on TensorFlow-Java against PyTorch, for the MLP 784-256-256-10, LeNet-5, the small
+ * ResNet and an LSTM classifier ({@link BenchModels}):
  * softmax cross-entropy on integer labels, Adam lr 1e-3, batch 128, one epoch over synthetic data
  * preloaded in memory (the same sizes on both sides). Reports samples/s in the steady state (examples
  * after the first step over the time after it), the median step time, and start-to-first-step (Kiln:
@@ -56,7 +56,10 @@ public final class TrainBenchmark {
     long[] y = new long[n];
     for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
     for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
-    HostTensor f = model.equals("lenet") ? HostTensor.ofFloats(x, n, 1, 28, 28) : HostTensor.ofFloats(x, n, 784);
+    long[] shape = new long[BenchModels.exampleShape(model).length + 1];
+    shape[0] = n;
+    System.arraycopy(BenchModels.exampleShape(model), 0, shape, 1, shape.length - 1);
+    HostTensor f = HostTensor.ofFloats(x, shape);
     return new Dataset(f, HostTensor.ofLongs(y, n));
   }
 
@@ -68,7 +71,7 @@ public final class TrainBenchmark {
     TrainingCallback timer = new TrainingCallback() {
       @Override public void onStepEnd(Trainer t, long step, double loss) { ends.add(System.nanoTime()); }
     };
-    try (Trainer t = Trainer.builder(FashionMnistDemo.model(model, 1))
+    try (Trainer t = Trainer.builder(BenchModels.model(model, 1))
         .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits").optimizer(Optimizers.adam(0.9, 0.999, 1e-8))
         .learningRate(1e-3).seed(1).labels(DType.I64).callbacks(timer).progress(false).build()) {
       t.fit(data, null, 1, BATCH);
@@ -176,10 +179,12 @@ public final class TrainBenchmark {
     return home != null ? Path.of(home).resolve(rel) : rel;
   }
 
-  /** {@code TrainBenchmark [mlp-examples=60000] [lenet-examples=20000]}. */
+  /** {@code TrainBenchmark [mlp-examples=60000] [lenet-examples=20000] [resnet-examples=5120] [lstm-examples=2560]}. */
   public static void main(String[] args) throws Exception {
     int mlp = args.length > 0 ? Integer.parseInt(args[0]) : 60000;
     int lenet = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
-    run(List.of("mlp", "lenet"), new int[] {mlp, lenet}, defaultScript(), System.out);
+    int resnet = args.length > 2 ? Integer.parseInt(args[2]) : 5120;
+    int lstm = args.length > 3 ? Integer.parseInt(args[3]) : 2560;
+    run(BenchModels.NAMES, new int[] {mlp, lenet, resnet, lstm}, defaultScript(), System.out);
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kiln train SAMPLE}: trains a sample model on Fashion-MNIST with the Kotlin training recipe
- * ({@link FashionMnistTraining}), exports it to ONNX and evaluates the file in ONNX Runtime.
+ * ({@link FashionMnistTraining}), exports it to ONNX and evaluates the file in ONNX Runtime; {@code resnet} and
+ * {@code unet} train with their own recipes instead ({@link SampleRecipes}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a sample model on Fashion-MNIST (TensorFlow, Adam, cross-entropy), export it to ONNX and "
@@ -51,9 +52,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Override public Integer call() {
+  @Override public Integer call() throws Exception {
     Samples.Sample s = Samples.get(sample);
     Path onnx = output != null ? output : Path.of(s.name() + ".onnx");
+    if (SampleRecipes.has(s.name())) {
+      // These samples have their own recipes; only the options given explicitly override them.
+      var given = spec.commandLine().getParseResult();
+      Integer e = given.hasMatchedOption("--epochs") ? epochs : null;
+      SampleRecipes.run(s.name(), e, data, onnx, seed, trainLimit, testLimit, spec.commandLine().getOut());
+      return 0;
+    }
     FashionMnistSettings settings = new FashionMnistSettings(epochs, batchSize, learningRate, seed, trainLimit, testLimit);
     FashionMnistTraining.run(s.build().apply(seed), data, onnx, settings, spec.commandLine().getOut());
     return 0;

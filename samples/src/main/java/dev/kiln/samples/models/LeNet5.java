@@ -19,13 +19,17 @@ public final class LeNet5 {
   /** The model with parameters initialised from {@code seed}. */
   public static Model build(long seed) {
     return Model.build("lenet5", seed, m -> {
-      Tensor<F32> image = m.input("image", F32, "batch", 1, 28, 28);
-      Tensor<F32> h = image.conv2d("conv1", Conv.out(6).kernel(5).padding(Padding.explicit(2))).relu().maxPool2d(2);
-      h = h.conv2d("conv2", Conv.out(16).kernel(5)).relu().maxPool2d(2).flatten();
-      h = h.linear("fc1", 120).relu();
-      h = h.linear("fc2", 84).relu();
-      m.output("logits", h.linear("fc3", 10));
+      m.output("logits", logits(m.input("image", F32, "batch", 1, 28, 28)));
       return null;
     });
+  }
+
+  /** The layers on {@code image} [batch, 1, 28, 28], giving the logits [batch, 10]; for models that add to it. */
+  public static Tensor<F32> logits(Tensor<F32> image) {
+    Tensor<F32> h = image.conv2d("conv1", Conv.out(6).kernel(5).padding(Padding.explicit(2))).relu().maxPool2d(2);
+    h = h.conv2d("conv2", Conv.out(16).kernel(5)).relu().maxPool2d(2).flatten();
+    h = h.linear("fc1", 120).relu();
+    h = h.linear("fc2", 84).relu();
+    return h.linear("fc3", 10);
   }
 }
