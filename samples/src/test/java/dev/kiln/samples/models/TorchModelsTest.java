@@ -1,13 +1,18 @@
 package dev.kiln.samples.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.dsl.Model;
+import dev.kiln.interop.safetensors.Safetensors;
 import dev.kiln.interop.torch.StateDict;
+import dev.kiln.interop.torch.TorchFile;
 import dev.kiln.interop.torch.Weights;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.tf.TfModel;
+import dev.kiln.samples.fixtures.ModelFixtures;
+import dev.kiln.samples.fixtures.TorchFixtures;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Parameter;
 import java.util.Map;
@@ -36,13 +41,13 @@ class TorchModelsTest {
   @ParameterizedTest
   @ValueSource(strings = {"resnet18", "mobilenet_v2", "lstm", "mlp_bn"})
   void ptWeightsReproducePyTorch(String name) throws Exception {
-    reproduces(name, "pt", ModelFixtures.pt(name));
+    reproduces(name, "pt", TorchFile.read(ModelFixtures.file(name + ".pt")));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"resnet18", "mobilenet_v2", "lstm", "mlp_bn"})
   void safetensorsWeightsReproducePyTorch(String name) throws Exception {
-    reproduces(name, "safetensors", ModelFixtures.safetensors(name));
+    reproduces(name, "safetensors", StateDict.of(Safetensors.read(ModelFixtures.file(name + ".safetensors")).tensors()));
   }
 
   private static void reproduces(String name, String format, StateDict weights) throws Exception {
@@ -59,10 +64,16 @@ class TorchModelsTest {
     Map<String, HostTensor> feed = Map.of(input, io.get("input"));
     String output = "logits";
     try (TfModel tf = TfModel.load(model.evalGraph())) {
-      ModelFixtures.compare(name + " (" + format + ") on TensorFlow", io.get("output"), tf.run(feed).get(output));
+      compare(name + " (" + format + ") on TensorFlow", io.get("output"), tf.run(feed).get(output));
     }
     try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(model.toOnnx())) {
-      ModelFixtures.compare(name + " (" + format + ") in ONNX Runtime", io.get("output"), ort.run(feed).get(output));
+      compare(name + " (" + format + ") in ONNX Runtime", io.get("output"), ort.run(feed).get(output));
     }
+  }
+
+  /** Kiln's output against PyTorch's, elementwise within {@link TorchFixtures#RTOL} and {@link TorchFixtures#ATOL}. */
+  static void compare(String what, HostTensor expected, HostTensor got) {
+    assertArrayEquals(expected.shape(), got.shape(), what + ": shape");
+    TorchFixtures.compare(what, expected, got);
   }
 }
