@@ -97,6 +97,9 @@ public final class ImportContext {
   /** A bound object as an IR value. */
   public Value toValue(Object o) {
     if (o == null || o instanceof Value) return (Value) o;
+    if (DynamicShapes.isDynamic(o)) {
+      throw unsupported("a shape computed from a dim known only at run time (" + o + ") is used as data; Kiln folds such shapes only into Reshape targets and zero initial states");
+    }
     HostTensor t = (HostTensor) o;
     Value v = materialized.get(t);
     if (v != null) return v;
