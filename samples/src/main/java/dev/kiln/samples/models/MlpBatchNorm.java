@@ -8,7 +8,8 @@ import dev.kiln.dsl.types.F32;
 
 /**
  * A multilayer perceptron with batch normalisation, PyTorch's {@code fc1 = Linear(in, hidden)},
- * {@code bn = BatchNorm1d(hidden)}, ReLU, {@code fc2 = Linear(hidden, classes)}. Input {@code x} f32 [batch, in], output {@code logits}. The
+ * {@code bn = BatchNorm1d(hidden)}, ReLU, {@code fc2 = Linear(hidden, classes)}. Input {@code x} f32 [batch, in],
+ * output {@code logits}. The
  * training graph normalises with batch statistics and updates the running ones; the eval graph and the
  * ONNX export use the running statistics, as PyTorch's {@code model.eval()} does.
  */

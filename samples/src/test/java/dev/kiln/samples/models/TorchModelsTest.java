@@ -21,9 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real architectures written in the DSL (torchvision ResNet-18 and MobileNet-V2, a 2-layer LSTM classifier, an
- * MLP with BatchNorm1d) load PyTorch's weights ({@code fixtures/models/make_fixtures.py}) strictly, by name, from
- * the {@code .pt} file and from the safetensors one, and reproduce PyTorch's eval-mode outputs on
- * TensorFlow-Java and, exported to ONNX, in ONNX Runtime (rtol 1e-4).
+ * MLP with BatchNorm1d, a 2-layer transformer encoder classifier) load PyTorch's weights
+ * ({@code fixtures/models/make_fixtures.py}) strictly, by name, from the {@code .pt} file and from the safetensors
+ * one, and reproduce PyTorch's eval-mode outputs on TensorFlow-Java and, exported to ONNX, in ONNX Runtime
+ * (rtol 1e-4, atol 1e-5).
  */
 class TorchModelsTest {
 
@@ -34,18 +35,19 @@ class TorchModelsTest {
       case "mobilenet_v2" -> MobileNetV2.build(7, 3, 64, 10);
       case "lstm" -> LstmClassifier.build(7, 7L, 8, 16, 5);
       case "mlp_bn" -> MlpBatchNorm.build(7, 16, 32, 10);
+      case "transformer" -> TransformerClassifier.build(7, 6, 32, 4, 64, 2, 5);
       default -> throw new IllegalArgumentException(name);
     };
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"resnet18", "mobilenet_v2", "lstm", "mlp_bn"})
+  @ValueSource(strings = {"resnet18", "mobilenet_v2", "lstm", "mlp_bn", "transformer"})
   void ptWeightsReproducePyTorch(String name) throws Exception {
     reproduces(name, "pt", TorchFile.read(ModelFixtures.file(name + ".pt")));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"resnet18", "mobilenet_v2", "lstm", "mlp_bn"})
+  @ValueSource(strings = {"resnet18", "mobilenet_v2", "lstm", "mlp_bn", "transformer"})
   void safetensorsWeightsReproducePyTorch(String name) throws Exception {
     reproduces(name, "safetensors", StateDict.of(Safetensors.read(ModelFixtures.file(name + ".safetensors")).tensors()));
   }
