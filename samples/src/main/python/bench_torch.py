@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch side of Kiln's TrainBenchmark: the same model (MLP 784-256-256-10, LeNet-5, the small ResNet of
-samples/.../models/ResNet.java, or the LSTM classifier of models/LstmClassifier.java), softmax
+samples/.../models/ResNet.java, or the LSTM classifier of models/RowLstmClassifier.java), softmax
 cross-entropy on integer labels, Adam lr 1e-3, batch 128, one epoch over preloaded synthetic data.
 
 Prints one line: RESULT samples_per_s=... median_step_ms=... first_step_s=...

@@ -201,6 +201,58 @@ public final class ModelBuilder {
     return RecurrentLayers.stack(this, RecurrentLayers.Kind.RNN, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, null);
   }
 
+  // ---- attention ----------------------------------------------------------------------------
+
+  /**
+   * Scaled dot-product attention: softmax(q k^T / sqrt(d) + mask) v over the last two axes of q [..., Lq, d],
+   * k [..., Lk, d], v [..., Lk, dv]. {@code mask} (nullable): bool, true where a query may not attend (e.g. padded
+   * keys), or a float mask added to the scores, broadcasting to [..., Lq, Lk]; {@code causal} hides later keys.
+   */
+  public static <T> Tensor<T> scaledDotProductAttention(Tensor<T> q, Tensor<T> k, Tensor<T> v,
+                                                        @org.jspecify.annotations.Nullable Tensor<?> mask, boolean causal) {
+    return AttentionLayers.scaledDotProduct(q, k, v, mask, causal, 0);
+  }
+
+  /**
+   * Multi-head attention as PyTorch's nn.MultiheadAttention with batch_first: query [N, Lq, E], key and value
+   * [N, Lk, E] to [N, Lq, E]; parameters {@code name.in_proj_weight [3E, E]}, {@code name.in_proj_bias},
+   * {@code name.out_proj.weight/bias}. {@code keyPaddingMask} (nullable) bool [N, Lk], true at padded keys.
+   */
+  public <T> Tensor<T> multiHeadAttention(String name, Tensor<T> query, Tensor<T> key, Tensor<T> value, long heads,
+                                         @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask,
+                                         boolean causal, double dropout) {
+    return AttentionLayers.multiHead(this, name, query, key, value, heads, keyPaddingMask, causal, dropout);
+  }
+
+  /** Self-attention: {@link #multiHeadAttention} with query = key = value = x, no dropout. */
+  public <T> Tensor<T> selfAttention(String name, Tensor<T> x, long heads,
+                                     @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask, boolean causal) {
+    return AttentionLayers.multiHead(this, name, x, x, x, heads, keyPaddingMask, causal, 0);
+  }
+
+  /** x [N, L, E] plus the constant sinusoidal encoding of "Attention Is All You Need" (sin on even, cos on odd features). */
+  public <T> Tensor<T> sinusoidalPositions(Tensor<T> x) { return AttentionLayers.sinusoidal(x); }
+
+  /** x [N, L, E] plus a learned position embedding {@code name.weight [maxLen, E]} (rows 0..L-1). */
+  public <T> Tensor<T> learnedPositions(String name, Tensor<T> x, long maxLen) {
+    return AttentionLayers.learnedPositions(this, name, x, maxLen);
+  }
+
+  /**
+   * A transformer encoder layer as PyTorch's nn.TransformerEncoderLayer with batch_first (pre- or post-norm,
+   * ReLU or GELU, dropout; see {@link Transformer}); x [N, L, E]; {@code keyPaddingMask} (nullable) bool [N, L].
+   */
+  public <T> Tensor<T> transformerEncoderLayer(String name, Tensor<T> x, Transformer options,
+                                              @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask) {
+    return AttentionLayers.encoderLayer(this, name, x, options, keyPaddingMask);
+  }
+
+  /** A stack of {@code layers} encoder layers, {@code name.layers.<i>}, as PyTorch's nn.TransformerEncoder (no final norm). */
+  public <T> Tensor<T> transformerEncoder(String name, Tensor<T> x, int layers, Transformer options,
+                                         @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask) {
+    return AttentionLayers.encoder(this, name, x, layers, options, keyPaddingMask);
+  }
+
   // ---- shape --------------------------------------------------------------------------------
 
   /** Joins tensors along {@code axis} (all other dims must agree). */

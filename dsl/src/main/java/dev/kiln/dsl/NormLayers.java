@@ -74,13 +74,16 @@ final class NormLayers {
       if (!x.dim(norm[i]).isStatic()) throw new ShapeException("layerNorm '" + name + "' needs static normalised axes, got " + x.type());
       shape[i] = x.size(norm[i]);
     }
+    GraphBuilder g = m.graph();
     return m.block(name, b -> {
       DataType<T> dt = new DataType<>(x.dtype());
       long n = 1;
       for (long s : shape) n *= s;
       Tensor<T> w = m.parameter("weight", dt, Shape.of(shape), Initializers.ones(), n, n);
       Tensor<T> bias = m.parameter("bias", dt, Shape.of(shape), Initializers.zeros(), n, n);
-      return normalise(x, norm).mul(w).add(bias);
+      // The native op (ONNX LayerNormalization-17, its decomposition for older opsets and on TF).
+      Value y = g.apply1("LayerNormalization", Attrs.of("axis", (long) norm[0], "epsilon", EPSILON), x.value(), w.value(), bias.value());
+      return m.wrap(y);
     });
   }
 

@@ -6,11 +6,12 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import java.util.List;
 import java.util.Map;
 
 /**
  * ONNX ops Kiln has no IR op for but can compose from those it has: Reciprocal, Clip, Max/Min (via
- * Relu), BatchNormalization (inference) and LayerNormalization.
+ * Relu), BatchNormalization (inference); also LayerNormalization, onto the IR op of that name.
  */
 final class CompositeImporters {
   private CompositeImporters() {}
@@ -197,25 +198,18 @@ final class CompositeImporters {
     c.define(c.apply1("Add", Attrs.EMPTY, c.step("Mul", Attrs.EMPTY, norm, p[0]), p[1]));
   }
 
-  /** y = (x - mean) / sqrt(var + epsilon) * scale + B over the axes from {@code axis} on; Mean and InvStdDev outputs too. */
+  /**
+   * LayerNormalization-17 onto the IR op of that name (Mean and InvStdDev when the node names them). The
+   * contrib form some exporters wrote before opset 17 (same attributes) maps the same way.
+   */
   private static void layerNorm(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis", "epsilon", "stash_type");
-    Object x = c.in(0);
-    int rank = shapeOf(x).rank();
-    long axis = c.attrInt("axis", -1);
-    if (axis < 0) axis += rank;
-    if (axis < 0 || axis >= rank) throw c.fail("axis " + c.attrInt("axis", -1) + " is out of range for rank " + rank);
-    long[] axes = new long[(int) (rank - axis)];
-    for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
-    Attrs red = Attrs.of("axes", axes, "keepdims", true);
-    Object mean = c.step("ReduceMean", red, x);
-    Object d = c.step("Sub", Attrs.EMPTY, x, mean);
-    Object var = c.step("ReduceMean", red, c.step("Mul", Attrs.EMPTY, d, d));
-    Object std = c.step("Sqrt", Attrs.EMPTY, c.step("Add", Attrs.EMPTY, var, scalar(c, x, c.attrFloat("epsilon", 1e-5))));
-    Object y = c.step("Mul", Attrs.EMPTY, c.step("Div", Attrs.EMPTY, d, std), c.in(1));
-    y = c.hasInput(2) ? c.apply1("Add", Attrs.EMPTY, y, c.in(2)) : c.apply1("Identity", Attrs.EMPTY, y);
-    c.define(0, y);
-    c.define(1, mean);
-    if (n.getOutputCount() > 2 && !n.getOutput(2).isEmpty()) c.define(2, c.step("Div", Attrs.EMPTY, scalar(c, x, 1), std));
+    if (c.attrInt("stash_type", 1) != 1) throw c.unsupported("stash_type " + c.attrInt("stash_type", 1) + " is not supported (only 1, f32)");
+    boolean stats = false;
+    for (int i = 1; i < n.getOutputCount(); i++) stats |= !n.getOutput(i).isEmpty();
+    Attrs attrs = Attrs.of("axis", c.attrInt("axis", -1), "epsilon", c.attrFloat("epsilon", 1e-5), "stats", stats);
+    List<Object> outs = c.hasInput(2) ? c.apply("LayerNormalization", attrs, c.in(0), c.in(1), c.in(2))
+        : c.apply("LayerNormalization", attrs, c.in(0), c.in(1));
+    for (int i = 0; i < outs.size(); i++) c.define(i, outs.get(i));
   }
 }

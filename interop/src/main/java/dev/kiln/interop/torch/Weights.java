@@ -22,7 +22,10 @@ import java.util.Set;
  * Binds PyTorch weights to a DSL model by name and exports a model's weights back in PyTorch's names
  * and layouts. Layouts: a Kiln linear weight is {@code [in, out]} (it is multiplied from the right),
  * PyTorch's {@code nn.Linear.weight} is {@code [out, in]}, so such weights are transposed; convolution
- * kernels are {@code [O, I/groups, k...]} in both.
+ * kernels are {@code [O, I/groups, k...]} in both. Batch norms' {@code num_batches_tracked} counters are
+ * skipped on load (Kiln keeps none) and written as 0 by {@link #savePt}. Recurrent layers need no conversion:
+ * the DSL's LSTM/GRU/RNN layers keep PyTorch's {@code weight_ih_l0}, {@code weight_hh_l0}, {@code bias_ih_l0},
+ * {@code bias_hh_l0} as they are (gate order i,f,g,o and r,z,n) and reorder the gates inside the graph.
  */
 public final class Weights {
   private Weights() {}
@@ -51,6 +54,7 @@ public final class Weights {
       String name = options.map(e.getKey());
       if (name == null) continue;
       Parameter p = params.get(name);
+      if (p == null && isBatchCounter(name, params.keySet())) continue;
       if (p == null) { unexpected.add(e.getKey()); continue; }
       HostTensor t = e.getValue();
       boolean transposed = options.convertLayouts() && linear.contains(name) && t.rank() == 2;
@@ -100,6 +104,38 @@ public final class Weights {
   /** Writes the model's parameters as a safetensors file PyTorch can load ({@code load_state_dict}), atomically. */
   public static void saveSafetensors(Model model, Path path) throws IOException {
     Safetensors.write(path, toPyTorch(model), Map.of("format", "pt", "producer", "kiln", "model", model.name()));
+  }
+
+  /**
+   * Writes the model's parameters as a {@code torch.save} zip-format state dict ({@code OrderedDict} of tensors)
+   * in PyTorch's names and layouts, atomically; each batch norm also gets PyTorch's {@code num_batches_tracked}
+   * counter (int64, 0), so the key set is that of the PyTorch module. PyTorch loads it with
+   * {@code torch.load(path, weights_only=True)}; see {@link TorchWriter} for what the pickle may contain.
+   */
+  public static void savePt(Model model, Path path) throws IOException {
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, HostTensor> torch = toPyTorch(model);
+    torch.forEach((name, t) -> {
+      tensors.put(name, t);
+      if (name.endsWith(RUNNING_VAR) && torch.containsKey(batchNormPrefix(name) + "running_mean")) {
+        tensors.put(batchNormPrefix(name) + BATCH_COUNTER, HostTensor.ofBytes(DType.I64, new long[0], new byte[8]));
+      }
+    });
+    TorchWriter.write(path, tensors);
+  }
+
+  private static final String RUNNING_VAR = "running_var";
+  private static final String BATCH_COUNTER = "num_batches_tracked";
+
+  private static String batchNormPrefix(String name) { return name.substring(0, name.length() - RUNNING_VAR.length()); }
+
+  /**
+   * PyTorch's BatchNorm keeps a {@code num_batches_tracked} counter that only matters with {@code momentum=None};
+   * Kiln's batch norm has none, so the key is skipped when the model has that layer's running statistics.
+   */
+  static boolean isBatchCounter(String name, Set<String> params) {
+    if (!name.endsWith(BATCH_COUNTER)) return false;
+    return params.contains(name.substring(0, name.length() - BATCH_COUNTER.length()) + "running_mean");
   }
 
   /** Parameters used as the right operand of a MatMul: Kiln's {@code [in, out]} linear weights. */

@@ -2,13 +2,13 @@ package dev.kiln.samples.bench;
 
 import dev.kiln.dsl.Model;
 import dev.kiln.samples.FashionMnistDemo;
-import dev.kiln.samples.models.LstmClassifier;
+import dev.kiln.samples.models.RowLstmClassifier;
 import dev.kiln.samples.models.ResNet;
 
 /**
  * The models {@link TrainBenchmark} measures, by the names {@code bench_torch.py} knows them by, with the
  * shape of one example: {@code mlp} [784], {@code lenet} [1, 28, 28], {@code resnet} (the small {@link ResNet},
- * [1, 28, 28]) and {@code lstm} ({@link LstmClassifier}, 28 rows of 28 pixels, [28, 28]). Every one reads
+ * [1, 28, 28]) and {@code lstm} ({@link RowLstmClassifier}, 28 rows of 28 pixels, [28, 28]). Every one reads
  * input {@code image} and outputs {@code logits} [batch, 10].
  */
 public final class BenchModels {
@@ -21,7 +21,7 @@ public final class BenchModels {
   public static Model model(String name, long seed) {
     return switch (name) {
       case "resnet" -> ResNet.build(seed);
-      case "lstm" -> LstmClassifier.build(seed);
+      case "lstm" -> RowLstmClassifier.build(seed);
       default -> FashionMnistDemo.model(name, seed);
     };
   }

@@ -7,23 +7,23 @@ import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.types.F32;
 
 /**
- * An LSTM image classifier that reads a 28x28 picture row by row: input {@code image} f32 [batch, 28, 28]
- * (a sequence of 28 rows of 28 pixels), one batch-first LSTM layer of {@value #HIDDEN} units, a linear layer
- * on its last hidden state, output {@code logits} [batch, 10]. Trains unrolled on TensorFlow; exports to a
- * native ONNX {@code LSTM} node.
+ * A sequence classifier as commonly written in PyTorch: {@code lstm = nn.LSTM(features, hidden, num_layers=2,
+ * batch_first=True)}, then {@code fc = nn.Linear(hidden, classes)} on the last step's output. Kiln's LSTM layer
+ * keeps PyTorch's parameters as they are ({@code lstm.weight_ih_l0 [4*hidden, in]} in gate order i,f,g,o,
+ * {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0}, and {@code _l1} for the second layer) and
+ * reorders the gates into ONNX's i,o,f,c inside the graph, so a PyTorch state dict binds without conversion.
+ * Input {@code x} f32 [batch, seq, features], output {@code logits} [batch, classes].
  */
 public final class LstmClassifier {
-  /** Hidden units. */
-  public static final long HIDDEN = 128;
-
   private LstmClassifier() {}
 
-  /** The model with parameters initialised from {@code seed}. */
-  public static Model build(long seed) {
+  /** The model for sequences of {@code seq} steps ("seq" for any length in ONNX) of {@code features} values. */
+  public static Model build(long seed, Object seq, long features, long hidden, long classes) {
     return Model.build("lstm_classifier", seed, m -> {
-      Tensor<F32> image = m.input("image", F32, "batch", 28, 28);
-      Tensor<F32> h = m.lstm("lstm", image, HIDDEN, 1, true, false, false);
-      m.output("logits", h.linear("fc", 10));
+      Tensor<F32> x = m.input("x", F32, "batch", seq, features);
+      // The last layer's final hidden state is its output at the last step (out[:, -1, :] in PyTorch).
+      Tensor<F32> last = m.lstm("lstm", x, hidden, 2, true, false, false);
+      m.output("logits", last.linear("fc", classes));
       return null;
     });
   }
