@@ -6,26 +6,38 @@ import dev.kiln.dsl.Conv;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Padding;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.init.Initializers;
 import dev.kiln.dsl.types.F32;
 
 /**
  * LeNet-5 for 28x28 greyscale images (ReLU and max pooling, as commonly modernised): input {@code image}
  * f32 [batch, 1, 28, 28]; conv 5x5 pad 2 → 6, relu, maxpool 2 → [6, 14, 14]; conv 5x5 → 16, relu,
  * maxpool 2 → [16, 5, 5]; flatten 400; linear 120, relu; linear 84, relu; output {@code logits} [batch, 10].
+ * Weights and biases start uniform in +-1/sqrt(fan-in), PyTorch's default for {@code nn.Conv2d} and
+ * {@code nn.Linear}; an optional {@link Standardize} first standardises the input.
  */
 public final class LeNet5 {
   private LeNet5() {}
 
-  /** The model with parameters initialised from {@code seed}. */
-  public static Model build(long seed) {
+  /** The model with parameters initialised from {@code seed}, taking the input as it is. */
+  public static Model build(long seed) { return build(seed, null); }
+
+  /** The model with parameters initialised from {@code seed}, standardising its input first when {@code input} is given. */
+  public static Model build(long seed, Standardize input) {
     return Model.build("lenet5", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", 1, 28, 28);
-      Tensor<F32> h = image.conv2d("conv1", Conv.out(6).kernel(5).padding(Padding.explicit(2))).relu().maxPool2d(2);
-      h = h.conv2d("conv2", Conv.out(16).kernel(5)).relu().maxPool2d(2).flatten();
-      h = h.linear("fc1", 120).relu();
-      h = h.linear("fc2", 84).relu();
-      m.output("logits", h.linear("fc3", 10));
+      Tensor<F32> h = input == null ? image : input.apply(image);
+      h = h.conv2d("conv1", conv(6).padding(Padding.explicit(2))).relu().maxPool2d(2);
+      h = h.conv2d("conv2", conv(16)).relu().maxPool2d(2).flatten();
+      h = Mlp.dense(m, "fc1", h, 120).relu();
+      h = Mlp.dense(m, "fc2", h, 84).relu();
+      m.output("logits", Mlp.dense(m, "fc3", h, 10));
       return null;
     });
+  }
+
+  /** A 5x5 convolution to {@code out} channels with PyTorch's default init. */
+  private static Conv conv(int out) {
+    return Conv.out(out).kernel(5).weightInit(Initializers.fanInUniform()).biasInit(Initializers.fanInUniform());
   }
 }
