@@ -25,8 +25,8 @@ import java.util.Map;
 
 /**
  * Fashion-MNIST end to end: a model ({@link Mlp} 784-256-256-10 or {@link LeNet5}) trained on
- * TensorFlow-Java (softmax cross-entropy on integer labels, Adam lr 1e-3 cosine-annealed to 0 over the
- * run, batch 128, inputs standardised with the training set's mean and std), exported to ONNX,
+ * TensorFlow-Java (softmax cross-entropy on integer labels, Adam lr 1e-3, batch 128; the MLP standardises
+ * its inputs with the training set's mean and std and anneals the lr to 0 along a cosine), exported to ONNX,
  * and the ONNX file evaluated in ONNX Runtime on the test set. Prints the test accuracy on both back
  * ends and the largest difference of their outputs on a test batch.
  */
@@ -85,16 +85,22 @@ public final class FashionMnistDemo {
       train = train.subset(java.util.Arrays.copyOf(Dataset.permutation(train.size(), o.seed()), o.trainSubset()));
     }
     Dataset test = data.test();
-    Standardize input = Standardize.of(train.features());
+    // NOTE: measured per model (README): the MLP gains from standardised inputs and a cosine-annealed lr
+    // (0.8791 -> 0.8873); LeNet-5 in 3 epochs lost with them (0.8785 -> 0.8698), so it keeps the old recipe.
+    boolean mlp = o.model().equals("mlp");
+    Standardize input = mlp ? Standardize.of(train.features()) : null;
     Model model = model(o.model(), o.seed(), input);
     long steps = (long) o.epochs() * train.batchCount(BATCH);
-    out.printf(Locale.ROOT, "Fashion-MNIST: %d train, %d test examples; model %s, %d parameters; inputs standardised "
-        + "(training mean %.4f, std %.4f); Adam lr %g cosine-annealed to 0 over %d steps, batch %d, %d epochs, seed %d%n",
-        train.size(), test.size(), o.model(), parameterCount(model), input.mean(), input.std(), LR, steps, BATCH, o.epochs(), o.seed());
+    out.printf(Locale.ROOT, "Fashion-MNIST: %d train, %d test examples; model %s, %d parameters; %s; Adam lr %g%s, "
+        + "batch %d, %d epochs, seed %d%n", train.size(), test.size(), o.model(), parameterCount(model),
+        input == null ? "inputs in [0, 1]" : String.format(Locale.ROOT, "inputs standardised (training mean %.4f, std %.4f)",
+            input.mean(), input.std()),
+        LR, mlp ? " cosine-annealed to 0 over " + steps + " steps" : "", BATCH, o.epochs(), o.seed());
     try (Trainer trainer = Trainer.builder(model)
         .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits")
         .optimizer(Optimizers.adam(0.9, 0.999, 1e-8))
-        .schedule(Schedules.cosine(LR, Math.max(1, steps), 0)).seed(o.seed()).metrics(Metric.accuracy())
+        .schedule(mlp ? Schedules.cosine(LR, Math.max(1, steps), 0) : Schedules.constant(LR)).seed(o.seed())
+        .metrics(Metric.accuracy())
         .progress(o.progress()).build()) {
       History h = trainer.fit(train, null, o.epochs(), BATCH);
       out.print(h);

@@ -14,10 +14,9 @@ import dev.kiln.dsl.types.F32;
  * LeNet-5 for 28x28 greyscale images (ReLU and max pooling, as commonly modernised): input {@code image}
  * f32 [batch, 1, 28, 28]; conv 5x5 pad 2 → 6, relu, maxpool 2 → [6, 14, 14]; conv 5x5 → 16, relu,
  * maxpool 2 → [16, 5, 5]; flatten 400; linear 120, relu; linear 84, relu; output {@code logits} [batch, 10].
- * Weights start He-uniform (uniform in +-sqrt(6 / fan-in), He et al. 2015, made for layers followed by
- * ReLU), biases at zero; an optional {@link Standardize} first standardises the input. NOTE: PyTorch's
- * default init (+-1/sqrt(fan-in)) is sqrt(6) times smaller; measured here it slows LeNet-5's first epoch
- * enough to cost about 1 point of test accuracy after 3 epochs.
+ * Kiln's default inits (He-uniform conv weights, Glorot-uniform dense weights, zero biases); an optional
+ * {@link Standardize} first standardises the input. NOTE: PyTorch's default init (+-1/sqrt(fan-in))
+ * measured here cost LeNet-5 about 2 points of test accuracy after 3 epochs (0.8609).
  */
 public final class LeNet5 {
   private LeNet5() {}
@@ -44,8 +43,8 @@ public final class LeNet5 {
     return Conv.out(out).kernel(5).weightInit(Initializers.heUniform()).biasInit(Initializers.zeros());
   }
 
-  /** A linear layer, He-uniform weight and zero bias. */
+  /** A linear layer, Glorot-uniform weight and zero bias. */
   private static Tensor<F32> dense(ModelBuilder m, String name, Tensor<F32> x, long out) {
-    return m.linear(name, x, out, true, Initializers.heUniform(), Initializers.zeros());
+    return m.linear(name, x, out, true, Initializers.glorotUniform(), Initializers.zeros());
   }
 }
