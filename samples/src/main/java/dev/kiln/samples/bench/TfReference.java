@@ -15,6 +15,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -116,9 +117,11 @@ final class TfReference {
       double bound = 1 / Math.sqrt(fanIn);
       for (int i = 0; i < size; i++) v[i] = (float) rng.nextDouble(-bound, bound);
       Shape s = Shape.of(shape);
-      Operand<?> h = tf.varHandleOp(TFloat32.class, s);
-      Operand<?> m = tf.varHandleOp(TFloat32.class, s);
-      Operand<?> vv = tf.varHandleOp(TFloat32.class, s);
+      // NOTE: in a graph, VarHandleOps with an empty shared_name all name the same resource; name each.
+      String name = "p" + handles.size();
+      Operand<?> h = tf.varHandleOp(TFloat32.class, s, VarHandleOp.sharedName(name));
+      Operand<?> m = tf.varHandleOp(TFloat32.class, s, VarHandleOp.sharedName(name + "/m"));
+      Operand<?> vv = tf.varHandleOp(TFloat32.class, s, VarHandleOp.sharedName(name + "/v"));
       inits.add(tf.assignVariableOp(h, tf.constant(s, DataBuffers.of(v, true, false))));
       inits.add(tf.assignVariableOp(m, tf.zeros(tf.constant(shape), TFloat32.class)));
       inits.add(tf.assignVariableOp(vv, tf.zeros(tf.constant(shape), TFloat32.class)));
