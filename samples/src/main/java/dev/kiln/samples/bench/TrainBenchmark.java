@@ -8,6 +8,7 @@ import dev.kiln.runtime.train.Optimizers;
 import dev.kiln.runtime.train.Reduction;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingCallback;
+import dev.kiln.samples.FashionMnistDemo;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import java.io.BufferedReader;
@@ -23,10 +24,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.LongFunction;
+import dev.kiln.samples.models.ResNet;
+import dev.kiln.samples.models.RowLstmClassifier;
 
 /**
  * Training throughput on TensorFlow-Java against PyTorch, for the MLP 784-256-256-10, LeNet-5, the small
- * ResNet and an LSTM classifier ({@link BenchModels}):
+ * {@link ResNet} and an LSTM reading images row by row ({@link RowLstmClassifier}):
  * softmax cross-entropy on integer labels, Adam lr 1e-3, batch 128, one epoch over synthetic data
  * preloaded in memory (the same sizes on both sides). Reports samples/s in the steady state (examples
  * after the first step over the time after it), the median step time, and start-to-first-step (Kiln:
@@ -49,29 +53,50 @@ public final class TrainBenchmark {
   /** One framework's figures for one model. */
   public record Figures(double samplesPerSecond, double medianStepMs, double firstStepSeconds) {}
 
+  /**
+   * A benchmarked model: its name (also {@code bench_torch.py}'s {@code --model}), the shape of one
+   * example, the class count, the Kiln model (from a seed) and the default examples per epoch. To add a
+   * model, add an entry to {@link #MODELS} and the same network to {@code bench_torch.py}.
+   */
+  public record BenchModel(String name, long[] exampleShape, int classes, LongFunction<Model> build, int defaultExamples) {}
+
+  /** The benchmarked models, in the order they run. */
+  public static final List<BenchModel> MODELS = List.of(
+      new BenchModel("mlp", new long[] {784}, 10, seed -> FashionMnistDemo.model("mlp", seed), 60000),
+      new BenchModel("lenet", new long[] {1, 28, 28}, 10, seed -> FashionMnistDemo.model("lenet", seed), 20000),
+      new BenchModel("resnet", new long[] {1, 28, 28}, 10, ResNet::build, 5120),
+      // 28 rows of 28 pixels; PyTorch's LSTM is slow here, so a shorter epoch by default.
+      new BenchModel("lstm", new long[] {28, 28}, 10, RowLstmClassifier::build, 2560));
+
+  /** The entry of {@link #MODELS} named {@code name}. */
+  public static BenchModel model(String name) {
+    for (BenchModel m : MODELS) if (m.name().equals(name)) return m;
+    throw new IllegalArgumentException("unknown benchmark model '" + name + "'");
+  }
+
   /** Synthetic data shaped for {@code model}: features uniform in [0, 1), labels uniform class ids. */
-  static Dataset synthetic(String model, int n) {
+  static Dataset synthetic(BenchModel model, int n) {
     Random r = new Random(1);
-    float[] x = new float[n * 784];
+    long[] shape = new long[model.exampleShape().length + 1];
+    shape[0] = n;
+    System.arraycopy(model.exampleShape(), 0, shape, 1, model.exampleShape().length);
+    int per = (int) Arrays.stream(model.exampleShape()).reduce(1, Math::multiplyExact);
+    float[] x = new float[Math.multiplyExact(n, per)];
     long[] y = new long[n];
     for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
-    for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
-    long[] shape = new long[BenchModels.exampleShape(model).length + 1];
-    shape[0] = n;
-    System.arraycopy(BenchModels.exampleShape(model), 0, shape, 1, shape.length - 1);
-    HostTensor f = HostTensor.ofFloats(x, shape);
-    return new Dataset(f, HostTensor.ofLongs(y, n));
+    for (int i = 0; i < n; i++) y[i] = r.nextInt(model.classes());
+    return new Dataset(HostTensor.ofFloats(x, shape), HostTensor.ofLongs(y, n));
   }
 
   /** Trains {@code model} for one epoch on TensorFlow-Java and measures it. */
-  public static Figures kiln(String model, int n) {
+  public static Figures kiln(BenchModel model, int n) {
     Dataset data = synthetic(model, n);
     long start = System.nanoTime();
     List<Long> ends = new ArrayList<>();
     TrainingCallback timer = new TrainingCallback() {
       @Override public void onStepEnd(Trainer t, long step, double loss) { ends.add(System.nanoTime()); }
     };
-    try (Trainer t = Trainer.builder(BenchModels.model(model, 1))
+    try (Trainer t = Trainer.builder(model.build().apply(1))
         .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits").optimizer(Optimizers.adam(0.9, 0.999, 1e-8))
         .learningRate(1e-3).seed(1).labels(DType.I64).callbacks(timer).progress(false).build()) {
       t.fit(data, null, 1, BATCH);
@@ -142,16 +167,22 @@ public final class TrainBenchmark {
     boolean torch = torchAvailable() && Files.exists(script);
     if (!torch) out.println("pytorch   : not available (needs /usr/bin/python3 with torch and " + script + ")");
     for (int i = 0; i < models.size(); i++) {
-      String model = models.get(i);
+      BenchModel model = model(models.get(i));
       int n = examples[i];
-      out.printf(Locale.ROOT, "== %s, %d examples, 1 epoch ==%n", model, n);
+      out.printf(Locale.ROOT, "== %s, %d examples, 1 epoch ==%n", model.name(), n);
       Figures k = kiln(model, n);
       out.println(line("kiln/tf", k));
+      Figures ref = TfReference.supports(model.name()) ? TfReference.run(model.name(), n) : null;
+      if (ref != null) out.println(line("tf-java", ref) + "   [hand-written TF-Java step, NHWC]");
+      if (ref != null) {
+        out.printf(Locale.ROOT, "%s: kiln/hand-written TF-Java: throughput %.2fx%n", model.name(),
+            k.samplesPerSecond() / ref.samplesPerSecond());
+      }
       if (!torch) continue;
       Figures best = null;
       String bestName = null;
       for (String[] s : TORCH_SETTINGS) {
-        Figures f = torch(script, model, n, s[0], s[1], out);
+        Figures f = torch(script, model.name(), n, s[0], s[1], out);
         if (f == null) continue;
         out.println(line("pytorch", f) + "   [" + settingName(s[0], s[1]) + "]");
         if (best == null || f.samplesPerSecond() > best.samplesPerSecond()) {
@@ -161,8 +192,9 @@ public final class TrainBenchmark {
       }
       if (best != null) {
         out.printf(Locale.ROOT, "%s: best pytorch [%s]; kiln/pytorch: throughput %.2fx, median step %.2fx, "
-            + "start-to-first-step %.2fx%n", model, bestName, k.samplesPerSecond() / best.samplesPerSecond(),
-            k.medianStepMs() / best.medianStepMs(), k.firstStepSeconds() / best.firstStepSeconds());
+            + "start-to-first-step %.2fx%s%n", model.name(), bestName, k.samplesPerSecond() / best.samplesPerSecond(),
+            k.medianStepMs() / best.medianStepMs(), k.firstStepSeconds() / best.firstStepSeconds(),
+            ref == null ? "" : String.format(Locale.ROOT, "; tf-java/pytorch %.2fx", ref.samplesPerSecond() / best.samplesPerSecond()));
       }
     }
     out.printf(Locale.ROOT, "load average at the end %.2f%n", loadAverage());
@@ -179,12 +211,22 @@ public final class TrainBenchmark {
     return home != null ? Path.of(home).resolve(rel) : rel;
   }
 
-  /** {@code TrainBenchmark [mlp-examples=60000] [lenet-examples=20000] [resnet-examples=5120] [lstm-examples=2560]}. */
+  /** {@code TrainBenchmark [model[=examples] ...]}: every model of {@link #MODELS} at its default size when no argument. */
   public static void main(String[] args) throws Exception {
-    int mlp = args.length > 0 ? Integer.parseInt(args[0]) : 60000;
-    int lenet = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
-    int resnet = args.length > 2 ? Integer.parseInt(args[2]) : 5120;
-    int lstm = args.length > 3 ? Integer.parseInt(args[3]) : 2560;
-    run(BenchModels.NAMES, new int[] {mlp, lenet, resnet, lstm}, defaultScript(), System.out);
+    List<String> names = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    if (args.length == 0) {
+      for (BenchModel m : MODELS) {
+        names.add(m.name());
+        sizes.add(m.defaultExamples());
+      }
+    }
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      BenchModel m = model(eq < 0 ? a : a.substring(0, eq));
+      names.add(m.name());
+      sizes.add(eq < 0 ? m.defaultExamples() : Integer.parseInt(a.substring(eq + 1)));
+    }
+    run(names, sizes.stream().mapToInt(Integer::intValue).toArray(), defaultScript(), System.out);
   }
 }

@@ -13,19 +13,20 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark's models: each takes {@code image} shaped as {@link BenchModels#exampleShape} says and gives
+ * The benchmark's models: each takes {@code image} shaped as its {@link TrainBenchmark.BenchModel#exampleShape} says and gives
  * {@code logits} [batch, 10]; and, where torch is installed, {@code bench_torch.py}'s model of the same name
  * has exactly as many trainable parameters (the two sides train the same architecture).
  */
 class BenchModelsTest {
   @Test
   void everyModelReadsItsExampleShapeAndGivesTenLogits() {
-    for (String name : BenchModels.NAMES) {
-      Model m = BenchModels.model(name, 1);
+    for (TrainBenchmark.BenchModel b : TrainBenchmark.MODELS) {
+      String name = b.name();
+      Model m = b.build().apply(1);
       Value in = m.graph().input("image");
       long[] dims = new long[in.type().rank() - 1];
       for (int i = 0; i < dims.length; i++) dims[i] = in.type().shape().dim(i + 1).size();
-      assertArrayEquals(BenchModels.exampleShape(name), dims, name);
+      assertArrayEquals(b.exampleShape(), dims, name);
       Value out = m.graph().outputs().stream().filter(v -> v.name().equals("logits")).findFirst().orElseThrow();
       assertEquals(10, out.type().shape().dim(1).size(), name);
     }
@@ -35,13 +36,14 @@ class BenchModelsTest {
   void pyTorchSideHasTheSameTrainableParameterCounts() throws Exception {
     Path script = Path.of("src/main/python/bench_torch.py");
     assumeTrue(TrainBenchmark.torchAvailable() && Files.exists(script), "needs /usr/bin/python3 with torch");
-    for (String name : BenchModels.NAMES) {
+    for (TrainBenchmark.BenchModel b : TrainBenchmark.MODELS) {
+      String name = b.name();
       Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "--model", name, "--params")
           .redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       assertEquals(0, p.waitFor(), out);
       long kiln = 0;
-      for (Parameter q : BenchModels.model(name, 1).graph().parameters()) if (q.trainable()) kiln += q.initial().size();
+      for (Parameter q : b.build().apply(1).graph().parameters()) if (q.trainable()) kiln += q.initial().size();
       assertEquals("PARAMS " + kiln, out.substring(out.lastIndexOf("PARAMS")), name);
     }
   }
