@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Ops whose ONNX form needs more than a renaming: Softmax/LogSoftmax before opset 13 (which flatten to
  * 2-D at {@code axis}), Gemm (composed of Transpose, MatMul, Mul and Add), Sum, Dropout in inference,
- * Sub/Mul/Div (folded on constants), Cast (with the newer {@code saturate} left at its default).
+ * Sub/Mul/Div (folded on constants), Cast (with the newer {@code saturate} left at its default), Celu.
  */
 final class MathImporters {
   private MathImporters() {}
@@ -27,6 +27,11 @@ final class MathImporters {
     m.put("Mul", (n, c) -> binary(c, "Mul", (a, b) -> a * b, (a, b) -> a * b));
     m.put("Div", (n, c) -> binary(c, "Div", (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b));
     m.put("Cast", MathImporters::cast);
+    // Celu's export is hand-written (ONNX Celu is f32 only), so it has no one-to-one form to read back.
+    m.put("Celu", (n, c) -> {
+      c.onlyAttrs("alpha");
+      c.define(c.apply1("Celu", Attrs.of("alpha", c.attrFloat("alpha", 1.0)), c.in(0)));
+    });
     m.put("Pow", MathImporters::pow);
     m.put("Neg", (n, c) -> {
       c.onlyAttrs();

@@ -142,7 +142,7 @@ class NpyTest {
 
   @Test void refusesBadHeaders() {
     assertMessage(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 3), }"), "non-negative");
-    assertMessage(npy("{'descr': '<u4', 'fortran_order': False, 'shape': (1,), }"), "unsupported .npy dtype '<u4'");
+    assertMessage(npy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }"), "unsupported .npy dtype '<c8'");
     assertMessage(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }"), "structured");
     assertMessage(npy("{'descr': '<f4', 'shape': (1,), }"), "must have the keys");
     assertMessage(npy("__import__('os').system('true')"), "bad .npy header");
