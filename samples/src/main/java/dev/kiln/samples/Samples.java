@@ -22,6 +22,13 @@ public final class Samples {
         KotlinModels::mlp));
     add(new Sample("kotlin-cnn", "small CNN in Kotlin: image f32[batch, 1, 28, 28] -> conv 16, pool, conv 32, pool -> logits f32[batch, 10]",
         KotlinModels::cnn));
+    add(new Sample("transformer", "tiny transformer encoder reversing token sequences: tokens i64[batch, 8] -> logits f32[batch, 8, 10]"
+        + " (kiln train: its synthetic task, not Fashion-MNIST)",
+        seed -> TransformerDemo.model(withSeed(TransformerDemo.Settings.defaults(), seed))));
+  }
+
+  private static TransformerDemo.Settings withSeed(TransformerDemo.Settings d, long seed) {
+    return new TransformerDemo.Settings(d.trainSize(), d.epochs(), d.width(), d.heads(), d.layers(), d.learningRate(), seed);
   }
 
   private Samples() {}
