@@ -28,6 +28,13 @@ public final class Samples {
         + "-> logits f32[batch, 10]", ResNet::build));
     add(new Sample("unet", "U-Net denoiser: noisy f32[batch, 1, 28, 28] -> encoder, skips, transposed convs -> denoised "
         + "f32[batch, 1, 28, 28]", UNet::build));
+    add(new Sample("transformer", "tiny transformer encoder reversing token sequences: tokens i64[batch, 8] -> logits f32[batch, 8, 10]"
+        + " (kiln train: its synthetic task, not Fashion-MNIST)",
+        seed -> TransformerDemo.model(withSeed(TransformerDemo.Settings.defaults(), seed))));
+  }
+
+  private static TransformerDemo.Settings withSeed(TransformerDemo.Settings d, long seed) {
+    return new TransformerDemo.Settings(d.trainSize(), d.epochs(), d.width(), d.heads(), d.layers(), d.learningRate(), seed);
   }
 
   private Samples() {}
