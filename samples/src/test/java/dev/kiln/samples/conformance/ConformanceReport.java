@@ -37,6 +37,7 @@ final class ConformanceReport {
         .append(" | ").append(count(rs, true, Kind.PASS)).append(" | ").append(count(rs, false, Kind.PASS))
         .append(" | ").append(count(rs, true, Kind.UNSUPPORTED)).append("/").append(count(rs, false, Kind.UNSUPPORTED))
         .append(" | ").append(count(rs, true, Kind.FAIL)).append("/").append(count(rs, false, Kind.FAIL)).append(" |\n"));
+    b.append(RestByFamily.render(results));
     b.append("\n## Per case\n\n| case | TF | ORT | why not passing |\n|---|---|---|---|\n");
     for (Result r : results) {
       String why = r.tf().kind() != Kind.PASS ? r.tf().detail() : r.ort().detail();
