@@ -2,6 +2,7 @@ package dev.kiln.samples.kotlin
 
 import dev.kiln.dsl.DTypes.F32
 import dev.kiln.dsl.Model
+import dev.kiln.dsl.init.Initializers
 import dev.kiln.dsl.kotlin.SAME
 import dev.kiln.dsl.kotlin.linear
 import dev.kiln.dsl.kotlin.model
@@ -22,7 +23,11 @@ object KotlinModels {
   @JvmStatic
   fun mlp(seed: Long): Model = model("kotlin_mlp", seed) {
     val image = input("image", F32, "batch", 784)
-    output("logits", image.linear("fc1", 256).relu().linear("fc2", 256).relu().linear("fc3", CLASSES))
+    // PyTorch's nn.Linear init, as the Java sample uses: weight and bias uniform in +-1/sqrt(fan-in).
+    val init = Initializers.fanInUniform()
+    output("logits", image.linear("fc1", 256, weightInit = init, biasInit = init).relu()
+      .linear("fc2", 256, weightInit = init, biasInit = init).relu()
+      .linear("fc3", CLASSES, weightInit = init, biasInit = init))
   }
 
   /**
