@@ -16,4 +16,22 @@ public interface Vjp {
   Vjp NOT_DIFFERENTIABLE = (b, node, gys) -> java.util.Collections.nCopies(node.inputs().size(), null);
 
   List<Value> apply(GraphBuilder b, Node node, List<Value> gys);
+
+  /** What builds the data input's gradient from its output's, for {@link #firstInputOnly}. */
+  @FunctionalInterface
+  interface FirstInput {
+    Value apply(GraphBuilder b, Node node, Value gy);
+  }
+
+  /**
+   * A rule for ops whose first input is the data and whose other inputs are operands that get no gradient
+   * (run-time shapes, pads, slice bounds).
+   */
+  static Vjp firstInputOnly(FirstInput rule) {
+    return (b, node, gys) -> {
+      List<Value> out = new java.util.ArrayList<>(java.util.Collections.nCopies(node.inputs().size(), null));
+      out.set(0, rule.apply(b, node, gys.get(0)));
+      return out;
+    };
+  }
 }

@@ -18,9 +18,7 @@ import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -97,13 +95,7 @@ public final class DynamicPad extends Op {
    * Constant mode: dx = gy sliced from the begin pads to begin pads + x's shape (the cells x filled). Reflect
    * and edge read cells of x twice; their gradient is not declared.
    */
-  @Override public Vjp vjp() {
-    return (b, node, gys) -> {
-      List<Value> out = new ArrayList<>(Collections.nCopies(node.inputs().size(), null));
-      out.set(0, backward(b, node, gys.get(0)));
-      return out;
-    };
-  }
+  @Override public Vjp vjp() { return Vjp.firstInputOnly(DynamicPad::backward); }
 
   private static Value backward(GraphBuilder b, Node node, Value gy) {
     String mode = node.attrs().getString("mode");

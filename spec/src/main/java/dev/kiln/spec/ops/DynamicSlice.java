@@ -19,7 +19,6 @@ import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -87,13 +86,7 @@ public final class DynamicSlice extends Op {
    * element of gy, the element of x it came from; GatherGrad adds gy there into zeros. The slice operands
    * get no gradient.
    */
-  @Override public Vjp vjp() {
-    return (b, node, gys) -> {
-      List<Value> out = new ArrayList<>(Collections.nCopies(node.inputs().size(), null));
-      out.set(0, backward(b, node, gys.get(0)));
-      return out;
-    };
-  }
+  @Override public Vjp vjp() { return Vjp.firstInputOnly(DynamicSlice::backward); }
 
   private static Value backward(GraphBuilder b, Node node, Value gy) {
     Value x = node.input(0);
