@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--init", default="kiln", choices=["kiln", "torch"])
     ap.add_argument("--inputs", default="unit", choices=["unit", "standard"])
     ap.add_argument("--schedule", default="constant", choices=["constant", "cosine"])
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
@@ -82,19 +84,19 @@ def main():
     net = model(a.model)
     if a.init == "kiln":
         kiln_init(net)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     n = xtr.shape[0]
-    total = a.epochs * ((n + 127) // 128)
+    total = a.epochs * ((n + a.batch - 1) // a.batch)
     step = 0
     for epoch in range(1, a.epochs + 1):
         net.train()
         perm = torch.randperm(n)
-        for i in range(0, n, 128):
-            idx_ = perm[i:i + 128]
+        for i in range(0, n, a.batch):
+            idx_ = perm[i:i + a.batch]
             if a.schedule == "cosine":
                 for g in opt.param_groups:
-                    g["lr"] = 1e-3 * (1 + math.cos(math.pi * step / total)) / 2
+                    g["lr"] = a.lr * (1 + math.cos(math.pi * step / total)) / 2
             step += 1
             loss = loss_fn(net(xtr[idx_]), ytr[idx_])
             opt.zero_grad(set_to_none=True)
@@ -103,8 +105,8 @@ def main():
         net.eval()
         with torch.no_grad():
             correct = sum(int((net(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum()) for i in range(0, 10000, 1000))
-        print("RESULT model=%s init=%s inputs=%s schedule=%s seed=%d epoch=%d test_acc=%.4f"
-              % (a.model, a.init, a.inputs, a.schedule, a.seed, epoch, correct / 10000), flush=True)
+        print("RESULT model=%s init=%s inputs=%s schedule=%s batch=%d lr=%g seed=%d epoch=%d test_acc=%.4f"
+              % (a.model, a.init, a.inputs, a.schedule, a.batch, a.lr, a.seed, epoch, correct / 10000), flush=True)
 
 
 if __name__ == "__main__":
