@@ -6,6 +6,8 @@ import java.util.List;
 
 /** Base for two-input broadcasting arithmetic ops (Add, Sub, Mul, Div, Pow, Max, Min). */
 public abstract class Binary extends Op {
+  @Override public boolean pointwise() { return true; }
+
   @Override public Signature signature() { return Signature.inputs("a", "b"); }
 
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {

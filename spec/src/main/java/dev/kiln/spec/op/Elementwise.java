@@ -8,6 +8,8 @@ import java.util.List;
 public abstract class Elementwise extends Op {
   @Override public Signature signature() { return Signature.inputs("x"); }
 
+  @Override public boolean pointwise() { return true; }
+
   /** Whether integer inputs are allowed (Relu, Abs, Neg) or only floats (Sigmoid, Exp). */
   protected boolean floatOnly() { return true; }
 

@@ -54,5 +54,13 @@ public abstract class Op {
    */
   public Folder folder() { return null; }
 
+  /**
+   * Whether each output element depends only on the input elements at the same index (after
+   * broadcasting), with no axis attributes and no shape-dependent constants in its TF lowering: a back
+   * end may then run the op on any layout of equally shaped inputs (the TF lowering keeps channels-last
+   * activations channels-last through ReLU and the like).
+   */
+  public boolean pointwise() { return false; }
+
   @Override public String toString() { return name(); }
 }

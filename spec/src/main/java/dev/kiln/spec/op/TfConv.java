@@ -12,7 +12,10 @@ import java.util.Map;
 
 /**
  * TensorFlow lowerings of the window ops. NOTE: TF's CPU kernels for Conv2D/MaxPool/AvgPool only take
- * channels-last data, so every lowering transposes NC* to N*C, works there, and transposes back. 1-D
+ * channels-last data, so every lowering works on N*C data: 2-D ones through
+ * {@link TfEmitter#inputChannelsLast}/{@link TfEmitter#channelsLast}, so a chain of window ops (and the
+ * pointwise ops between them) stays channels-last with no transposes in between; the others transpose
+ * NC* to N*C and back. 1-D
  * windows run as 2-D ones over a height of 1; 3-D ones use the *3D kernels with explicit Pad ops.
  */
 public final class TfConv {
@@ -26,7 +29,8 @@ public final class TfConv {
     long[] k = new long[w.rank() - 2];
     for (int i = 0; i < k.length; i++) k[i] = w.shape().dim(i + 2).size();
     Windows.Geometry g = Windows.geometry(k, e.node().attrs());
-    Object xi = e.input(0);
+    // NOTE: read the canonical input only where it is used: reading it makes its NCHW form (a transpose).
+    Object xi = g.spatial() == 2 ? null : e.input(0);
     Object wi = e.input(1);
     boolean oneD = g.spatial() == 1;
     if (oneD) {
@@ -35,7 +39,7 @@ public final class TfConv {
       wi = expand(e, wi, 2);
     }
     int r = g.spatial() + 2;
-    Object xl = TfShapes.transpose(e, xi, toLast(r));
+    Object xl = r == 4 && !oneD ? e.inputChannelsLast(0) : TfShapes.transpose(e, xi, toLast(r));
     long c = x.shape().dim(1).isStatic() ? x.shape().dim(1).size() : -1;
     long cg = w.shape().dim(1).size();
     Object y;
@@ -65,6 +69,7 @@ public final class TfConv {
       }
     }
     if (e.node().inputs().size() > 2) y = e.op("BiasAdd", List.of(y, e.input(2)), Map.of(), 1).get(0);
+    if (r == 4 && !oneD) return List.of(e.channelsLast(y));
     y = TfShapes.transpose(e, y, fromLast(r));
     return List.of(oneD ? squeeze(e, y, 2) : y);
   }
@@ -111,6 +116,10 @@ public final class TfConv {
   public static TfLowering globalPool(String tfOp) {
     return TfLowering.custom(tfOp, e -> {
       int r = e.node().inputs().get(0).type().rank();
+      if (r == 4 && e.onlyChannelsLast(0)) {
+        return List.of(e.channelsLast(e.op(tfOp, List.of(e.inputChannelsLast(0), TfShapes.longs(e, 1, 2)),
+            Map.of("keep_dims", Boolean.TRUE), 1).get(0)));
+      }
       long[] axes = new long[r - 2];
       for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
       return e.op(tfOp, List.of(e.input(0), TfShapes.longs(e, axes)), Map.of("keep_dims", Boolean.TRUE), 1);
@@ -124,7 +133,8 @@ public final class TfConv {
   }
 
   private static List<Object> pool(TfEmitter e, TensorType x, Windows.Geometry g, boolean ceil, PoolBody body) {
-    Object xi = e.input(0);
+    // NOTE: read the canonical input only where it is used: reading it makes its NCHW form (a transpose).
+    Object xi = g.spatial() == 2 ? null : e.input(0);
     boolean oneD = g.spatial() == 1;
     int n = g.spatial();
     long[] pads = new long[2 * n];
@@ -138,6 +148,7 @@ public final class TfConv {
       xi = expand(e, xi, 2);
     }
     int r = g.spatial() + 2;
+    if (r == 4 && !oneD) return List.of(e.channelsLast(body.apply(e.inputChannelsLast(0), g, pads)));
     Object y = body.apply(TfShapes.transpose(e, xi, toLast(r)), g, pads);
     y = TfShapes.transpose(e, y, fromLast(r));
     return List.of(oneD ? squeeze(e, y, 2) : y);
@@ -184,13 +195,7 @@ public final class TfConv {
       attrs.put("padding", "VALID");
       attrs.put("data_format", "NHWC");
     } else if (r == 4) {
-      attrs.put("padding", "EXPLICIT");
-      long[] ep = new long[8];
-      for (int i = 0; i < 2; i++) {
-        ep[2 + 2 * i] = g.pads()[i];
-        ep[3 + 2 * i] = g.pads()[i + 2];
-      }
-      attrs.put("explicit_paddings", ep);
+      putPadding(attrs, g, inputSpatial(e.node().inputs().get(0).type(), g));
       attrs.put("data_format", "NHWC");
     } else {
       // Conv3D has no EXPLICIT padding: pad first, then VALID.
@@ -199,6 +204,52 @@ public final class TfConv {
       attrs.put("data_format", "NDHWC");
     }
     return e.op(op, List.of(xl, wl), attrs, 1).get(0);
+  }
+
+  /**
+   * TF's padding attributes for a 2-D window over {@code inSpatial} (-1 for a dynamic size): {@code VALID}
+   * or {@code SAME} when either names exactly the pads of {@code g}, else {@code EXPLICIT}. NOTE: with
+   * oneDNN on, TF runs Conv2DBackpropFilter/Input on oneDNN only for VALID/SAME; EXPLICIT falls back to
+   * Eigen's kernels, 5-6x slower on LeNet-5's filter gradient.
+   */
+  static void putPadding(Map<String, Object> attrs, Windows.Geometry g, long[] inSpatial) {
+    long[] pads = g.pads();
+    boolean valid = true;
+    for (long p : pads) valid &= p == 0;
+    if (valid) {
+      attrs.put("padding", "VALID");
+      return;
+    }
+    boolean same = true;
+    for (int i = 0; i < 2 && same; i++) {
+      long in = inSpatial[i];
+      if (in < 0) {
+        same = false;
+        break;
+      }
+      // TF's SAME: out = ceil(in / s); total = max((out - 1) s + (k - 1) d + 1 - in, 0); begin = total / 2.
+      long s = g.strides()[i];
+      long out = (in + s - 1) / s;
+      long total = Math.max((out - 1) * s + (g.kernel()[i] - 1) * g.dilations()[i] + 1 - in, 0);
+      same = pads[i] == total / 2 && pads[i + 2] == total - total / 2;
+    }
+    if (same) {
+      attrs.put("padding", "SAME");
+      return;
+    }
+    attrs.put("padding", "EXPLICIT");
+    attrs.put("explicit_paddings", new long[] {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0});
+  }
+
+  /** The spatial sizes of {@code x} ([N, C, *spatial]) as a 2-D window sees them (-1 when dynamic). */
+  static long[] inputSpatial(TensorType x, Windows.Geometry g) {
+    long[] s = new long[2];
+    int n = x.rank() - 2;
+    for (int i = 0; i < 2; i++) {
+      int axis = n == 1 ? (i == 0 ? -1 : 2) : i + 2;
+      s[i] = axis < 0 ? 1 : x.shape().dim(axis).isStatic() ? x.shape().dim(axis).size() : -1;
+    }
+    return s;
   }
 
   static Object poolOp(TfEmitter e, String op, Object xl, Windows.Geometry g) {
@@ -213,6 +264,9 @@ public final class TfConv {
 
   /** TF PadV2 of channels-last {@code xl} by per-spatial-axis [begin, end] pairs with {@code value}. */
   static Object pad(TfEmitter e, Object xl, long[] pairs, double value, DType dtype) {
+    boolean none = true;
+    for (long q : pairs) none &= q == 0;
+    if (none) return xl;
     int n = pairs.length / 2;
     long[] p = new long[2 * (n + 2)];
     System.arraycopy(pairs, 0, p, 2, 2 * n);

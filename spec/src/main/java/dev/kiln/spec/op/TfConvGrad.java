@@ -30,7 +30,8 @@ public final class TfConvGrad {
     require2d(g, "ConvTranspose");
     requireUndilated(g, "ConvTranspose");
     long[] outSpatial = staticSpatial(y, "ConvTranspose");
-    Object xi = e.input(0);
+    // NOTE: 2-D reads its inputs channels-last below; reading them here would make their NCHW forms.
+    Object xi = g.spatial() == 1 ? e.input(0) : null;
     Object wi = e.input(1);
     boolean oneD = g.spatial() == 1;
     if (oneD) {
@@ -40,7 +41,7 @@ public final class TfConvGrad {
       outSpatial = new long[] {1, outSpatial[0]};
     }
     long og = w.shape().dim(1).size();
-    Object xl = TfShapes.transpose(e, xi, TfConv.toLast(4));
+    Object xl = oneD ? TfShapes.transpose(e, xi, TfConv.toLast(4)) : e.inputChannelsLast(0);
     // Kernel [C, O/g, kh, kw] -> [kh, kw, O/g, C]: the forward Conv (O/g -> C channels) in TF's layout.
     Object wl = TfShapes.transpose(e, wi, 2, 3, 1, 0);
     Object batch = e.op("StridedSlice", List.of(e.op("Shape", List.of(xl), Map.of("out_type", DType.I32), 1).get(0),
@@ -51,12 +52,13 @@ public final class TfConvGrad {
     List<Object> ws = group == 1 ? List.of(wl) : TfConv.split(e, wl, 3, group);
     List<Object> ys = new ArrayList<>();
     for (int i = 0; i < group; i++) {
-      ys.add(e.op("Conv2DBackpropInput", List.of(sizes, ws.get(i), xs.get(i)), convAttrs(g), 1).get(0));
+      ys.add(e.op("Conv2DBackpropInput", List.of(sizes, ws.get(i), xs.get(i)), convAttrs(g, outSpatial), 1).get(0));
     }
     Object out = group == 1 ? ys.get(0) : TfShapes.concat(e, ys, 3);
     if (e.node().inputs().size() > 2) out = e.op("BiasAdd", List.of(out, e.input(2)), Map.of(), 1).get(0);
+    if (!oneD) return List.of(e.channelsLast(out));
     out = TfShapes.transpose(e, out, TfConv.fromLast(4));
-    return List.of(oneD ? TfConv.squeeze(e, out, 2) : out);
+    return List.of(TfConv.squeeze(e, out, 2));
   }
 
   /** ConvFilterGrad as Conv2DBackpropFilter; TF's [kh, kw, C/g, O] result goes back to [O, C/g, kh, kw]. */
@@ -68,8 +70,9 @@ public final class TfConvGrad {
     require2d(g, "ConvFilterGrad");
     requireUndilated(g, "ConvFilterGrad");
     long group = a.getLong("group");
-    Object xi = e.input(0);
-    Object gi = e.input(1);
+    // NOTE: 2-D reads its inputs channels-last below; reading them here would make their NCHW forms.
+    Object xi = g.spatial() == 1 ? e.input(0) : null;
+    Object gi = g.spatial() == 1 ? e.input(1) : null;
     boolean oneD = g.spatial() == 1;
     if (oneD) {
       g = TfConv.promote(g);
@@ -79,13 +82,13 @@ public final class TfConvGrad {
     long cg = x.shape().dim(1).size() / group;
     long og = gy.shape().dim(1).size() / group;
     Object sizes = e.constant(HostTensor.ofInts(new int[] {(int) g.kernel()[0], (int) g.kernel()[1], (int) cg, (int) og}, 4));
-    Object xl = TfShapes.transpose(e, xi, TfConv.toLast(4));
-    Object gl = TfShapes.transpose(e, gi, TfConv.toLast(4));
+    Object xl = oneD ? TfShapes.transpose(e, xi, TfConv.toLast(4)) : e.inputChannelsLast(0);
+    Object gl = oneD ? TfShapes.transpose(e, gi, TfConv.toLast(4)) : e.inputChannelsLast(1);
     List<Object> xs = group == 1 ? List.of(xl) : TfConv.split(e, xl, 3, group);
     List<Object> gs = group == 1 ? List.of(gl) : TfConv.split(e, gl, 3, group);
     List<Object> dws = new ArrayList<>();
     for (int i = 0; i < group; i++) {
-      dws.add(e.op("Conv2DBackpropFilter", List.of(xs.get(i), sizes, gs.get(i)), convAttrs(g), 1).get(0));
+      dws.add(e.op("Conv2DBackpropFilter", List.of(xs.get(i), sizes, gs.get(i)), convAttrs(g, TfConv.inputSpatial(x, g)), 1).get(0));
     }
     Object dw = group == 1 ? dws.get(0) : TfShapes.concat(e, dws, 3);
     dw = TfShapes.transpose(e, dw, 3, 2, 0, 1);
@@ -110,8 +113,9 @@ public final class TfConvGrad {
       pairs[2 * i] = g.pads()[i];
       pairs[2 * i + 1] = g.pads()[i + n] + (a.getBool("ceil") ? TfConv.ceilExtra(x, g, i) : 0);
     }
-    Object xi = e.input(0);
-    Object gi = e.input(1);
+    // NOTE: 2-D reads its inputs channels-last below; reading them here would make their NCHW forms.
+    Object xi = g.spatial() == 1 ? e.input(0) : null;
+    Object gi = g.spatial() == 1 ? e.input(1) : null;
     boolean oneD = n == 1;
     if (oneD) {
       g = TfConv.promote(g);
@@ -119,8 +123,8 @@ public final class TfConvGrad {
       xi = TfConv.expand(e, xi, 2);
       gi = TfConv.expand(e, gi, 2);
     }
-    Object xl = TfShapes.transpose(e, xi, TfConv.toLast(4));
-    Object gl = TfShapes.transpose(e, gi, TfConv.toLast(4));
+    Object xl = oneD ? TfShapes.transpose(e, xi, TfConv.toLast(4)) : e.inputChannelsLast(0);
+    Object gl = oneD ? TfShapes.transpose(e, gi, TfConv.toLast(4)) : e.inputChannelsLast(1);
     Object xp = TfConv.pad(e, xl, pairs, TfConv.lowest(x.dtype()), x.dtype());
     Object yp = TfConv.poolOp(e, "MaxPool", xp, g);
     Map<String, Object> attrs = new LinkedHashMap<>();
@@ -134,16 +138,17 @@ public final class TfConvGrad {
     long endMask = 1 | 8 | (pairs[1] == 0 ? 2 : 0) | (pairs[3] == 0 ? 4 : 0);
     Object dx = e.op("StridedSlice", List.of(dxp, TfShapes.longs(e, begin), TfShapes.longs(e, end), TfShapes.longs(e, 1, 1, 1, 1)),
         Map.of("begin_mask", 9L, "end_mask", endMask), 1).get(0);
+    if (!oneD) return List.of(e.channelsLast(dx));
     dx = TfShapes.transpose(e, dx, TfConv.fromLast(4));
-    return List.of(oneD ? TfConv.squeeze(e, dx, 2) : dx);
+    return List.of(TfConv.squeeze(e, dx, 2));
   }
 
-  private static Map<String, Object> convAttrs(Windows.Geometry g) {
+  /** Attributes of a 2-D backprop kernel whose forward conv reads an input of {@code inSpatial}. */
+  private static Map<String, Object> convAttrs(Windows.Geometry g, long[] inSpatial) {
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("strides", TfConv.around(g.strides()));
     attrs.put("dilations", TfConv.around(g.dilations()));
-    attrs.put("padding", "EXPLICIT");
-    attrs.put("explicit_paddings", new long[] {0, 0, g.pads()[0], g.pads()[2], g.pads()[1], g.pads()[3], 0, 0});
+    TfConv.putPadding(attrs, g, inSpatial);
     attrs.put("data_format", "NHWC");
     return attrs;
   }

@@ -67,13 +67,16 @@ public final class BatchNormalization extends Op {
     int rank = e.node().input(0).type().rank();
     DType d = e.node().input(0).type().dtype();
     Object eps = e.constant(HostTensor.scalar(d, e.node().attrs().getDouble("epsilon")));
+    // NOTE: channels-last input (after a conv): the [C] vectors broadcast along the last axis as they are.
+    boolean last = rank == 4 && e.onlyChannelsLast(0);
     Object[] p = new Object[5];
-    for (int i = 1; i < 5; i++) p[i] = perChannel(e, e.input(i), rank);
+    for (int i = 1; i < 5; i++) p[i] = last ? e.input(i) : perChannel(e, e.input(i), rank);
     Object inv = e.op("Rsqrt", List.of(e.op("AddV2", List.of(p[4], eps), Map.of(), 1).get(0)), Map.of(), 1).get(0);
     Object k = e.op("Mul", List.of(p[1], inv), Map.of(), 1).get(0);
-    Object c = e.op("Sub", List.of(e.input(0), p[3]), Map.of(), 1).get(0);
+    Object c = e.op("Sub", List.of(last ? e.inputChannelsLast(0) : e.input(0), p[3]), Map.of(), 1).get(0);
     Object y = e.op("Mul", List.of(c, k), Map.of(), 1).get(0);
-    return e.op("AddV2", List.of(y, p[2]), Map.of(), 1);
+    Object out = e.op("AddV2", List.of(y, p[2]), Map.of(), 1).get(0);
+    return List.of(last ? e.channelsLast(out) : out);
   }
 
   /** A length-C vector reshaped to (C, 1, ..., 1) so it broadcasts along axis 1 of a rank-{@code rank} x. */

@@ -24,6 +24,8 @@ public final class ReluGrad extends Op {
 
   @Override public Signature signature() { return Signature.inputs("x", "gy"); }
 
+  @Override public boolean pointwise() { return true; }
+
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
     TypeRules.requireNumeric("input x", in.get(0));
     TypeRules.sameDType(in);
