@@ -41,7 +41,7 @@ public final class TfModel implements AutoCloseable {
     TfLowerer.Lowered l = TfLowerer.lower(ir);
     Session s = null;
     try {
-      s = new Session(l.graph());
+      s = TfSessions.open(l.graph());
       if (!l.initOps().isEmpty()) {
         Session.Runner r = s.runner();
         for (GraphOperation op : l.initOps()) r.addTarget(op);

@@ -66,7 +66,7 @@ public final class TfTrainSession implements AutoCloseable {
       TfLowerer.Lowered eval = TfLowerer.lowerInto(train.graph(), "eval/", evalIr);
       TfTrainSession out = new TfTrainSession(trainIr, evalIr, train, eval);
       out.addSetters();
-      s = new Session(train.graph());
+      s = TfSessions.open(train.graph());
       out.session = s;
       Session.Runner r = s.runner();
       for (GraphOperation op : train.initOps()) r.addTarget(op);
