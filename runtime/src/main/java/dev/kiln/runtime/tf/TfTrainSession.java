@@ -52,6 +52,17 @@ public final class TfTrainSession implements AutoCloseable {
    * @param assignments train-graph value → name of the variable it is stored into after each step
    */
   public static TfTrainSession open(Graph trainIr, Map<Value, String> assignments, Graph evalIr) {
+    return open(trainIr, assignments, List.of(), evalIr);
+  }
+
+  /**
+   * Like {@link #open(Graph, Map, Graph)}, with fused optimizer kernels that update their variables in
+   * place instead of those variables' assignments ({@link TfLowerer#lower(Graph, Map, List)}), unless
+   * {@code -D}{@value InPlaceUpdate#PROPERTY}{@code =false} turns them off (then every assignment is an
+   * {@code AssignVariableOp}).
+   */
+  public static TfTrainSession open(Graph trainIr, Map<Value, String> assignments, List<InPlaceUpdate> inPlace,
+                                    Graph evalIr) {
     for (Parameter p : evalIr.parameters()) {
       Parameter t = trainIr.parameter(p.name()).orElseThrow(() -> new KilnException(
           "evaluation graph parameter '" + p.name() + "' is not in the train graph " + trainIr.name()));
@@ -60,7 +71,7 @@ public final class TfTrainSession implements AutoCloseable {
             + t.value().type() + " for training");
       }
     }
-    TfLowerer.Lowered train = TfLowerer.lower(trainIr, assignments);
+    TfLowerer.Lowered train = TfLowerer.lower(trainIr, assignments, InPlaceUpdate.enabled() ? inPlace : List.of());
     Session s = null;
     try {
       TfLowerer.Lowered eval = TfLowerer.lowerInto(train.graph(), "eval/", evalIr);

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
@@ -15,8 +16,16 @@ public interface Optimizer {
   /** One piece of per-parameter state, e.g. Adam's first moment {@code m}. */
   record Slot(String name, HostTensor initial) {}
 
-  /** The result of one update: the parameter's new value and each slot's new value, in slot order. */
-  record Update(Value parameter, List<Value> slots) {}
+  /**
+   * The result of one update: the parameter's new value and each slot's new value, in slot order, and
+   * optionally ({@code inPlace}, else null) the same update as one fused TF kernel on the parameter's and
+   * slots' variables, which the TF back end runs instead of assigning the new values. An optimizer
+   * offers it only where the kernel computes exactly its IR rule.
+   */
+  record Update(Value parameter, List<Value> slots, InPlaceUpdate inPlace) {
+    /** An update without a fused form. */
+    public Update(Value parameter, List<Value> slots) { this(parameter, slots, null); }
+  }
 
   /** Short name with hyper-parameters for reports, e.g. {@code adam(lr=0.001, b1=0.9, b2=0.999)}. */
   String describe();

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.spec.DType;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 
@@ -14,6 +15,15 @@ final class OptimizerMath {
 
   /** 1 on step 1 and 0 on later steps (step is 1-based and whole): relu(2 - step). */
   static Value firstStep(GraphBuilder b, Value step) { return Ir.relu(b, Ir.rsub(b, 2, step)); }
+
+  /**
+   * Whether a TF fused optimizer kernel may update {@code param}: f32 or f64 (the dtypes whose TF kernels
+   * compute in the parameter's own precision, as the IR rule does).
+   */
+  static boolean fusable(Value param) {
+    DType d = param.type().dtype();
+    return d == DType.F32 || d == DType.F64;
+  }
 
   /** A constant of {@code like}'s dtype raised to a graph value: k^e. */
   static Value powOf(GraphBuilder b, double k, Value e) { return Ir.pow(b, Ir.c(b, e, k), e); }

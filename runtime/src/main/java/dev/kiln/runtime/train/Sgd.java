@@ -1,10 +1,12 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SGD with optional momentum, dampening, Nesterov and L2 weight decay, as PyTorch's {@code torch.optim.SGD}:
@@ -33,13 +35,32 @@ public record Sgd(double momentum, double dampening, boolean nesterov, double we
   @Override public Update update(GraphBuilder b, Value param, Value grad, List<Value> slots, Value lr, Value step) {
     Value r = Ir.cast(b, lr, param.type().dtype());
     Value g = OptimizerMath.decayed(b, grad, param, weightDecay);
-    if (momentum == 0) return new Update(Ir.sub(b, param, Ir.mul(b, r, g)), List.of());
+    boolean fusable = OptimizerMath.fusable(param);
+    if (momentum == 0) {
+      // ResourceApplyGradientDescent: var -= alpha delta, the same product and difference as here.
+      InPlaceUpdate gd = new InPlaceUpdate("ResourceApplyGradientDescent", List.of(new InPlaceUpdate.Variable(param),
+          new InPlaceUpdate.Tensor(lr), new InPlaceUpdate.Tensor(g)), Map.of());
+      return new Update(Ir.sub(b, param, Ir.mul(b, r, g)), List.of(), fusable ? gd : null);
+    }
     // NOTE: PyTorch starts the buffer at g (not (1 - dampening) g); with a zero buffer that is a
     // gradient coefficient of 1 on step 1: (1 - dampening) + dampening * first.
     Value first = OptimizerMath.firstStep(b, Ir.cast(b, step, param.type().dtype()));
     Value coef = Ir.plus(b, Ir.scale(b, first, dampening), 1 - dampening);
     Value buf = Ir.add(b, Ir.scale(b, slots.get(0), momentum), Ir.mul(b, coef, g));
     Value direction = nesterov ? Ir.add(b, g, Ir.scale(b, buf, momentum)) : buf;
-    return new Update(Ir.sub(b, param, Ir.mul(b, r, direction)), List.of(buf));
+    return new Update(Ir.sub(b, param, Ir.mul(b, r, direction)), List.of(buf),
+        fusable && dampening == 0 ? resourceApplyMomentum(param, g, slots.get(0), lr) : null);
+  }
+
+  /**
+   * The same update as TF's {@code ResourceApplyMomentum}, fed the decayed gradient g': accum = accum mu + g';
+   * var -= lr accum, or with use_nesterov var -= g' lr + accum mu lr. With zero dampening that is this rule:
+   * the zero-initialised buffer makes step 1's accum = g', as PyTorch's buf = g'. With dampening the first
+   * step differs (PyTorch does not damp it), so that form is not fused.
+   */
+  private InPlaceUpdate resourceApplyMomentum(Value param, Value g, Value accum, Value lr) {
+    return new InPlaceUpdate("ResourceApplyMomentum", List.of(new InPlaceUpdate.Variable(param),
+        new InPlaceUpdate.Variable(accum), new InPlaceUpdate.Tensor(lr), new InPlaceUpdate.Tensor(g),
+        new InPlaceUpdate.Constant(momentum)), Map.of("use_nesterov", nesterov));
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.runtime.train;
 
 import dev.kiln.compiler.autodiff.Autodiff;
 import dev.kiln.compiler.autodiff.GraphCopy;
+import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.KilnException;
@@ -40,11 +41,13 @@ public final class TrainStep {
   private final Graph graph;
   private final Map<Value, String> assignments;
   private final List<String> slotNames;
+  private final List<InPlaceUpdate> inPlaceUpdates;
 
-  private TrainStep(Graph graph, Map<Value, String> assignments, List<String> slotNames) {
+  private TrainStep(Graph graph, Map<Value, String> assignments, List<String> slotNames, List<InPlaceUpdate> inPlace) {
     this.graph = graph;
     this.assignments = assignments;
     this.slotNames = slotNames;
+    this.inPlaceUpdates = List.copyOf(inPlace);
   }
 
   /** The train-step graph. */
@@ -55,6 +58,12 @@ public final class TrainStep {
 
   /** Names of the optimizer's slot parameters. */
   public List<String> slotNames() { return slotNames; }
+
+  /**
+   * The parameter updates the optimizer also offers as fused TF kernels ({@link Optimizer.Update#inPlace()}),
+   * each updating one parameter and all its slots; the TF back end runs them instead of those assignments.
+   */
+  public List<InPlaceUpdate> inPlaceUpdates() { return inPlaceUpdates; }
 
   /**
    * The graph computing the loss from a forward graph: a copy of {@code forward} plus a label input of
@@ -105,6 +114,7 @@ public final class TrainStep {
     Map<Value, Value> outputs = new IdentityHashMap<>();
     List<String> slotNames = new ArrayList<>();
     List<Value> newValues = new ArrayList<>();
+    List<InPlaceUpdate> inPlace = new ArrayList<>();
     for (int i = 0; i < trainable.size(); i++) {
       Parameter p = trainable.get(i);
       List<Value> slots = new ArrayList<>();
@@ -126,6 +136,15 @@ public final class TrainStep {
         newValues.add(u.slots().get(k));
       }
       slotNames.addAll(names);
+      if (u.inPlace() != null) {
+        List<Value> own = new ArrayList<>(List.of(params.get(i)));
+        own.addAll(slots);
+        if (!sameValues(u.inPlace().variables(), own)) {
+          throw new KilnException("optimizer " + optimizer.describe() + ": the fused update " + u.inPlace().tfOp() + " of "
+              + p.name() + " must update exactly the parameter and its slots " + names);
+        }
+        inPlace.add(u.inPlace());
+      }
     }
     for (Map.Entry<String, Value> u : TrainingForm.updates(grads).entrySet()) {
       Parameter p = grads.parameter(u.getKey()).orElseThrow(() -> new KilnException("state update of '" + u.getKey()
@@ -139,7 +158,13 @@ public final class TrainStep {
     // The forward outputs follow the gradients in the Autodiff graph.
     for (Value o : grads.outputs().subList(1 + trainable.size(), grads.outputs().size())) b.output(c.get(o));
     for (Value v : newValues) b.output(v);
-    return new TrainStep(b.build(), assign, slotNames);
+    return new TrainStep(b.build(), assign, slotNames, inPlace);
+  }
+
+  private static boolean sameValues(List<Value> a, List<Value> b) {
+    if (a.size() != b.size()) return false;
+    for (int i = 0; i < a.size(); i++) if (a.get(i) != b.get(i)) return false;
+    return true;
   }
 
   /** The label type for labels shaped {@code perExample} (without the batch axis), batch symbolic. */

@@ -75,7 +75,7 @@ public final class Trainer implements AutoCloseable {
     Graph trainLoss = TrainStep.lossGraph(forwardTrain, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     Graph evalLoss = TrainStep.lossGraph(forwardEval, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     TrainStep step = TrainStep.compile(trainLoss, cfg.optimizer, cfg.clipping);
-    session = TfTrainSession.open(step.graph(), step.assignments(), evalLoss);
+    session = TfTrainSession.open(step.graph(), step.assignments(), step.inPlaceUpdates(), evalLoss);
   }
 
   /** Compiles on first use, taking the label type from the data when the builder did not declare one. */
