@@ -43,7 +43,13 @@ final class NormLayers {
       Tensor<T> var = varK.squeeze(axes);
       Value y = g.apply1("BatchNormalization", Attrs.of("epsilon", eps, "running_mean", runMean.name(), "running_var", runVar.name()),
           x.value(), w.value(), bias.value(), mean.value(), var.value());
-      Tensor<T> count = m.<T>wrap(g.apply1("BroadcastLike", Attrs.EMPTY, x.scalar(1).value(), x.value())).sum(false, axes);
+      // The values per channel: the product of x's dims but axis 1, read from its shape (the batch is
+      // dynamic); NOTE: not a sum of ones broadcast like x, which costs two passes over x per step.
+      long[] others = java.util.Arrays.stream(axes).asLongStream().toArray();
+      Value dims = g.apply1("Gather", Attrs.of("axis", 0L), g.apply1("Shape", Attrs.EMPTY, x.value()),
+          m.constant(dev.kiln.spec.HostTensor.ofLongs(others, others.length)).value());
+      Tensor<T> count = m.<T>wrap(g.apply1("Cast", Attrs.of("to", x.dtype()),
+          g.apply1("ReduceProd", Attrs.of("axes", new long[] {0}, "keepdims", false), dims)));
       Tensor<T> unbiased = var.mul(count).div(count.sub(1));
       TrainingForm.recordUpdate(g, runMean, m.<T>wrap(runMean).mul(1 - momentum).add(mean.mul(momentum)).value());
       TrainingForm.recordUpdate(g, runVar, m.<T>wrap(runVar).mul(1 - momentum).add(unbiased.mul(momentum)).value());

@@ -241,6 +241,18 @@ public final class TfConv {
     attrs.put("explicit_paddings", new long[] {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0});
   }
 
+  /** Whether {@link #putPadding} would need EXPLICIT padding (neither VALID nor SAME names the pads). */
+  static boolean needsExplicit(Windows.Geometry g, long[] inSpatial) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    putPadding(attrs, g, inSpatial);
+    return attrs.get("padding").equals("EXPLICIT");
+  }
+
+  /** {@code g} without padding (for a window op run VALID on an input padded beforehand). */
+  static Windows.Geometry unpadded(Windows.Geometry g) {
+    return new Windows.Geometry(g.kernel(), g.strides(), new long[g.pads().length], g.dilations());
+  }
+
   /** The spatial sizes of {@code x} ([N, C, *spatial]) as a 2-D window sees them (-1 when dynamic). */
   static long[] inputSpatial(TensorType x, Windows.Geometry g) {
     long[] s = new long[2];

@@ -48,13 +48,28 @@ public final class TfConvGrad {
         TfShapes.longs(e, 0), TfShapes.longs(e, 1), TfShapes.longs(e, 1)), Map.of(), 1).get(0);
     Object sizes = TfShapes.concat(e, List.of(batch, e.constant(HostTensor.ofInts(
         new int[] {(int) outSpatial[0], (int) outSpatial[1], (int) og}, 3))), 0);
+    // NOTE: pads that neither VALID nor SAME name (a stride-2 3x3 conv with pads 1, as in ResNets) would
+    // need EXPLICIT padding, which oneDNN's backprop kernels do not take (Eigen's run 5x slower): compute
+    // the gradient of the padded input VALID instead and crop the padding off.
+    boolean crop = TfConv.needsExplicit(g, outSpatial);
+    long[] pads = g.pads();
+    long[] full = crop ? new long[] {outSpatial[0] + pads[0] + pads[2], outSpatial[1] + pads[1] + pads[3]} : outSpatial;
+    Windows.Geometry run = crop ? TfConv.unpadded(g) : g;
+    if (crop) {
+      sizes = TfShapes.concat(e, List.of(batch, e.constant(HostTensor.ofInts(new int[] {(int) full[0], (int) full[1], (int) og}, 3))), 0);
+    }
     List<Object> xs = group == 1 ? List.of(xl) : TfConv.split(e, xl, 3, group);
     List<Object> ws = group == 1 ? List.of(wl) : TfConv.split(e, wl, 3, group);
     List<Object> ys = new ArrayList<>();
     for (int i = 0; i < group; i++) {
-      ys.add(e.op("Conv2DBackpropInput", List.of(sizes, ws.get(i), xs.get(i)), convAttrs(g, outSpatial), 1).get(0));
+      ys.add(e.op("Conv2DBackpropInput", List.of(sizes, ws.get(i), xs.get(i)), convAttrs(run, full), 1).get(0));
     }
     Object out = group == 1 ? ys.get(0) : TfShapes.concat(e, ys, 3);
+    if (crop) {
+      out = e.op("StridedSlice", List.of(out, TfShapes.longs(e, 0, pads[0], pads[1], 0),
+          TfShapes.longs(e, 0, pads[0] + outSpatial[0], pads[1] + outSpatial[1], 0), TfShapes.longs(e, 1, 1, 1, 1)),
+          Map.of("begin_mask", 9L, "end_mask", 9L), 1).get(0);
+    }
     if (e.node().inputs().size() > 2) out = e.op("BiasAdd", List.of(out, e.input(2)), Map.of(), 1).get(0);
     if (!oneD) return List.of(e.channelsLast(out));
     out = TfShapes.transpose(e, out, TfConv.fromLast(4));
@@ -84,11 +99,18 @@ public final class TfConvGrad {
     Object sizes = e.constant(HostTensor.ofInts(new int[] {(int) g.kernel()[0], (int) g.kernel()[1], (int) cg, (int) og}, 4));
     Object xl = oneD ? TfShapes.transpose(e, xi, TfConv.toLast(4)) : e.inputChannelsLast(0);
     Object gl = oneD ? TfShapes.transpose(e, gi, TfConv.toLast(4)) : e.inputChannelsLast(1);
+    long[] inSpatial = TfConv.inputSpatial(x, g);
+    if (TfConv.needsExplicit(g, inSpatial)) {
+      // NOTE: as in convTranspose: pad the input, then run VALID on oneDNN's kernel.
+      xl = TfConv.pad(e, xl, TfConv.withEnds(g.pads(), 2), 0, x.dtype());
+      inSpatial = new long[] {inSpatial[0] + g.pads()[0] + g.pads()[2], inSpatial[1] + g.pads()[1] + g.pads()[3]};
+      g = TfConv.unpadded(g);
+    }
     List<Object> xs = group == 1 ? List.of(xl) : TfConv.split(e, xl, 3, group);
     List<Object> gs = group == 1 ? List.of(gl) : TfConv.split(e, gl, 3, group);
     List<Object> dws = new ArrayList<>();
     for (int i = 0; i < group; i++) {
-      dws.add(e.op("Conv2DBackpropFilter", List.of(xs.get(i), sizes, gs.get(i)), convAttrs(g, TfConv.inputSpatial(x, g)), 1).get(0));
+      dws.add(e.op("Conv2DBackpropFilter", List.of(xs.get(i), sizes, gs.get(i)), convAttrs(g, inSpatial), 1).get(0));
     }
     Object dw = group == 1 ? dws.get(0) : TfShapes.concat(e, dws, 3);
     dw = TfShapes.transpose(e, dw, 3, 2, 0, 1);
