@@ -9,6 +9,7 @@ import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -36,13 +37,12 @@ final class NormLayers {
       int[] axes = otherAxes(x.rank());
       // NOTE: the batch variance normalises biased (divided by the count M), as PyTorch and ONNX do; the
       // running variance is updated with the unbiased one (M / (M - 1) times it), as PyTorch does.
-      Tensor<T> meanK = x.mean(true, axes);
-      Tensor<T> d = x.sub(meanK);
-      Tensor<T> varK = d.mul(d).mean(true, axes);
-      Tensor<T> mean = meanK.squeeze(axes);
-      Tensor<T> var = varK.squeeze(axes);
-      Value y = g.apply1("BatchNormalization", Attrs.of("epsilon", eps, "running_mean", runMean.name(), "running_var", runVar.name()),
-          x.value(), w.value(), bias.value(), mean.value(), var.value());
+      // One BatchNormTraining node (a fused kernel on TF; its decomposition in ONNX and elsewhere).
+      List<Value> outs = g.apply("BatchNormTraining", List.of(x.value(), w.value(), bias.value()),
+          Attrs.of("epsilon", eps, "running_mean", runMean.name(), "running_var", runVar.name()));
+      Value y = outs.get(0);
+      Tensor<T> mean = m.wrap(outs.get(1));
+      Tensor<T> var = m.wrap(outs.get(2));
       // The values per channel: the product of x's dims but axis 1, read from its shape (the batch is
       // dynamic); NOTE: not a sum of ones broadcast like x, which costs two passes over x per step.
       long[] others = java.util.Arrays.stream(axes).asLongStream().toArray();

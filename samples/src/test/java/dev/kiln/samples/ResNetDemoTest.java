@@ -46,9 +46,10 @@ class ResNetDemoTest {
   @Test
   void theExportRunsBatchNormInInferenceFormInOnnxRuntime() throws Exception {
     Model m = ResNet.build(3);
-    long bn = m.graph().nodes().stream().map(Node::opName).filter("BatchNormalization"::equals).count();
-    // stem, 2 per block (6 blocks), one per projection (3 stages).
+    long bn = m.graph().nodes().stream().map(Node::opName).filter("BatchNormTraining"::equals).count();
+    // stem, 2 per block (6 blocks), one per projection (3 stages); the inference form reads running statistics.
     assertEquals(1 + 12 + 3, bn);
+    assertEquals(1 + 12 + 3, m.evalGraph().nodes().stream().map(Node::opName).filter("BatchNormalization"::equals).count());
     HostTensor x = HostTensor.ofFloats(new float[2 * 784], 2, 1, 28, 28);
     try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(m.toOnnx())) {
       Map<String, HostTensor> y = ort.run(Map.of("image", x));

@@ -7,6 +7,8 @@ import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.OpRegistry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +27,11 @@ public final class EvalMode {
         || g.nodes().stream().anyMatch(EvalMode::isTrainingForm);
     if (!training) return g;
     List<Node> nodes = new ArrayList<>();
-    for (Node n : g.nodes()) nodes.add(isTrainingForm(n) ? inferenceForm(g, n) : n);
+    for (Node n : g.nodes()) {
+      if (!isTrainingForm(n)) nodes.add(n);
+      else if (n.opName().equals("BatchNormTraining")) nodes.addAll(inferenceBatchNorm(g, n));
+      else nodes.add(inferenceForm(g, n));
+    }
     List<Value> outputs = g.outputs().stream().filter(v -> !TrainingForm.isUpdate(v)).toList();
     Graph out = DeadCodeElimination.run(new Graph(g.name(), g.inputs(), g.parameters(), nodes, outputs, g.metadata()));
     boolean stepRead = out.nodes().stream().anyMatch(n -> n.inputs().stream().anyMatch(v -> v != null && v.name().equals(TrainingForm.STEP)))
@@ -39,6 +45,7 @@ public final class EvalMode {
   static boolean isTrainingForm(Node n) {
     return switch (n.opName()) {
       case "BatchNormalization" -> !n.attrs().getString("running_mean").isEmpty();
+      case "BatchNormTraining" -> true;
       case "Dropout" -> n.attrs().getBool("training");
       default -> false;
     };
@@ -55,13 +62,32 @@ public final class EvalMode {
     return new Node(n.op(), in, a, n.outputs(), n.scope(), n.location());
   }
 
-  private static Value statistic(Graph g, Node n, String attr) {
+  /**
+   * BatchNormTraining in inference form: BatchNormalization over the running statistics for y; the
+   * batch-statistic outputs become those running statistics (read only by the state updates, which
+   * are dropped, so dead code elimination removes them).
+   */
+  private static List<Node> inferenceBatchNorm(Graph g, Node n) {
+    Value mean = statistic(g, n, "running_mean", n.outputs().get(1).type());
+    Value var = statistic(g, n, "running_var", n.outputs().get(2).type());
+    Attrs eps = Attrs.of("epsilon", n.attrs().getDouble("epsilon"), "running_mean", "", "running_var", "");
+    Op identity = OpRegistry.get("Identity");
+    return List.of(
+        new Node(OpRegistry.get("BatchNormalization"), List.of(n.input(0), n.input(1), n.input(2), mean, var), eps,
+            List.of(n.output()), n.scope(), n.location()),
+        new Node(identity, List.of(mean), Attrs.EMPTY, List.of(n.outputs().get(1)), n.scope(), n.location()),
+        new Node(identity, List.of(var), Attrs.EMPTY, List.of(n.outputs().get(2)), n.scope(), n.location()));
+  }
+
+  private static Value statistic(Graph g, Node n, String attr) { return statistic(g, n, attr, n.input(3).type()); }
+
+  private static Value statistic(Graph g, Node n, String attr, dev.kiln.spec.TensorType want) {
     String name = n.attrs().getString(attr);
-    Parameter p = g.parameter(name).orElseThrow(() -> new KilnException("BatchNormalization '" + n.output().name() + "' names "
+    Parameter p = g.parameter(name).orElseThrow(() -> new KilnException(n.opName() + " '" + n.output().name() + "' names "
         + attr + " '" + name + "', which is not a parameter of graph " + g.name()));
-    if (!p.value().type().equals(n.input(3).type())) {
-      throw new KilnException("parameter " + name + " is " + p.value().type() + ", BatchNormalization '" + n.output().name()
-          + "' needs " + n.input(3).type());
+    if (!p.value().type().equals(want)) {
+      throw new KilnException("parameter " + name + " is " + p.value().type() + ", " + n.opName() + " '" + n.output().name()
+          + "' needs " + want);
     }
     return p.value();
   }

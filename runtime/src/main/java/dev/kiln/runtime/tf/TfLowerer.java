@@ -48,7 +48,7 @@ public final class TfLowerer {
 
   /** Composite nodes without a TF lowering of their own run their decomposition. */
   private static final java.util.function.Predicate<Node> NO_NATIVE_FORM =
-      n -> n.op().tf() == null || !n.op().tf().isSupported();
+      n -> n.op().tf() == null || !n.op().tf().isSupported() || (n.op().isComposite() && !n.op().tfNative(n));
 
   private final dev.kiln.spec.ir.Graph ir;
   private final Graph tf;

@@ -62,5 +62,12 @@ public abstract class Op {
    */
   public boolean pointwise() { return false; }
 
+  /**
+   * Whether the TensorFlow back end runs node {@code n} through {@link #tf()} (true by default); a
+   * composite whose native TF form covers only some nodes (e.g. f32 only) says false for the others,
+   * which then run its decomposition.
+   */
+  public boolean tfNative(dev.kiln.spec.ir.Node n) { return true; }
+
   @Override public String toString() { return name(); }
 }

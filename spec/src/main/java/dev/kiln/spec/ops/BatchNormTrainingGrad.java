@@ -1,0 +1,88 @@
+package dev.kiln.spec.ops;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Node;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Decomposition;
+import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
+import dev.kiln.spec.op.Op;
+import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.TfBatchNorm;
+import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.TypeRules;
+import java.util.List;
+
+/**
+ * The gradient of {@link BatchNormTraining} for the output y, the batch statistics' dependence on x
+ * included: with r = 1/sqrt(var + epsilon), xhat = (x - mean) r and the means over every axis but 1,
+ * dx = scale r (gy - mean(gy) - xhat mean(gy xhat)), dscale = sum(gy xhat), dbias = sum(gy). A composite:
+ * that arithmetic is its decomposition (exported to ONNX as such, and differentiated for second order);
+ * on TensorFlow (f32) one FusedBatchNormGradV3.
+ */
+public final class BatchNormTrainingGrad extends Op {
+  @Override public String summary() { return "(dx, dscale, dbias) of training-form batch norm for gy, given x, scale and the batch statistics"; }
+
+  @Override public Signature signature() {
+    return Signature.inputs("gy", "x", "scale", "mean", "var").attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance");
+  }
+
+  @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
+    TensorType gy = in.get(0);
+    TensorType x = in.get(1);
+    TypeRules.requireFloat("input x", x);
+    TypeRules.requireRankAtLeast("input x", x, 2);
+    if (gy.dtype() != x.dtype() || !gy.shape().equals(x.shape())) throw new ShapeException("input gy must be x's type " + x + ", got " + gy);
+    String[] names = {"scale", "mean", "var"};
+    for (int i = 2; i < 5; i++) {
+      TensorType p = in.get(i);
+      if (p.dtype() != x.dtype()) throw new ShapeException("input " + names[i - 2] + " must be " + x.dtype() + " like x, got " + p);
+      TypeRules.requireRank("input " + names[i - 2], p, 1);
+      TypeRules.unify("input " + names[i - 2] + " length vs channels of x " + x, p.shape().dim(0), x.shape().dim(1));
+    }
+    if (!(attrs.getDouble("epsilon") >= 0)) throw new ShapeException("attribute epsilon must be >= 0, got " + attrs.getDouble("epsilon"));
+    return List.of(x, in.get(2), in.get(2));
+  }
+
+  @Override public OnnxLowering onnx() { return Onnx.unsupported("no ONNX op; exported as its decomposition"); }
+
+  @Override public TfLowering tf() { return TfLowering.custom("FusedBatchNormGradV3", TfBatchNorm::gradient); }
+
+  /** TF's fused kernels take f32 (and half types); other dtypes run the decomposition. */
+  @Override public boolean tfNative(Node n) { return n.input(1).type().dtype() == DType.F32; }
+
+  @Override public Decomposition decomposition() {
+    return (b, node, in) -> {
+      Grad g = Grad.in(b);
+      Value gy = in.get(0);
+      Value x = in.get(1);
+      int rank = x.type().rank();
+      long[] axes = BatchNormalization.otherAxes(rank);
+      Value var = perChannel(b, in.get(4), rank);
+      Value r = g.div(g.scalar(var, 1), b.apply1("Sqrt", Attrs.EMPTY, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
+      Value xhat = g.mul(g.sub(x, perChannel(b, in.get(3), rank)), r);
+      Value gxhat = g.mul(gy, xhat);
+      Value dbias = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy);
+      Value dscale = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gxhat);
+      Value meanGy = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), gy);
+      Value meanGxhat = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), gxhat);
+      Value inner = g.sub(g.sub(gy, meanGy), g.mul(xhat, meanGxhat));
+      Value dx = g.mul(g.mul(perChannel(b, in.get(2), rank), r), inner);
+      return List.of(dx, dscale, dbias);
+    };
+  }
+
+  /** A [C] vector as [C, 1, ..., 1], broadcasting along axis 1 of a rank-{@code rank} tensor. */
+  static Value perChannel(GraphBuilder b, Value v, int rank) {
+    if (rank == 2) return v;
+    long[] axes = new long[rank - 2];
+    for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
+    return b.apply1("Unsqueeze", Attrs.of("axes", axes), v);
+  }
+}
