@@ -6,6 +6,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +47,7 @@ final class IndexImporters {
   /**
    * Split into the node's outputs along {@code axis}: sizes from the {@code split} input (13+) or
    * attribute (before 13), else equal parts of ceil(D / outputs) (the last one smaller, as in opset 18's
-   * {@code num_outputs}); each output is a Slice.
+   * {@code num_outputs}); one IR Split.
    */
   /**
    * Split sizes computed at run time: output i is a DynamicSlice along the axis from the sum of the first i
@@ -97,12 +98,8 @@ final class IndexImporters {
       total += v;
     }
     if (total != d) throw c.fail("split sizes " + java.util.Arrays.toString(sizes) + " do not add up to the axis size " + d);
-    long at = 0;
-    for (int i = 0; i < outs; i++) {
-      Attrs a = Attrs.of("starts", new long[] {at}, "ends", new long[] {at + sizes[i]}, "axes", new long[] {axis});
-      c.define(i, c.step("Slice", a, x));
-      at += sizes[i];
-    }
+    List<Object> parts = c.apply("Split", Attrs.of("axis", axis, "split", sizes), x);
+    for (int i = 0; i < outs; i++) c.define(i, parts.get(i));
   }
 
   /**

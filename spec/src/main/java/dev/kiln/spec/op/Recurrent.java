@@ -172,16 +172,19 @@ public final class Recurrent {
     Value h0all = in.size() > 4 ? in.get(4) : null, c0all = in.size() > 5 ? in.get(5) : null;
     if (batchFirst && h0all != null) h0all = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), h0all);
     if (batchFirst && c0all != null) c0all = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), c0all);
+    List<Value> ws = perDirection(b, in.get(1), nd), rs = perDirection(b, in.get(2), nd);
+    List<Value> bs = in.size() > 3 ? perDirection(b, in.get(3), nd) : null;
+    List<Value> h0s = h0all == null ? null : perDirection(b, h0all, nd), c0s = c0all == null ? null : perDirection(b, c0all, nd);
     List<List<Value>> ys = new ArrayList<>();
     List<Value> lastH = new ArrayList<>(), lastC = new ArrayList<>();
     for (int d = 0; d < nd; d++) {
-      Value wT = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), pick(b, in.get(1), d));
-      Value rT = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), pick(b, in.get(2), d));
+      Value wT = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), ws.get(d));
+      Value rT = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), rs.get(d));
       Value xw = b.apply1("MatMul", Attrs.EMPTY, x, wT);  // [seq, batch, gates*hidden], all steps at once
       Value rb = null;
-      if (in.size() > 3) {
-        Value bias = pick(b, in.get(3), d);
-        Value wb = slice(b, bias, 0, 0, gh), rbias = slice(b, bias, 0, gh, 2 * gh);
+      if (bs != null) {
+        List<Value> wbRb = split(b, bs.get(d), 0, gh, gh);
+        Value wb = wbRb.get(0), rbias = wbRb.get(1);
         if (foldRb) xw = b.apply1("Add", Attrs.EMPTY, xw, b.apply1("Add", Attrs.EMPTY, wb, rbias));
         else {
           xw = b.apply1("Add", Attrs.EMPTY, xw, wb);
@@ -189,12 +192,17 @@ public final class Recurrent {
         }
       }
       Weights w = new Weights(rT, rb, h);
-      Value hPrev = h0all == null ? null : pick(b, h0all, d), cPrev = c0all == null ? null : pick(b, c0all, d);
+      Value hPrev = h0s == null ? null : h0s.get(d), cPrev = c0s == null ? null : c0s.get(d);
       boolean backward = reverseOnly || d == 1;
+      // One Split into the steps: its gradient is one Concat, where a Slice per step would pad each
+      // step's gradient to the whole [seq, batch, gates*hidden] and add them up (quadratic in seq).
+      long[] ones = new long[seq];
+      java.util.Arrays.fill(ones, 1);
+      List<Value> xws = split(b, xw, 0, ones);
       Value[] step = new Value[seq];
       for (int k = 0; k < seq; k++) {
         int t = backward ? seq - 1 - k : k;
-        Value xt = b.apply1("Squeeze", Attrs.of("axes", new long[] {0}), slice(b, xw, 0, t, t + 1));
+        Value xt = b.apply1("Squeeze", Attrs.of("axes", new long[] {0}), xws.get(t));
         Value[] hc = cell.step(b, xt, hPrev, cPrev, w);
         hPrev = hc[0];
         cPrev = hc[1];
@@ -218,18 +226,30 @@ public final class Recurrent {
     return outs;
   }
 
-  /** Direction {@code d} of a [dirs, ...] tensor, without the dirs axis. */
-  private static Value pick(GraphBuilder b, Value v, int d) {
-    return b.apply1("Squeeze", Attrs.of("axes", new long[] {0}), slice(b, v, 0, d, d + 1));
+  /** Each direction of a [dirs, ...] tensor, without the dirs axis. */
+  private static List<Value> perDirection(GraphBuilder b, Value v, int nd) {
+    long[] ones = new long[nd];
+    java.util.Arrays.fill(ones, 1);
+    List<Value> out = new ArrayList<>();
+    for (Value p : split(b, v, 0, ones)) out.add(b.apply1("Squeeze", Attrs.of("axes", new long[] {0}), p));
+    return out;
   }
 
-  /** {@code v[..., from:to]} on {@code axis} (negative counts from the end). */
-  public static Value slice(GraphBuilder b, Value v, long axis, long from, long to) {
-    return b.apply1("Slice", Attrs.of("starts", new long[] {from}, "ends", new long[] {to}, "axes", new long[] {axis}), v);
+  /**
+   * {@code v} cut along {@code axis} (negative counts from the end) into consecutive pieces of the given
+   * sizes, by one Split ({@code v} itself when there is one piece).
+   */
+  public static List<Value> split(GraphBuilder b, Value v, long axis, long... sizes) {
+    if (sizes.length == 1) return List.of(v);
+    return b.apply("Split", List.of(v), Attrs.of("axis", axis, "split", sizes));
   }
 
-  /** Gate {@code k} of a {@code [batch, gates*hidden]} value: columns {@code k*hidden .. (k+1)*hidden}. */
-  public static Value gate(GraphBuilder b, Value v, int k, long hidden) { return slice(b, v, -1, k * hidden, (k + 1) * hidden); }
+  /** The {@code n} gates of a {@code [batch, n*hidden]} value, by one Split of the last axis. */
+  public static List<Value> gates(GraphBuilder b, Value v, int n, long hidden) {
+    long[] sizes = new long[n];
+    java.util.Arrays.fill(sizes, hidden);
+    return split(b, v, -1, sizes);
+  }
 
   /** {@code a + b}, where either may be null (absent, i.e. zero). */
   public static Value add(GraphBuilder b, Value x, Value y) {

@@ -10,7 +10,9 @@ import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Recurrent;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A gated recurrent unit layer over a whole sequence, ONNX GRU-7/14 without clipping or
@@ -39,23 +41,31 @@ public final class Gru extends Op {
   @Override public TfLowering tf() { return TfLowering.unsupported("no native form; runs its decomposition"); }
 
   @Override public Decomposition decomposition() {
-    return (b, node, in) -> Recurrent.unrolled(3, false,
-        (bb, xw, hPrev, cPrev, w) -> step(bb, xw, hPrev, w, node.attrs().getLong("linear_before_reset") == 1))
-        .expand(b, node, in);
+    return (b, node, in) -> {
+      // The recurrent weights and bias are cut into their (z, r) and h parts once per direction, at the
+      // first step, and reused by the later ones.
+      Map<Value, List<Value>> parts = new IdentityHashMap<>();
+      return Recurrent.unrolled(3, false, (bb, xw, hPrev, cPrev, w) -> step(bb, xw, hPrev, w, parts,
+          node.attrs().getLong("linear_before_reset") == 1)).expand(b, node, in);
+    };
   }
 
-  private static Value[] step(GraphBuilder b, Value xw, Value hPrev, Recurrent.Weights w, boolean linearBeforeReset) {
+  private static Value[] step(GraphBuilder b, Value xw, Value hPrev, Recurrent.Weights w, Map<Value, List<Value>> parts,
+      boolean linearBeforeReset) {
     long h = w.hidden();
     // NOTE: the z and r gates see both biases; the candidate's recurrent bias Rbh sits inside or
     // outside r's product depending on linear_before_reset, so the two biases stay apart here.
-    Value rTzr = Recurrent.slice(b, w.rT(), 1, 0, 2 * h), rTh = Recurrent.slice(b, w.rT(), 1, 2 * h, 3 * h);
-    Value rbzr = w.rb() == null ? null : Recurrent.slice(b, w.rb(), 0, 0, 2 * h);
-    Value rbh = w.rb() == null ? null : Recurrent.slice(b, w.rb(), 0, 2 * h, 3 * h);
-    Value zr = Recurrent.add(b, Recurrent.slice(b, xw, -1, 0, 2 * h),
+    List<Value> rT = parts.computeIfAbsent(w.rT(), v -> Recurrent.split(b, v, 1, 2 * h, h));
+    Value rTzr = rT.get(0), rTh = rT.get(1);
+    List<Value> rb = w.rb() == null ? null : parts.computeIfAbsent(w.rb(), v -> Recurrent.split(b, v, 0, 2 * h, h));
+    Value rbzr = rb == null ? null : rb.get(0), rbh = rb == null ? null : rb.get(1);
+    List<Value> xwParts = Recurrent.split(b, xw, -1, 2 * h, h);
+    Value zr = Recurrent.add(b, xwParts.get(0),
         Recurrent.add(b, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, rTzr), rbzr));
-    Value z = b.apply1("Sigmoid", Attrs.EMPTY, Recurrent.gate(b, zr, 0, h));
-    Value r = b.apply1("Sigmoid", Attrs.EMPTY, Recurrent.gate(b, zr, 1, h));
-    Value xh = Recurrent.gate(b, xw, 2, h);
+    List<Value> zrGates = Recurrent.gates(b, zr, 2, h);
+    Value z = b.apply1("Sigmoid", Attrs.EMPTY, zrGates.get(0));
+    Value r = b.apply1("Sigmoid", Attrs.EMPTY, zrGates.get(1));
+    Value xh = xwParts.get(1);
     Value rec;
     if (linearBeforeReset) {
       Value hr = Recurrent.add(b, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, rTh), rbh);

@@ -37,11 +37,11 @@ public final class Lstm extends Op {
 
   private static Value[] step(GraphBuilder b, Value xw, Value hPrev, Value cPrev, Recurrent.Weights w) {
     Value z = Recurrent.add(b, xw, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, w.rT()));
-    long h = w.hidden();
-    Value i = b.apply1("Sigmoid", Attrs.EMPTY, Recurrent.gate(b, z, 0, h));
-    Value o = b.apply1("Sigmoid", Attrs.EMPTY, Recurrent.gate(b, z, 1, h));
-    Value f = b.apply1("Sigmoid", Attrs.EMPTY, Recurrent.gate(b, z, 2, h));
-    Value g = b.apply1("Tanh", Attrs.EMPTY, Recurrent.gate(b, z, 3, h));
+    List<Value> gates = Recurrent.gates(b, z, 4, w.hidden());
+    Value i = b.apply1("Sigmoid", Attrs.EMPTY, gates.get(0));
+    Value o = b.apply1("Sigmoid", Attrs.EMPTY, gates.get(1));
+    Value f = b.apply1("Sigmoid", Attrs.EMPTY, gates.get(2));
+    Value g = b.apply1("Tanh", Attrs.EMPTY, gates.get(3));
     Value ig = b.apply1("Mul", Attrs.EMPTY, i, g);
     Value c = cPrev == null ? ig : b.apply1("Add", Attrs.EMPTY, b.apply1("Mul", Attrs.EMPTY, f, cPrev), ig);
     Value hNew = b.apply1("Mul", Attrs.EMPTY, o, b.apply1("Tanh", Attrs.EMPTY, c));
