@@ -47,6 +47,15 @@ public final class HostTensor {
     return new HostTensor(dtype, shape, copy);
   }
 
+  /**
+   * Wraps a little-endian buffer's remaining bytes without copying: for a buffer nobody writes any more
+   * (one just filled and handed over, or a view of another host tensor's read-only bytes), e.g. the
+   * batches a dataset gathers every step.
+   */
+  public static HostTensor adopt(DType dtype, long[] shape, ByteBuffer littleEndian) {
+    return new HostTensor(dtype, shape, littleEndian);
+  }
+
   public static HostTensor ofFloats(float[] v, long... shape) {
     ByteBuffer b = alloc(v.length, 4);
     b.asFloatBuffer().put(v);

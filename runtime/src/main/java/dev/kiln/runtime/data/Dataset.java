@@ -102,7 +102,8 @@ public final class Dataset {
     b.position(from * row).limit(to * row);
     long[] shape = t.shape();
     shape[0] = to - from;
-    return HostTensor.ofBuffer(t.dtype(), shape, b.slice().order(ByteOrder.LITTLE_ENDIAN));
+    // NOTE: a view of t's read-only bytes, no copy.
+    return HostTensor.adopt(t.dtype(), shape, b.slice().order(ByteOrder.LITTLE_ENDIAN));
   }
 
   static HostTensor rows(HostTensor t, int[] idx) {
@@ -117,7 +118,7 @@ public final class Dataset {
     dst.flip();
     long[] shape = t.shape();
     shape[0] = idx.length;
-    return HostTensor.ofBuffer(t.dtype(), shape, dst);
+    return HostTensor.adopt(t.dtype(), shape, dst);  // dst is ours alone: no second copy
   }
 
   private static int rowBytes(HostTensor t) {
