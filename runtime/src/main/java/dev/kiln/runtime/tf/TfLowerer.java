@@ -53,22 +53,9 @@ public final class TfLowerer {
   private final dev.kiln.spec.ir.Graph ir;
   private final Graph tf;
   private final TfOpBuilder ops;
-  private final Map<Value, Output<?>> handles = new IdentityHashMap<>();
-  /**
-   * The channels-last ([N, H, W, C]) form of rank-4 values, for TF's window kernels. A value made by a
-   * window op exists only in this form until some consumer needs [N, C, H, W]; {@link #handle} and
-   * {@link #channelsLastHandle} make the missing form by one transpose, at most once per value.
-   */
-  private final Map<Value, Output<?>> lastHandles = new IdentityHashMap<>();
-  /** Lower-rank operands of channels-last pointwise ops, reshaped to rank 4 and permuted. */
-  private final Map<Value, Output<?>> broadcastOperands = new IdentityHashMap<>();
+  /** Each IR value's TF handle, canonical (NCHW) and/or channels-last. */
+  private final TfValueForms forms;
   private final Map<Value, String> assignments;
-  /**
-   * Whether activations stay channels-last between window ops ({@link #lastHandles}); system property
-   * {@code kiln.tf.channelsLast=false} (read at each lowering) turns it off: every window op then
-   * transposes its input in and its output out.
-   */
-  private final boolean channelsLastLayout = !"false".equalsIgnoreCase(System.getProperty("kiln.tf.channelsLast"));
   /** The node computing each value, for peepholes that look one node back. */
   private final Map<Value, Node> producers = new IdentityHashMap<>();
   private final List<InPlaceUpdate> inPlace;
@@ -79,6 +66,7 @@ public final class TfLowerer {
     this.ir = ir;
     this.tf = tf;
     this.ops = new TfOpBuilder(tf, prefix);
+    this.forms = new TfValueForms(ops, ir.name());
     this.assignments = assignments;
     this.inPlace = inPlace;
   }
@@ -170,7 +158,7 @@ public final class TfLowerer {
       DType d = v.type().dtype();
       Output<?> p = ops.op("Placeholder", v.name(), List.of(),
           Map.of("dtype", TfTypes.boundaryType(d), "shape", tfShape(v.type())), null).get(0);
-      handles.put(v, TfTypes.needsBitcast(d) ? bitcast(p, TfTypes.dataType(d), v.name() + "/bitcast") : p);
+      forms.put(v, TfTypes.needsBitcast(d) ? bitcast(p, TfTypes.dataType(d), v.name() + "/bitcast") : p);
       placeholders.put(v.name(), p);
     }
     Map<String, Output<?>> variables = new LinkedHashMap<>();
@@ -183,7 +171,7 @@ public final class TfLowerer {
       Output<?> init = constant(p.initial(), p.name() + "/initial");
       inits.add(ops.operation("AssignVariableOp", p.name() + "/assign", List.of(handle, init), Map.of("dtype", d), null));
       Output<?> read = ops.op("ReadVariableOp", p.name() + "/read", List.of(handle), Map.of("dtype", d), null).get(0);
-      handles.put(p.value(), read);
+      forms.put(p.value(), read);
       variables.put(p.name(), handle);
       reads.put(p.name(), read);
     }
@@ -289,15 +277,7 @@ public final class TfLowerer {
     return ops.op(type, hint + "/" + type, List.of(a, b), Map.of(), null).get(0);
   }
 
-  private Output<?> handle(Value v) {
-    Output<?> h = handles.get(v);
-    if (h != null) return h;
-    Output<?> last = lastHandles.get(v);
-    if (last == null) throw new KilnException("value '" + v.name() + "' is used before it is computed in graph " + ir.name());
-    h = transpose(last, CHANNELS_FIRST, v.name() + "/nchw");
-    handles.put(v, h);
-    return h;
-  }
+  private Output<?> handle(Value v) { return forms.canonical(v); }
 
   /** Reinterprets the bytes of {@code x} as another type of the same width (int8 ↔ uint8 at the boundary). */
   private Output<?> bitcast(Output<?> x, DataType to, String nameHint) {
@@ -310,7 +290,7 @@ public final class TfLowerer {
 
   private void lowerNode(Node n) {
     TfLowering l = n.op().tf();
-    boolean channelsLast = runsChannelsLast(n);
+    boolean channelsLast = forms.runsChannelsLast(n);
     List<Object> outs;
     try {
       outs = l.isCustom() ? l.handler().emit(new Emitter(n, channelsLast)) : new ArrayList<>(plain(n, l, channelsLast));
@@ -327,89 +307,14 @@ public final class TfLowerer {
       Value v = n.outputs().get(i);
       boolean last = channelsLast || outs.get(i) instanceof ChannelsLast;
       Output<?> o = outs.get(i) instanceof ChannelsLast c ? c.nhwc() : (Output<?>) outs.get(i);
-      checkType(n, l, i, last ? toChannelsLast(v.type()) : v.type(), o);
-      (last ? lastHandles : handles).put(v, o);
+      checkType(n, l, i, last ? TfValueForms.toChannelsLast(v.type()) : v.type(), o);
+      if (last) forms.putChannelsLast(v, o);
+      else forms.put(v, o);
     }
   }
 
   /** An output a custom lowering computed channels-last ({@link TfEmitter#channelsLast}). */
   private record ChannelsLast(Output<?> nhwc) {}
-
-  /**
-   * Whether a pointwise node runs on its inputs' channels-last forms: every input with the output's
-   * (rank-4) shape has that form already and some have no other (so the canonical layout would cost a
-   * transpose, and staying channels-last lets the next window op skip one); the other inputs broadcast
-   * (scalars, per-channel [1, C, 1, 1] or [C, 1, 1] values as batch norm uses) and are cheap to permute.
-   */
-  private boolean runsChannelsLast(Node n) {
-    if (!channelsLastLayout || !n.op().pointwise() || n.outputs().size() != 1 || n.output().type().rank() != 4) return false;
-    dev.kiln.spec.Shape out = n.output().type().shape();
-    boolean someOnlyLast = false;
-    for (Value v : n.inputs()) {
-      if (v == null) return false;
-      if (v.type().shape().equals(out)) {
-        if (!lastHandles.containsKey(v)) return false;
-        someOnlyLast |= !handles.containsKey(v);
-      } else if (!v.type().shape().isStatic() || v.type().rank() > 4 || elements(v.type()) > SMALL_OPERAND) {
-        return false;  // a broadcast operand as big as an activation: not worth a transpose
-      }
-    }
-    return someOnlyLast;
-  }
-
-  /**
-   * A pointwise node's input in channels-last form: rank 4 through {@link #channelsLastHandle}, a
-   * scalar as it is, a lower-rank broadcast operand (right-aligned, as in [C, 1, 1]) reshaped to rank 4
-   * first.
-   */
-  private Output<?> channelsLastOperand(Value v) {
-    int r = v.type().rank();
-    if (r == 0) return handle(v);
-    if (r == 4) return channelsLastHandle(v);
-    Output<?> h = broadcastOperands.get(v);
-    if (h != null) return h;
-    long[] dims = new long[4];
-    java.util.Arrays.fill(dims, 1);
-    for (int i = 0; i < r; i++) dims[4 - r + i] = v.type().shape().dim(i).size();
-    Output<?> shape = constant(HostTensor.ofLongs(dims, 4), v.name() + "/rank4/shape");
-    Output<?> r4 = ops.op("Reshape", v.name() + "/rank4", List.of(handle(v), shape), Map.of(), null).get(0);
-    h = transpose(r4, CHANNELS_LAST, v.name() + "/nhwc");
-    broadcastOperands.put(v, h);
-    return h;
-  }
-
-  /** Broadcast operands up to this many elements are permuted for a channels-last pointwise op. */
-  private static final long SMALL_OPERAND = 1 << 16;
-
-  private static long elements(TensorType t) {
-    long n = 1;
-    for (int i = 0; i < t.rank(); i++) n *= t.shape().dim(i).size();
-    return n;
-  }
-
-  private static TensorType toChannelsLast(TensorType t) {
-    Dim[] d = new Dim[4];
-    for (int i = 0; i < 4; i++) d[i] = t.shape().dim((int) CHANNELS_LAST[i]);
-    return new TensorType(t.dtype(), dev.kiln.spec.Shape.of(d));
-  }
-
-  /** Axis permutations [N, C, H, W] to [N, H, W, C] and back. */
-  private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
-  private static final long[] CHANNELS_FIRST = {0, 3, 1, 2};
-
-  /** The channels-last form of a rank-4 value (transposing its canonical form once if need be). */
-  private Output<?> channelsLastHandle(Value v) {
-    Output<?> h = lastHandles.get(v);
-    if (h != null) return h;
-    h = transpose(handle(v), CHANNELS_LAST, v.name() + "/nhwc");
-    lastHandles.put(v, h);
-    return h;
-  }
-
-  private Output<?> transpose(Output<?> x, long[] perm, String nameHint) {
-    Output<?> p = constant(HostTensor.ofLongs(perm, perm.length), nameHint + "/perm");
-    return ops.op("Transpose", nameHint, List.of(x, p), Map.of(), null).get(0);
-  }
 
   private static String where(Node n, TfLowering l) {
     return "lowering " + n.opName() + " (node " + n.output().name() + ") to TensorFlow " + (l.isCustom() ? "handler " : "op ")
@@ -424,7 +329,7 @@ public final class TfLowerer {
     for (int i = 0; i < last; i++) {
       Value v = n.inputs().get(i);
       if (v == null) throw new KilnException("input " + i + " is absent; a plain TF lowering cannot skip inputs (use a custom one)");
-      in.add(channelsLast ? channelsLastOperand(v) : handle(v));
+      in.add(channelsLast ? forms.channelsLastOperand(v) : handle(v));
     }
     for (Map.Entry<String, DType> e : l.attrInputs().entrySet()) {
       in.add(constant(attrTensor(n, e.getKey(), e.getValue()), n.output().name() + "/" + e.getKey()));
@@ -492,18 +397,18 @@ public final class TfLowerer {
 
     @Override public Object input(int i) {
       Value v = node.inputs().get(i);
-      return v == null ? null : allChannelsLast ? channelsLastOperand(v) : handle(v);
+      return v == null ? null : allChannelsLast ? forms.channelsLastOperand(v) : handle(v);
     }
 
     @Override public Object inputChannelsLast(int i) {
-      if (!channelsLastLayout) return TfEmitter.super.inputChannelsLast(i);
+      if (!forms.channelsLastLayout()) return TfEmitter.super.inputChannelsLast(i);
       Value v = node.inputs().get(i);
       if (v.type().rank() != 4) throw new KilnException("input " + i + " of " + node.opName() + " is not rank 4: " + v.type());
-      return channelsLastHandle(v);
+      return forms.channelsLast(v);
     }
 
     @Override public Object channelsLast(Object nhwc) {
-      if (!channelsLastLayout) return TfEmitter.super.channelsLast(nhwc);
+      if (!forms.channelsLastLayout()) return TfEmitter.super.channelsLast(nhwc);
       if (allChannelsLast) throw new KilnException("a pointwise lowering run channels-last must not mark outputs");
       return new ChannelsLast((Output<?>) nhwc);
     }
@@ -521,7 +426,7 @@ public final class TfLowerer {
 
     @Override public boolean onlyChannelsLast(int i) {
       Value v = node.inputs().get(i);
-      return v != null && lastHandles.containsKey(v) && !handles.containsKey(v);
+      return v != null && forms.onlyChannelsLast(v);
     }
 
     @Override public Object constant(HostTensor value) { return TfLowerer.this.constant(value, node.output().name() + "/const"); }
