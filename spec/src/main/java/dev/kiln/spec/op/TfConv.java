@@ -213,40 +213,32 @@ public final class TfConv {
    * Eigen's kernels, 5-6x slower on LeNet-5's filter gradient.
    */
   static void putPadding(Map<String, Object> attrs, Windows.Geometry g, long[] inSpatial) {
+    String padding = padding(g, inSpatial);
+    attrs.put("padding", padding);
+    long[] pads = g.pads();
+    if (padding.equals("EXPLICIT")) attrs.put("explicit_paddings", new long[] {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0});
+  }
+
+  /** VALID, SAME or EXPLICIT: the TF padding that names exactly the pads of {@code g} over {@code inSpatial}. */
+  static String padding(Windows.Geometry g, long[] inSpatial) {
     long[] pads = g.pads();
     boolean valid = true;
     for (long p : pads) valid &= p == 0;
-    if (valid) {
-      attrs.put("padding", "VALID");
-      return;
-    }
-    boolean same = true;
-    for (int i = 0; i < 2 && same; i++) {
+    if (valid) return "VALID";
+    for (int i = 0; i < 2; i++) {
       long in = inSpatial[i];
-      if (in < 0) {
-        same = false;
-        break;
-      }
+      if (in < 0) return "EXPLICIT";
       // TF's SAME: out = ceil(in / s); total = max((out - 1) s + (k - 1) d + 1 - in, 0); begin = total / 2.
       long s = g.strides()[i];
       long out = (in + s - 1) / s;
       long total = Math.max((out - 1) * s + (g.kernel()[i] - 1) * g.dilations()[i] + 1 - in, 0);
-      same = pads[i] == total / 2 && pads[i + 2] == total - total / 2;
+      if (pads[i] != total / 2 || pads[i + 2] != total - total / 2) return "EXPLICIT";
     }
-    if (same) {
-      attrs.put("padding", "SAME");
-      return;
-    }
-    attrs.put("padding", "EXPLICIT");
-    attrs.put("explicit_paddings", new long[] {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0});
+    return "SAME";
   }
 
   /** Whether {@link #putPadding} would need EXPLICIT padding (neither VALID nor SAME names the pads). */
-  static boolean needsExplicit(Windows.Geometry g, long[] inSpatial) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    putPadding(attrs, g, inSpatial);
-    return attrs.get("padding").equals("EXPLICIT");
-  }
+  static boolean needsExplicit(Windows.Geometry g, long[] inSpatial) { return padding(g, inSpatial).equals("EXPLICIT"); }
 
   /** {@code g} without padding (for a window op run VALID on an input padded beforehand). */
   static Windows.Geometry unpadded(Windows.Geometry g) {

@@ -47,14 +47,9 @@ public final class BatchNormTraining extends Op {
     TensorType x = in.get(0);
     TypeRules.requireFloat("input x", x);
     TypeRules.requireRankAtLeast("input x", x, 2);
-    String[] names = {"scale", "bias"};
-    for (int i = 1; i < 3; i++) {
-      TensorType p = in.get(i);
-      if (p.dtype() != x.dtype()) throw new ShapeException("input " + names[i - 1] + " must be " + x.dtype() + " like x, got " + p);
-      TypeRules.requireRank("input " + names[i - 1], p, 1);
-      TypeRules.unify("input " + names[i - 1] + " length vs channels of x " + x, p.shape().dim(0), x.shape().dim(1));
-    }
-    if (!(attrs.getDouble("epsilon") >= 0)) throw new ShapeException("attribute epsilon must be >= 0, got " + attrs.getDouble("epsilon"));
+    BatchNormalization.requirePerChannel("scale", in.get(1), x);
+    BatchNormalization.requirePerChannel("bias", in.get(2), x);
+    BatchNormalization.requireEpsilon(attrs);
     TensorType stat = new TensorType(x.dtype(), dev.kiln.spec.Shape.of(x.shape().dim(1)));
     return List.of(x, stat, stat);
   }
@@ -108,10 +103,10 @@ public final class BatchNormTraining extends Op {
         Value ones = g.broadcastLike(g.scalar(x, 1), x);
         Value invM = g.div(b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), ones), g.sumKept(ones, axes));
         Value extra = null;
-        if (gys.get(1) != null) extra = g.mul(BatchNormTrainingGrad.perChannel(b, gys.get(1), rank), invM);
+        if (gys.get(1) != null) extra = g.mul(BatchNormalization.perChannel(b, gys.get(1), rank), invM);
         if (gys.get(2) != null) {
-          Value centred = g.sub(x, BatchNormTrainingGrad.perChannel(b, node.outputs().get(1), rank));
-          Value v = g.mul(g.mul(centred, BatchNormTrainingGrad.perChannel(b, gys.get(2), rank)), g.mul(invM, 2));
+          Value centred = g.sub(x, BatchNormalization.perChannel(b, node.outputs().get(1), rank));
+          Value v = g.mul(g.mul(centred, BatchNormalization.perChannel(b, gys.get(2), rank)), g.mul(invM, 2));
           extra = extra == null ? v : g.add(extra, v);
         }
         dx = dx == null ? g.broadcastLike(extra, x) : g.add(dx, extra);

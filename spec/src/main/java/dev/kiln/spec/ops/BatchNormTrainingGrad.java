@@ -40,13 +40,8 @@ public final class BatchNormTrainingGrad extends Op {
     TypeRules.requireRankAtLeast("input x", x, 2);
     if (gy.dtype() != x.dtype() || !gy.shape().equals(x.shape())) throw new ShapeException("input gy must be x's type " + x + ", got " + gy);
     String[] names = {"scale", "mean", "var"};
-    for (int i = 2; i < 5; i++) {
-      TensorType p = in.get(i);
-      if (p.dtype() != x.dtype()) throw new ShapeException("input " + names[i - 2] + " must be " + x.dtype() + " like x, got " + p);
-      TypeRules.requireRank("input " + names[i - 2], p, 1);
-      TypeRules.unify("input " + names[i - 2] + " length vs channels of x " + x, p.shape().dim(0), x.shape().dim(1));
-    }
-    if (!(attrs.getDouble("epsilon") >= 0)) throw new ShapeException("attribute epsilon must be >= 0, got " + attrs.getDouble("epsilon"));
+    for (int i = 2; i < 5; i++) BatchNormalization.requirePerChannel(names[i - 2], in.get(i), x);
+    BatchNormalization.requireEpsilon(attrs);
     return List.of(x, in.get(2), in.get(2));
   }
 
@@ -64,25 +59,17 @@ public final class BatchNormTrainingGrad extends Op {
       Value x = in.get(1);
       int rank = x.type().rank();
       long[] axes = BatchNormalization.otherAxes(rank);
-      Value var = perChannel(b, in.get(4), rank);
+      Value var = BatchNormalization.perChannel(b, in.get(4), rank);
       Value r = g.div(g.scalar(var, 1), b.apply1("Sqrt", Attrs.EMPTY, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
-      Value xhat = g.mul(g.sub(x, perChannel(b, in.get(3), rank)), r);
+      Value xhat = g.mul(g.sub(x, BatchNormalization.perChannel(b, in.get(3), rank)), r);
       Value gxhat = g.mul(gy, xhat);
       Value dbias = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy);
       Value dscale = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gxhat);
       Value meanGy = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), gy);
       Value meanGxhat = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), gxhat);
       Value inner = g.sub(g.sub(gy, meanGy), g.mul(xhat, meanGxhat));
-      Value dx = g.mul(g.mul(perChannel(b, in.get(2), rank), r), inner);
+      Value dx = g.mul(g.mul(BatchNormalization.perChannel(b, in.get(2), rank), r), inner);
       return List.of(dx, dscale, dbias);
     };
-  }
-
-  /** A [C] vector as [C, 1, ..., 1], broadcasting along axis 1 of a rank-{@code rank} tensor. */
-  static Value perChannel(GraphBuilder b, Value v, int rank) {
-    if (rank == 2) return v;
-    long[] axes = new long[rank - 2];
-    for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
-    return b.apply1("Unsqueeze", Attrs.of("axes", axes), v);
   }
 }

@@ -46,14 +46,20 @@ public final class BatchNormalization extends Op {
     TypeRules.requireFloat("input x", x);
     TypeRules.requireRankAtLeast("input x", x, 2);
     String[] names = {"scale", "bias", "mean", "var"};
-    for (int i = 1; i < 5; i++) {
-      TensorType p = in.get(i);
-      if (p.dtype() != x.dtype()) throw new ShapeException("input " + names[i - 1] + " must be " + x.dtype() + " like x, got " + p);
-      TypeRules.requireRank("input " + names[i - 1], p, 1);
-      TypeRules.unify("input " + names[i - 1] + " length vs channels of x " + x, p.shape().dim(0), x.shape().dim(1));
-    }
-    if (!(attrs.getDouble("epsilon") >= 0)) throw new ShapeException("attribute epsilon must be >= 0, got " + attrs.getDouble("epsilon"));
+    for (int i = 1; i < 5; i++) requirePerChannel(names[i - 1], in.get(i), x);
+    requireEpsilon(attrs);
     return List.of(x);
+  }
+
+  /** Input {@code name} must be a [C] vector of x's dtype, C = x's axis 1 (the batch-norm ops' type rule). */
+  static void requirePerChannel(String name, TensorType p, TensorType x) {
+    if (p.dtype() != x.dtype()) throw new ShapeException("input " + name + " must be " + x.dtype() + " like x, got " + p);
+    TypeRules.requireRank("input " + name, p, 1);
+    TypeRules.unify("input " + name + " length vs channels of x " + x, p.shape().dim(0), x.shape().dim(1));
+  }
+
+  static void requireEpsilon(Attrs attrs) {
+    if (!(attrs.getDouble("epsilon") >= 0)) throw new ShapeException("attribute epsilon must be >= 0, got " + attrs.getDouble("epsilon"));
   }
 
   @Override public OnnxLowering onnx() {
@@ -97,9 +103,9 @@ public final class BatchNormalization extends Op {
       Grad g = Grad.in(b);
       Value x = node.input(0);
       int rank = x.type().rank();
-      Value scale = expand(b, node.input(1), rank);
-      Value mean = expand(b, node.input(3), rank);
-      Value var = expand(b, node.input(4), rank);
+      Value scale = perChannel(b, node.input(1), rank);
+      Value mean = perChannel(b, node.input(3), rank);
+      Value var = perChannel(b, node.input(4), rank);
       Value gy = gys.get(0);
       Value r = g.div(g.scalar(x, 1), b.apply1("Sqrt", Attrs.EMPTY, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
       Value centred = g.sub(x, mean);
@@ -128,7 +134,7 @@ public final class BatchNormalization extends Op {
   }
 
   /** (C) → (C, 1, ..., 1), broadcasting along axis 1 of a rank-{@code rank} tensor. */
-  private static Value expand(GraphBuilder b, Value v, int rank) {
+  static Value perChannel(GraphBuilder b, Value v, int rank) {
     if (rank == 2) return v;
     long[] axes = new long[rank - 2];
     for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
