@@ -85,7 +85,9 @@ public final class Dataset {
           b = new Batch(range(features, next, end), range(labels, next, end));
         } else {
           int[] idx = Arrays.copyOfRange(order, next, end);
-          b = new Batch(rows(features, idx), rows(labels, idx));
+          // NOTE: the features stay rows of this dataset until asked for; a trainer copies them once,
+          // straight into its back end's tensor.
+          b = new Batch(new Rows(features, idx), rows(labels, idx));
         }
         next = end;
         return augment == null ? b : augment.apply(b, rng);
@@ -106,20 +108,7 @@ public final class Dataset {
     return HostTensor.adopt(t.dtype(), shape, b.slice().order(ByteOrder.LITTLE_ENDIAN));
   }
 
-  static HostTensor rows(HostTensor t, int[] idx) {
-    int row = rowBytes(t);
-    int n = (int) t.shape()[0];
-    ByteBuffer src = t.buffer();
-    ByteBuffer dst = ByteBuffer.allocate(Math.multiplyExact(idx.length, row)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i : idx) {
-      if (i < 0 || i >= n) throw new KilnException("example index " + i + " is out of range 0.." + (n - 1));
-      dst.put(src.slice(i * row, row));
-    }
-    dst.flip();
-    long[] shape = t.shape();
-    shape[0] = idx.length;
-    return HostTensor.adopt(t.dtype(), shape, dst);  // dst is ours alone: no second copy
-  }
+  static HostTensor rows(HostTensor t, int[] idx) { return new Rows(t, idx).gather(); }
 
   private static int rowBytes(HostTensor t) {
     long[] s = t.shape();

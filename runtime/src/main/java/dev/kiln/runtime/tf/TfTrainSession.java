@@ -1,5 +1,6 @@
 package dev.kiln.runtime.tf;
 
+import dev.kiln.runtime.data.Rows;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -120,11 +121,24 @@ public final class TfTrainSession implements AutoCloseable {
    * model's predictions, for metrics) from the same run; returns the loss tensor, then those, in order.
    */
   public List<HostTensor> step(Map<String, HostTensor> feed, List<String> outputs) {
+    return step(feed, Map.of(), outputs);
+  }
+
+  /**
+   * Runs one train step like {@link #step(Map, List)}, with some inputs given as {@link Rows} of a host
+   * tensor (a shuffled batch), copied straight into TF's tensors ({@link TfTensors#toTf(Rows)}).
+   */
+  public List<HostTensor> step(Map<String, HostTensor> feed, Map<String, Rows> rows, List<String> outputs) {
     check();
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner r = session.runner();
       feedAll(r, train, trainIr, feed, fed);
+      for (Map.Entry<String, Rows> e : rows.entrySet()) {
+        Tensor t = TfTensors.toTf(e.getValue());
+        fed.add(t);
+        r.feed(placeholder(train, trainIr, e.getKey()), t);
+      }
       List<Value> wanted = new ArrayList<>(List.of(trainIr.outputs().get(0)));
       r.fetch(train.outputs().get(0));
       for (String name : outputs) {
@@ -213,12 +227,17 @@ public final class TfTrainSession implements AutoCloseable {
 
   private static void feedAll(Session.Runner r, TfLowerer.Lowered l, Graph ir, Map<String, HostTensor> feed, List<Tensor> fed) {
     for (Map.Entry<String, HostTensor> e : feed.entrySet()) {
-      Output<?> ph = l.placeholders().get(e.getKey());
-      if (ph == null) throw new KilnException("graph " + ir.name() + " has no input '" + e.getKey() + "'");
+      Output<?> ph = placeholder(l, ir, e.getKey());
       Tensor t = TfTensors.toTf(e.getValue());
       fed.add(t);
       r.feed(ph, t);
     }
+  }
+
+  private static Output<?> placeholder(TfLowerer.Lowered l, Graph ir, String name) {
+    Output<?> ph = l.placeholders().get(name);
+    if (ph == null) throw new KilnException("graph " + ir.name() + " has no input '" + name + "'");
+    return ph;
   }
 
   private static int indexOf(List<Value> vs, String name) {

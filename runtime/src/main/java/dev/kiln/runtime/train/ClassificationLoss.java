@@ -7,6 +7,7 @@ import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Cross-entropy over classes with PyTorch's {@code cross_entropy} / {@code nll_loss} semantics: input
@@ -46,6 +47,11 @@ public final class ClassificationLoss implements Loss {
 
   @Override public Value build(GraphBuilder b, Value input, Value target) {
     long classes = classes(input);
+    if (logits && weights == null && smoothing == 0 && !target.type().dtype().isFloating()) {
+      // The plain case as one op: its gradient is softmax - onehot, which TF computes in the same kernel.
+      requireLabels(target);
+      return reduction.apply(b, b.apply("SoftmaxCrossEntropy", List.of(input, target), Attrs.EMPTY).get(0));
+    }
     Value logp = logits ? b.apply1("LogSoftmax", Attrs.of("axis", 1L), input) : input;
     boolean labels = !target.type().dtype().isFloating();
     if (!labels && !logits) throw new ShapeException("nll takes integer labels, got " + target.type());
@@ -80,11 +86,15 @@ public final class ClassificationLoss implements Loss {
 
   /** onehot(labels) in {@code like}'s dtype; labels must be i32/i64 [batch]. */
   static Value oneHot(GraphBuilder b, Value labels, long classes, Value like) {
+    requireLabels(labels);
+    return b.apply1("OneHot", Attrs.of("depth", classes, "dtype", like.type().dtype()), labels);
+  }
+
+  private static void requireLabels(Value labels) {
     DType d = labels.type().dtype();
     if ((d != DType.I64 && d != DType.I32) || labels.type().rank() != 1) {
       throw new ShapeException("integer labels must be i32 or i64 [batch], got " + labels.type());
     }
-    return b.apply1("OneHot", Attrs.of("depth", classes, "dtype", like.type().dtype()), labels);
   }
 
   @Override public String toString() {

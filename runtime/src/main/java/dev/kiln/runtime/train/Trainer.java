@@ -3,6 +3,7 @@ package dev.kiln.runtime.train;
 import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.Rows;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.tf.TfModel;
 import dev.kiln.runtime.tf.TfTrainSession;
@@ -135,11 +136,13 @@ public final class Trainer implements AutoCloseable {
         globalStep++;
         lr = cfg.schedule.rate(epoch, globalStep - 1);
         Map<String, HostTensor> feed = new HashMap<>();
-        feed.put(input.name(), b.features());
         feed.put(cfg.labelInput, b.labels());
         feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
         feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
-        List<HostTensor> out = session.step(feed, fetch);
+        // A shuffled batch's features go from the dataset straight into TF's tensor (one copy).
+        Rows rows = b.featureRows();
+        if (rows == null) feed.put(input.name(), b.features());
+        List<HostTensor> out = session.step(feed, rows == null ? Map.of() : Map.of(input.name(), rows), fetch);
         double loss = out.get(0).getDouble(0);
         if (!Double.isFinite(loss)) {
           bar.endEpoch();
