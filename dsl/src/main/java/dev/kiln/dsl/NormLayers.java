@@ -43,13 +43,9 @@ final class NormLayers {
       Value y = outs.get(0);
       Tensor<T> mean = m.wrap(outs.get(1));
       Tensor<T> var = m.wrap(outs.get(2));
-      // The values per channel: the product of x's dims but axis 1, read from its shape (the batch is
-      // dynamic); NOTE: not a sum of ones broadcast like x, which costs two passes over x per step.
+      // The values per channel: the product of x's dims but axis 1, read from its shape (the batch is dynamic).
       long[] others = java.util.Arrays.stream(axes).asLongStream().toArray();
-      Value dims = g.apply1("Gather", Attrs.of("axis", 0L), g.apply1("Shape", Attrs.EMPTY, x.value()),
-          m.constant(dev.kiln.spec.HostTensor.ofLongs(others, others.length)).value());
-      Tensor<T> count = m.<T>wrap(g.apply1("Cast", Attrs.of("to", x.dtype()),
-          g.apply1("ReduceProd", Attrs.of("axes", new long[] {0}, "keepdims", false), dims)));
+      Tensor<T> count = m.<T>wrap(dev.kiln.spec.op.Grad.in(g).count(x.value(), others));
       Tensor<T> unbiased = var.mul(count).div(count.sub(1));
       TrainingForm.recordUpdate(g, runMean, m.<T>wrap(runMean).mul(1 - momentum).add(mean.mul(momentum)).value());
       TrainingForm.recordUpdate(g, runVar, m.<T>wrap(runVar).mul(1 - momentum).add(unbiased.mul(momentum)).value());

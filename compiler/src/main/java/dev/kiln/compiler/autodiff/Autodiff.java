@@ -123,8 +123,11 @@ public final class Autodiff {
       }
       if (!any) continue;
       Node copy = c.node(n);
-      for (int k = 0; k < gys.size(); k++) if (gys.get(k) == null) gys.set(k, zeros(b, copy.outputs().get(k)));
-      List<Value> gxs = b.at(backwardScope(n), n.location().asBackward(), () -> n.op().vjp().apply(b, copy, gys));
+      Vjp rule = n.op().vjp();
+      if (!rule.takesMissing()) {
+        for (int k = 0; k < gys.size(); k++) if (gys.get(k) == null) gys.set(k, zeros(b, copy.outputs().get(k)));
+      }
+      List<Value> gxs = b.at(backwardScope(n), n.location().asBackward(), () -> rule.apply(b, copy, gys));
       if (gxs.size() != n.inputs().size()) {
         throw new KilnException("autodiff: the VJP of " + n.opName() + " returned " + gxs.size() + " gradients for "
             + n.inputs().size() + " inputs (node '" + n.output().name() + "' at " + n.location() + ")");

@@ -57,6 +57,17 @@ public final class Grad {
   /** {@code x} broadcast to {@code like}'s shape. */
   public Value broadcastLike(Value x, Value like) { return b.apply1("BroadcastLike", Attrs.EMPTY, x, like); }
 
+  /**
+   * The number of elements of {@code x} over {@code axes} (non-negative), a scalar of x's dtype read from its
+   * shape at run time. NOTE: not a sum of ones broadcast like x, which costs a tensor the size of x.
+   */
+  public Value count(Value x, long[] axes) {
+    Value dims = b.apply1("Gather", Attrs.of("axis", 0L), b.apply1("Shape", Attrs.EMPTY, x),
+        b.apply1("Constant", Attrs.of("value", HostTensor.ofLongs(axes, axes.length))));
+    Value n = b.apply1("ReduceProd", Attrs.of("axes", new long[] {0}, "keepdims", false), dims);
+    return b.apply1("Cast", Attrs.of("to", x.type().dtype()), n);
+  }
+
   /** {@code x} converted to {@code like}'s dtype. */
   public Value castLike(Value x, Value like) {
     return b.apply1("Cast", Attrs.of("to", like.type().dtype()), x);

@@ -17,6 +17,22 @@ public interface Vjp {
 
   List<Value> apply(GraphBuilder b, Node node, List<Value> gys);
 
+  /**
+   * Whether the rule takes {@code null} for an output no gradient reaches. By default the autodiff driver
+   * passes zeros shaped like the output instead, so rules need not check; a rule made by
+   * {@link #allowingMissing} skips that output's terms and the zeros are never built.
+   */
+  default boolean takesMissing() { return false; }
+
+  /** {@code rule}, declared to take {@code null} for outputs no gradient reaches (see {@link #takesMissing()}). */
+  static Vjp allowingMissing(Vjp rule) {
+    return new Vjp() {
+      @Override public List<Value> apply(GraphBuilder b, Node node, List<Value> gys) { return rule.apply(b, node, gys); }
+
+      @Override public boolean takesMissing() { return true; }
+    };
+  }
+
   /** What builds the data input's gradient from its output's, for {@link #firstInputOnly}. */
   @FunctionalInterface
   interface FirstInput {

@@ -39,7 +39,7 @@ public final class ReduceMean extends Reduction {
         else staticCount = false;
       }
       Value scaled = staticCount ? g.mul(kept, 1.0 / n)
-          : g.div(kept, g.sumKept(g.broadcastLike(g.scalar(x, 1), x), axes));
+          : g.div(kept, g.count(x, java.util.stream.IntStream.range(0, r.length).filter(i -> r[i]).asLongStream().toArray()));
       return List.of(g.broadcastLike(scaled, x));
     };
   }

@@ -85,7 +85,7 @@ public final class SoftmaxCrossEntropy extends Op {
    * adds its pull-back through the softmax, p (G - sum(G p, axis 1)) with p = softmax(logits).
    */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> {
+    return Vjp.allowingMissing((b, node, gys) -> {
       Grad g = Grad.in(b);
       Value dx = null;
       if (gys.get(0) != null) {
@@ -101,6 +101,6 @@ public final class SoftmaxCrossEntropy extends Op {
       out.add(dx);
       out.add(null);
       return out;
-    };
+    });
   }
 }
