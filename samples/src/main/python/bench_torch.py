@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """PyTorch side of Kiln's TrainBenchmark: the same model (MLP 784-256-256-10, LeNet-5, the small ResNet of
 samples/.../models/ResNet.java, or the LSTM classifier of models/RowLstmClassifier.java), softmax
-cross-entropy on integer labels, Adam lr 1e-3, batch 128, one epoch over preloaded synthetic data.
+cross-entropy on integer labels, Adam lr 1e-3, batch 128, --epochs epochs over preloaded synthetic data (each
+shuffled anew); the fastest epoch's figures count, as on the Kiln side (this machine's speed drifts).
 
-Prints one line: RESULT samples_per_s=... median_step_ms=... first_step_s=...
+Prints one line: RESULT samples_per_s=... median_step_ms=... first_step_s=... (first_step_s: from the start of
+the process to the end of the first step).
 Thread settings come from the caller (OPENBLAS_NUM_THREADS in the environment, --threads for torch).
 """
 import argparse
@@ -90,6 +92,7 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=1, help="epochs to run; the fastest one's figures are reported")
     ap.add_argument("--params", action="store_true", help="print PARAMS <trainable parameter count> and exit")
     a = ap.parse_args()
     if a.params:
@@ -103,22 +106,27 @@ def main():
     net = model(a.model)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     loss_fn = torch.nn.CrossEntropyLoss()
-    perm = torch.randperm(a.examples, generator=g)
-    ends = []
-    for i in range(0, a.examples, a.batch):
-        idx = perm[i:i + a.batch]
-        loss = loss_fn(net(x[idx]), y[idx])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        float(loss)  # Kiln fetches the loss every step too
-        ends.append(time.perf_counter())
-    # Steady-state throughput: the examples after the first step over the time after it, as on the Kiln side.
-    rate = (a.examples - a.batch) / (ends[-1] - ends[0])
-    steps = [(b - a_) * 1000 for a_, b in zip(ends, ends[1:])]
-    print("RESULT samples_per_s=%.1f median_step_ms=%.3f first_step_s=%.3f"
-          % (rate, statistics.median(steps), ends[0] - START))
-
+    first_step = None
+    best = None
+    for _ in range(a.epochs):
+        perm = torch.randperm(a.examples, generator=g)
+        ends = []
+        for i in range(0, a.examples, a.batch):
+            idx = perm[i:i + a.batch]
+            loss = loss_fn(net(x[idx]), y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            float(loss)  # Kiln fetches the loss every step too
+            ends.append(time.perf_counter())
+        if first_step is None:
+            first_step = ends[0] - START
+        # Steady-state throughput: the examples after the first step over the time after it, as on the Kiln side.
+        rate = (a.examples - a.batch) / (ends[-1] - ends[0])
+        steps = [(b - a_) * 1000 for a_, b in zip(ends, ends[1:])]
+        if best is None or rate > best[0]:
+            best = (rate, statistics.median(steps))
+    print("RESULT samples_per_s=%.1f median_step_ms=%.3f first_step_s=%.3f" % (best[0], best[1], first_step))
 
 if __name__ == "__main__":
     main()
