@@ -184,7 +184,7 @@ public final class TrainBenchmark {
     for (int i = 0; i < models.size(); i++) {
       BenchModel model = model(models.get(i));
       int n = examples[i];
-      out.printf(Locale.ROOT, "== %s, %d examples, 1 epoch ==%n", model.name(), n);
+      out.printf(Locale.ROOT, "== %s, %d examples per epoch, fastest of %d epochs ==%n", model.name(), n, ROUNDS);
       Figures k = kiln(model, n);
       Figures ref = null;
       if (!TfReference.supports(model.name())) {
