@@ -99,7 +99,7 @@ public final class Dataset {
   public int batchCount(int batchSize) { return (size() + batchSize - 1) / batchSize; }
 
   static HostTensor range(HostTensor t, int from, int to) {
-    int row = rowBytes(t);
+    int row = Rows.rowBytes(t);
     ByteBuffer b = t.buffer();
     b.position(from * row).limit(to * row);
     long[] shape = t.shape();
@@ -109,13 +109,6 @@ public final class Dataset {
   }
 
   static HostTensor rows(HostTensor t, int[] idx) { return new Rows(t, idx).gather(); }
-
-  private static int rowBytes(HostTensor t) {
-    long[] s = t.shape();
-    long per = 1;
-    for (int i = 1; i < s.length; i++) per *= s[i];
-    return Math.toIntExact(per * t.dtype().byteSize());
-  }
 
   /** Splits off the last {@code fraction} of a seeded shuffle as validation. */
   public List<Dataset> split(double fraction, long seed) {

@@ -27,12 +27,17 @@ public final class Rows {
     for (int i : indices) {
       if (i < 0 || i >= n) throw new KilnException("example index " + i + " is out of range 0.." + (n - 1));
     }
-    long[] s = source.shape();
-    long per = 1;
-    for (int i = 1; i < s.length; i++) per *= s[i];
     this.source = source;
     this.indices = indices.clone();
-    this.rowBytes = Math.toIntExact(per * source.dtype().byteSize());
+    this.rowBytes = rowBytes(source);
+  }
+
+  /** The bytes of one example (row along axis 0) of {@code t}. */
+  static int rowBytes(HostTensor t) {
+    long[] s = t.shape();
+    long per = 1;
+    for (int i = 1; i < s.length; i++) per *= s[i];
+    return Math.toIntExact(per * t.dtype().byteSize());
   }
 
   public DType dtype() { return source.dtype(); }

@@ -17,7 +17,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -97,10 +97,7 @@ public final class SoftmaxCrossEntropy extends Op {
         Value pulled = g.sub(gp, g.mul(p, g.sumKept(gp, new long[] {1})));
         dx = dx == null ? pulled : g.add(dx, pulled);
       }
-      List<Value> out = new ArrayList<>();
-      out.add(dx);
-      out.add(null);
-      return out;
+      return Arrays.asList(dx, null);  // labels get no gradient
     });
   }
 }
