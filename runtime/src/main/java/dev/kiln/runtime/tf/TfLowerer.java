@@ -63,6 +63,7 @@ public final class TfLowerer {
 
   private TfLowerer(dev.kiln.spec.ir.Graph ir, Graph tf, String prefix, Map<Value, String> assignments,
                     List<InPlaceUpdate> inPlace) {
+    TfSelfCheck.ensureChecked();  // before the first graph: a kernel found wrong is built another way
     this.ir = ir;
     this.tf = tf;
     this.ops = new TfOpBuilder(tf, prefix);

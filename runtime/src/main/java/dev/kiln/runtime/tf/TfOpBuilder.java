@@ -84,10 +84,33 @@ final class TfOpBuilder {
    * @param outDTypes the dtypes its outputs must have (used to infer output type attributes), or null
    */
   List<Output<?>> op(String type, String nameHint, List<Output<?>> inputs, Map<String, Object> attrs, List<DType> outDTypes) {
+    if (TfKernelGuard.distrusts(type) && inputs.stream().anyMatch(i -> i.dataType() == DataType.DT_FLOAT)) {
+      return viaF64(type, nameHint, inputs, attrs, outDTypes);
+    }
     GraphOperation op = operation(type, nameHint, inputs, attrs, outDTypes);
     List<Output<?>> outs = new ArrayList<>();
     for (int i = 0; i < op.numOutputs(); i++) outs.add(op.output(i));
     return outs;
+  }
+
+  /**
+   * {@code type} computed in f64 for a kernel {@link TfKernelGuard} distrusts in f32: f32 inputs are cast
+   * up, f64 outputs back down, so callers see the f32 op they asked for.
+   */
+  private List<Output<?>> viaF64(String type, String nameHint, List<Output<?>> inputs, Map<String, Object> attrs,
+                                 List<DType> outDTypes) {
+    List<Output<?>> up = new ArrayList<>();
+    for (Output<?> in : inputs) {
+      up.add(in.dataType() == DataType.DT_FLOAT ? op("Cast", nameHint + "/f64_in", List.of(in), Map.of("DstT", DType.F64), null).get(0) : in);
+    }
+    List<DType> outs = outDTypes == null ? null : outDTypes.stream().map(d -> d == DType.F32 ? DType.F64 : d).toList();
+    GraphOperation wide = operation(type, nameHint + "/f64", up, attrs, outs);
+    List<Output<?>> down = new ArrayList<>();
+    for (int i = 0; i < wide.numOutputs(); i++) {
+      Output<?> o = wide.output(i);
+      down.add(o.dataType() == DataType.DT_DOUBLE ? op("Cast", nameHint + "/f32_out", List.of(o), Map.of("DstT", DType.F32), null).get(0) : o);
+    }
+    return down;
   }
 
   /** Adds one op and returns it (for ops without outputs, such as {@code AssignVariableOp}). */

@@ -185,6 +185,10 @@ public final class TfConv {
   /** Windowed TF op on channels-last data with explicit padding already applied or given. */
   static Object window(TfEmitter e, String op, Object xl, Object wl, Windows.Geometry g) {
     int r = g.spatial() + 2;
+    if (strided1x1(g)) {
+      xl = subsample(e, pad(e, xl, withEnds(g.pads(), g.spatial()), 0, e.node().inputs().get(0).type().dtype()), g.strides());
+      g = unitStride(g);
+    }
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("strides", around(g.strides()));
     attrs.put("dilations", around(g.dilations()));
@@ -239,6 +243,38 @@ public final class TfConv {
 
   /** Whether {@link #putPadding} would need EXPLICIT padding (neither VALID nor SAME names the pads). */
   static boolean needsExplicit(Windows.Geometry g, long[] inSpatial) { return padding(g, inSpatial).equals("EXPLICIT"); }
+
+  /**
+   * Whether {@code g} is a 1x1 (1x1x1) window with a stride above 1. NOTE: oneDNN 3.5 runs such convs
+   * through a "reduce to unit stride" copy whose filter-gradient kernel writes past its buffer when the
+   * input has fewer channels than a vector block (docs/cpu-correctness.md): wrong gradients, on AVX2 too.
+   * Kiln never emits them: a strided 1x1 window reads every s-th cell, so it is the unit-stride window
+   * over the subsampled input ({@link #subsample}), which is also less work.
+   */
+  static boolean strided1x1(Windows.Geometry g) {
+    boolean strided = false;
+    for (int i = 0; i < g.spatial(); i++) {
+      if (g.kernel()[i] != 1) return false;
+      strided |= g.strides()[i] != 1;
+    }
+    return strided;
+  }
+
+  /** Every {@code strides}-th cell of channels-last {@code xl} along each spatial axis, from the first. */
+  static Object subsample(TfEmitter e, Object xl, long[] strides) {
+    int r = strides.length + 2;
+    long[] step = around(strides);
+    long all = (1L << r) - 1;
+    return e.op("StridedSlice", List.of(xl, TfShapes.longs(e, new long[r]), TfShapes.longs(e, new long[r]), TfShapes.longs(e, step)),
+        Map.of("begin_mask", all, "end_mask", all), 1).get(0);
+  }
+
+  /** {@code g} with unit strides and no padding (a 1x1 window after {@link #subsample} of the padded input). */
+  static Windows.Geometry unitStride(Windows.Geometry g) {
+    long[] ones = new long[g.spatial()];
+    java.util.Arrays.fill(ones, 1);
+    return new Windows.Geometry(g.kernel(), ones, new long[g.pads().length], g.dilations());
+  }
 
   /** {@code g} without padding (for a window op run VALID on an input padded beforehand). */
   static Windows.Geometry unpadded(Windows.Geometry g) {

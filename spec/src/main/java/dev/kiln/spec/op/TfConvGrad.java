@@ -106,6 +106,12 @@ public final class TfConvGrad {
       inSpatial = new long[] {inSpatial[0] + g.pads()[0] + g.pads()[2], inSpatial[1] + g.pads()[1] + g.pads()[3]};
       g = TfConv.unpadded(g);
     }
+    if (TfConv.strided1x1(g)) {
+      // As in TfConv.window: the unit-stride 1x1 gradient over every s-th input cell.
+      xl = TfConv.subsample(e, xl, g.strides());
+      inSpatial = new long[] {(inSpatial[0] + g.strides()[0] - 1) / g.strides()[0], (inSpatial[1] + g.strides()[1] - 1) / g.strides()[1]};
+      g = TfConv.unitStride(g);
+    }
     List<Object> xs = group == 1 ? List.of(xl) : TfConv.split(e, xl, 3, group);
     List<Object> gs = group == 1 ? List.of(gl) : TfConv.split(e, gl, 3, group);
     List<Object> dws = new ArrayList<>();
