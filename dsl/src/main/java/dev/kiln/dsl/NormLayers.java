@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Normalisation and dropout layers, built in training form (see {@code spec/architecture.md}, "Train and
+ * Normalisation and dropout layers, built in training form (see {@code docs/architecture.md}, "Train and
  * eval modes"); {@link Model#evalGraph()} and ONNX export give the inference form. Parameter names follow
  * PyTorch ({@code weight}, {@code bias}, {@code running_mean}, {@code running_var}) so its weights bind.
  */

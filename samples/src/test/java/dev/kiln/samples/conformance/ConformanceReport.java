@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Renders {@code spec/conformance.md}: totals per folder and back end, per ONNX op, and per case. */
+/** Renders {@code docs/conformance.md}: totals per folder and back end, per ONNX op, and per case. */
 final class ConformanceReport {
   private ConformanceReport() {}
 

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The ONNX backend conformance suite: every case in ONNX's test data folders (node, pytorch-converted,
  * pytorch-operator, simple), imported and run on TensorFlow and, re-exported, in ONNX Runtime. Writes
- * {@code target/conformance.md}; with {@code -Dkiln.update.goldens=true} also {@code spec/conformance.md}
+ * {@code target/conformance.md}; with {@code -Dkiln.update.goldens=true} also {@code docs/conformance.md}
  * and the ratchet. Fails when either back end passes fewer cases than the committed ratchet
  * ({@code src/test/resources/conformance-ratchet.properties}).
  */
 class ConformanceTest {
   static final Path RATCHET = Path.of("src", "test", "resources", "conformance-ratchet.properties");
-  static final Path REPORT = Path.of("..", "spec", "conformance.md");
+  static final Path REPORT = Path.of("..", "docs", "conformance.md");
 
   @Test
   void backendTestData() throws IOException {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How a graph records what only training does (see {@code spec/architecture.md}, "Train and eval modes").
+ * How a graph records what only training does (see {@code docs/architecture.md}, "Train and eval modes").
  * A <em>state update</em> (a non-trainable parameter's value after the step, e.g. batch norm's running mean)
  * is a graph output named {@value #UPDATE_PREFIX}{@code <parameter>}: outputs survive every pass and copy,
  * and the train step turns them into variable assignments. Randomness (dropout) reads the f32 scalar input

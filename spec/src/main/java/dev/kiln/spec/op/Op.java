@@ -13,7 +13,7 @@ public abstract class Op {
   /** Canonical op name; by convention the class's simple name (e.g. {@code Relu}). */
   public String name() { return getClass().getSimpleName(); }
 
-  /** One line saying what the op computes; it appears in {@code spec/ops.md}. */
+  /** One line saying what the op computes; it appears in {@code docs/ops.md}. */
   public abstract String summary();
 
   /** Inputs and attributes, with defaults. */

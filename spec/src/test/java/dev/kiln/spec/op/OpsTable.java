@@ -2,7 +2,7 @@ package dev.kiln.spec.op;
 
 import dev.kiln.spec.harness.OpCases;
 
-/** Renders {@code spec/ops.md}: one row per op with its capabilities. */
+/** Renders {@code docs/ops.md}: one row per op with its capabilities. */
 final class OpsTable {
   private OpsTable() {}
 
