@@ -31,6 +31,9 @@ public final class OnnxRuntimeModel implements AutoCloseable {
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
 
+  /** A model over an open session it takes ownership of (no unsigned-input rewrite). */
+  static OnnxRuntimeModel open(OrtSession session) throws OrtException { return new OnnxRuntimeModel(session); }
+
   private OnnxRuntimeModel(OrtSession session) throws OrtException {
     this.session = session;
     this.inputs = specs(session.getInputInfo());

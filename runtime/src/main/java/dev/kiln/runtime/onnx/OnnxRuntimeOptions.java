@@ -24,9 +24,11 @@ public final class OnnxRuntimeOptions {
   public OnnxRuntimeOptions intraOpThreads(int n) { return new OnnxRuntimeOptions(cuda, cudaDevice, n); }
 
   OrtSession.SessionOptions toSessionOptions() {
+    if (!cuda) OrtSelfCheck.ensureChecked();  // before the first CPU session; may turn optimisations off
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     try {
       if (intraOpThreads > 0) so.setIntraOpNumThreads(intraOpThreads);
+      if (!cuda && OrtSelfCheck.unoptimised()) so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       if (cuda) so.addCUDA(cudaDevice);
       return so;
     } catch (OrtException e) {

@@ -163,15 +163,14 @@ public record ConvKernelCase(Kind kind, boolean depthwise, boolean channelsLast,
                          double[] expected, long[] expectedShape) {}
 
   /**
-   * Deterministic inputs (halves in [-2, 2], so every product and sum is exact in f32 and a right kernel
-   * matches the reference to rounding of the accumulation order only) and the reference answer.
+   * Deterministic inputs ({@link HostConv#halves}) and the reference answer.
    * Forward: (x, filter); input gradient: (sizes, filter, dy); filter gradient: (x, sizes, dy).
    */
   public Operands operands(long seed) {
     Random rnd = new Random(seed);
-    double[] x = halves(rnd, HostConv.count(geometry.xShape()));
-    double[] w = halves(rnd, HostConv.count(geometry.wShape()));
-    double[] dy = halves(rnd, HostConv.count(geometry.yShape()));
+    double[] x = HostConv.halves(rnd, HostConv.count(geometry.xShape()));
+    double[] w = HostConv.halves(rnd, HostConv.count(geometry.wShape()));
+    double[] dy = HostConv.halves(rnd, HostConv.count(geometry.yShape()));
     long[] xs = dataShape(geometry.xShape());
     long[] ys = dataShape(geometry.yShape());
     long[] fs = filterShape();
@@ -183,12 +182,6 @@ public record ConvKernelCase(Kind kind, boolean depthwise, boolean channelsLast,
       case FILTER_GRAD -> new Operands(toData(x, geometry.xShape()), xs, toData(dy, geometry.yShape()), ys, ints(fs),
           toFilter(geometry.filterGrad(x, dy)), fs);
     };
-  }
-
-  private static double[] halves(Random rnd, long n) {
-    double[] v = new double[(int) n];
-    for (int i = 0; i < v.length; i++) v[i] = (rnd.nextInt(9) - 4) / 2.0;
-    return v;
   }
 
   private static int[] ints(long[] v) {

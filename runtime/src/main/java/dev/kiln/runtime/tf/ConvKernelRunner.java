@@ -12,7 +12,10 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunOptions;
 
@@ -25,6 +28,13 @@ final class ConvKernelRunner {
 
   /** How far a kernel may stray from the f64 reference, relative to the answer's largest magnitude. */
   static final double RTOL = 1e-4;
+
+  /**
+   * Sessions without Grappler: the check's graph has nothing to optimise, and Grappler's passes cost more
+   * than its kernels. (oneDNN's rewrite is not a Grappler pass; it still runs.)
+   */
+  private static final ConfigProto QUICK = ConfigProto.newBuilder()
+      .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true))).build();
 
   /** A hook between the kernel's answer and the comparison (tests inject faults through it). */
   @FunctionalInterface
@@ -73,7 +83,7 @@ final class ConvKernelRunner {
         operands.add(o);
         outs.add(build(ops, c, o, feeds));
       }
-      try (Session s = new Session(g); Feeds f = new Feeds(feeds)) {
+      try (Session s = new Session(g, QUICK); Feeds f = new Feeds(feeds)) {
         List<Outcome> results = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
           Session.Runner r = s.runner();

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.tf;
 
+import dev.kiln.runtime.Cpu;
 import dev.kiln.runtime.tf.ConvKernelCase.Kind;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +36,7 @@ public final class ConvSweep {
     OneDnn.configure();
     System.setProperty("kiln.tf.selfCheck", "false");  // the sweep wants the kernels as they are
     System.out.println("CONFIG " + OneDnn.status());
-    System.out.println("CPU " + OneDnn.cpu());
+    System.out.println("CPU " + Cpu.describe());
     List<ConvKernelCase> all = cases();
     Map<ConvKernelCase, ConvKernelRunner.Outcome> verdicts = new LinkedHashMap<>();
     Map<ConvKernelCase, Integer> failures = new HashMap<>();

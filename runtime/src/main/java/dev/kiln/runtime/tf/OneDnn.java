@@ -1,8 +1,5 @@
 package dev.kiln.runtime.tf;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
@@ -86,20 +83,6 @@ public final class OneDnn {
   public static String status() {
     configure();
     return status;
-  }
-
-  /** The CPU's model name and its widest vector extension, as Linux reports them (for warnings and reports). */
-  public static String cpu() {
-    try {
-      String info = Files.readString(Path.of("/proc/cpuinfo"));
-      String model = info.lines().filter(l -> l.startsWith("model name")).findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(System.getProperty("os.arch"));
-      String flags = " " + info.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("") + " ";
-      String widest = flags.contains(" avx512f ") ? "AVX-512" : flags.contains(" avx2 ") ? "AVX2" : flags.contains(" avx ") ? "AVX" : "SSE";
-      return model + " (" + widest + ")";
-    } catch (IOException | RuntimeException e) {
-      return System.getProperty("os.arch") + " (CPU model unknown)";
-    }
   }
 
   private static void putEnv(String... entries) {

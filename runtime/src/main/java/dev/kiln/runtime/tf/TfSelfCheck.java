@@ -1,5 +1,7 @@
 package dev.kiln.runtime.tf;
 
+import dev.kiln.runtime.Cpu;
+import dev.kiln.runtime.SelfCheckCache;
 import static dev.kiln.runtime.tf.ConvKernelCase.Kind.FILTER_GRAD;
 import static dev.kiln.runtime.tf.ConvKernelCase.Kind.FORWARD;
 import static dev.kiln.runtime.tf.ConvKernelCase.Kind.INPUT_GRAD;
@@ -16,7 +18,8 @@ import java.util.Set;
  * enough to compute on the host ({@link dev.kiln.spec.op.HostConv}); all run in one graph and one session
  * run. A kernel whose answer is wrong is rerouted through f64 ({@link TfKernelGuard}) for the rest of the
  * process, the reroute is checked on the same case, and one warning names the CPU, the settings and the
- * case. {@code -Dkiln.tf.selfCheck=false} skips it.
+ * case. A clean verdict is remembered per CPU, TF version and oneDNN setting ({@link SelfCheckCache}).
+ * {@code -Dkiln.tf.selfCheck=false} skips it.
  *
  * <p>Why: oneDNN picks kernels by CPU, and some of its AVX-512 convolution gradients are wrong on some
  * shapes (docs/cpu-correctness.md), so a suite that passes on one machine proves nothing on the next.
@@ -38,10 +41,37 @@ public final class TfSelfCheck {
     Report r = done;
     if (r != null || "false".equalsIgnoreCase(System.getProperty("kiln.tf.selfCheck"))) return r;
     synchronized (TfSelfCheck.class) {
-      if (done == null) done = check(ConvKernelRunner.ResultFilter.NONE);
+      if (done == null) {
+        String setting = setting();
+        if (SelfCheckCache.isClean(setting)) {
+          done = new Report(List.of(), List.of(), List.of(), 0);
+        } else {
+          done = check(ConvKernelRunner.ResultFilter.NONE);
+          if (done.clean()) SelfCheckCache.recordClean(setting);
+        }
+      }
       return done;
     }
   }
+
+  /** What the verdict depends on: the check, TF's version, oneDNN's settings and the CPU. */
+  private static String setting() {
+    return "kiln TensorFlow convolution self-check " + CHECK_VERSION + "\nTensorFlow " + org.tensorflow.TensorFlow.version()
+        + "\n" + OneDnn.status() + "\n" + SelfCheckCache.cpuFingerprint();
+  }
+
+  /** Bump when the cases change, so cached verdicts of the old ones no longer count. */
+  private static final int CHECK_VERSION = 1;
+
+  /** Runs the check now, whatever ran or was cached before (for {@code kiln doctor}). */
+  public static Report runNow() {
+    Report r = check(ConvKernelRunner.ResultFilter.NONE);
+    done = r;
+    return r;
+  }
+
+  /** The number of cases the check runs. */
+  public static int size() { return cases().size(); }
 
   /** The report of this process's check, or null if none ran. */
   public static Report lastReport() { return done; }
@@ -72,7 +102,7 @@ public final class TfSelfCheck {
     }
     List<String> failed = bad.stream().map(ConvKernelRunner.Outcome::describe).toList();
     LOG.log(System.Logger.Level.WARNING, "Kiln: TensorFlow's " + String.join(", ", ops) + " kernel"
-        + (ops.size() > 1 ? "s" : "") + " gave wrong answers on this CPU, " + OneDnn.cpu() + ", with " + OneDnn.status()
+        + (ops.size() > 1 ? "s" : "") + " gave wrong answers on this CPU, " + Cpu.describe() + ", with " + OneDnn.status()
         + ":\n  " + String.join("\n  ", failed) + "\nKiln now runs " + (ops.size() > 1 ? "them" : "it")
         + " in f64 on TensorFlow's reference kernels (right, but slower). For full speed, start the process with "
         + "ONEDNN_MAX_CPU_ISA=AVX2 (or TF_ENABLE_ONEDNN_OPTS=0)."

@@ -49,12 +49,25 @@ class OneDnnDefaultTest {
     System.out.println("STATUS " + OneDnn.status());
   }
 
-  private static String child(String envValue) throws Exception {
+  private static String child(String envValue) throws Exception { return child(envValue, null, null); }
+
+  /**
+   * Runs {@link #main} in a fresh JVM with {@code TF_ENABLE_ONEDNN_OPTS=envValue} (unset if null),
+   * {@code ONEDNN_MAX_CPU_ISA=userIsa} (unset if null), {@code -Dkiln.onednn.isa=isaProperty} if given, and
+   * oneDNN's verbose log on (it names the ISA oneDNN dispatches for).
+   */
+  private static String child(String envValue, String userIsa, String isaProperty) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        "-cp", System.getProperty("java.class.path"), OneDnnDefaultTest.class.getName()));
+        "-cp", System.getProperty("java.class.path")));
+    if (isaProperty != null) cmd.add("-Dkiln.onednn.isa=" + isaProperty);
+    cmd.add(OneDnnDefaultTest.class.getName());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("TF_ENABLE_ONEDNN_OPTS");
+    pb.environment().remove("ONEDNN_MAX_CPU_ISA");
+    pb.environment().remove("DNNL_MAX_CPU_ISA");
+    pb.environment().put("ONEDNN_VERBOSE", "1");
     if (envValue != null) pb.environment().put("TF_ENABLE_ONEDNN_OPTS", envValue);
+    if (userIsa != null) pb.environment().put("ONEDNN_MAX_CPU_ISA", userIsa);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -69,5 +82,19 @@ class OneDnnDefaultTest {
     assertTrue(unset.contains("set by Kiln"), unset);
     String off = child("0");
     assertTrue(!off.contains("_Mkl") && off.contains("set by the user"), "TF_ENABLE_ONEDNN_OPTS=0 must win:\n" + off);
+  }
+
+  /** Kiln caps oneDNN at AVX2 unless told otherwise; a user's ONEDNN_MAX_CPU_ISA wins. */
+  @Test
+  void oneDnnIsCappedAtAvx2ByDefaultAndTheCapCanBeChanged() throws Exception {
+    String dflt = child("1");
+    assertTrue(dflt.contains("ONEDNN_MAX_CPU_ISA=AVX2") && !dflt.contains("isa:Intel AVX-512"), dflt);
+    assertTrue(dflt.matches("(?s).*onednn_verbose,info,cpu,isa:Intel (AVX2|AVX|SSE4\\.1).*"), dflt);
+    String sse = child("1", null, "SSE41");
+    assertTrue(sse.contains("isa:Intel SSE4.1") && sse.contains("ONEDNN_MAX_CPU_ISA=SSE41"), sse);
+    String user = child("1", "SSE41", "AVX2");
+    assertTrue(user.contains("isa:Intel SSE4.1") && user.contains("ONEDNN_MAX_CPU_ISA=SSE41 (set by the user)"), user);
+    String nativeIsa = child("1", null, "native");
+    assertTrue(nativeIsa.contains("not capped"), nativeIsa);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.tf;
 
+import dev.kiln.runtime.Cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,7 +49,7 @@ class TfSelfCheckTest {
     double again = TfSelfCheck.check(ConvKernelRunner.ResultFilter.NONE).millis();
     System.out.printf("[self-check] first run %.1f ms, second %.1f ms%n", r.millis(), again);
     System.out.printf("[self-check] %d cases in %.1f ms on %s with %s; failed: %s%n", r.passed().size() + r.failed().size(),
-        r.millis(), OneDnn.cpu(), OneDnn.status(), r.failed());
+        r.millis(), Cpu.describe(), OneDnn.status(), r.failed());
     assertEquals(16, r.passed().size() + r.failed().size());
     // Wherever a kernel is wrong, the f64 reroute must be right.
     assertEquals(List.of(), r.stillWrong());
@@ -88,7 +89,7 @@ class TfSelfCheckTest {
       assertEquals(Set.of("Conv2DBackpropFilter"), TfKernelGuard.distrusted().keySet());
       assertEquals(1, warnings.size(), warnings.toString());
       String w = warnings.get(0);
-      assertTrue(w.contains(OneDnn.cpu()) && w.contains("Conv2DBackpropFilter NHWC SAME mb2ic3oc8g1_in12x12_k3x3")
+      assertTrue(w.contains(Cpu.describe()) && w.contains("Conv2DBackpropFilter NHWC SAME mb2ic3oc8g1_in12x12_k3x3")
           && w.contains("ONEDNN_MAX_CPU_ISA=AVX2"), w);
     } finally {
       log.removeHandler(capture);

@@ -133,6 +133,16 @@ public record HostConv(int n, int c, int o, int group, int[] in, int[] kernel, i
     return k;
   }
 
+  /**
+   * {@code n} known-answer inputs: halves in [-2, 2], so every product and every partial sum of a small
+   * convolution is exact in f32, and a right kernel matches this reference up to summation order only.
+   */
+  public static double[] halves(java.util.Random rnd, long n) {
+    double[] v = new double[(int) n];
+    for (int i = 0; i < v.length; i++) v[i] = (rnd.nextInt(9) - 4) / 2.0;
+    return v;
+  }
+
   /** The number of elements of a shape. */
   public static long count(long[] shape) {
     long k = 1;
