@@ -47,7 +47,7 @@ public final class Model {
    * The inference form of the graph (batch norm on running statistics, dropout off, no state updates), over
    * the same parameters: what evaluation runs and ONNX export writes. The graph itself if it has no training form.
    */
-  public Graph evalGraph() { return dev.kiln.compiler.passes.EvalMode.run(graph); }
+  public Graph evalGraph() { return dev.kiln.spec.ir.EvalMode.run(graph); }
 
   /** The IR as stable text. */
   public String toText() { return graph.toText(); }
