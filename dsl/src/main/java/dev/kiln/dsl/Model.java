@@ -1,10 +1,6 @@
 package dev.kiln.dsl;
 
-import dev.kiln.compiler.onnx.ExportOptions;
-import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.spec.ir.Graph;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *   return m.linear("fc2", m.linear("fc1", x, 256).relu(), 10);
  * });
  * }</pre>
+ *
+ * Export is the compiler's: {@code OnnxExporter.write(model.graph(), path)} ({@code dev.kiln.compiler.onnx}).
  */
 public final class Model {
   /** The seed used when none is given. */
@@ -54,16 +52,6 @@ public final class Model {
 
   /** A Keras-style table: layer, output shape, parameter count, totals. */
   public String summary() { return Summary.of(graph); }
-
-  /** The model as ONNX bytes. */
-  public byte[] toOnnx(ExportOptions opts) { return OnnxExporter.export(graph, opts).toByteArray(); }
-
-  public byte[] toOnnx() { return toOnnx(ExportOptions.defaults()); }
-
-  /** Writes the model as an ONNX file (atomically). */
-  public void exportOnnx(Path path, ExportOptions opts) throws IOException { OnnxExporter.write(graph, opts, path); }
-
-  public void exportOnnx(Path path) throws IOException { exportOnnx(path, ExportOptions.defaults()); }
 
   @Override public String toString() { return toText(); }
 }
