@@ -18,7 +18,7 @@ public final class GroupNorm implements Layer {
   public record Options(long groups, double epsilon) {
     /** Checks the options. */
     public Options {
-      Check.option(groups >= 0, "GroupNorm", "groups must be >= 1, got " + groups);
+      Check.option(groups >= 0, "GroupNorm", "groups must be >= 1 (0: one per channel), got " + groups);
       Check.option(epsilon > 0, "GroupNorm", "epsilon must be > 0, got " + epsilon);
     }
   }

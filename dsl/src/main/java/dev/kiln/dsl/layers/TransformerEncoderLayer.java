@@ -23,7 +23,7 @@ public final class TransformerEncoderLayer implements Layer {
     /** Checks the options. */
     public Options {
       Check.option(heads >= 1, "TransformerEncoderLayer", "heads must be >= 1, got " + heads);
-      Check.option(feedForward >= 0, "TransformerEncoderLayer", "feedForward must be >= 1, got " + feedForward);
+      Check.option(feedForward >= 0, "TransformerEncoderLayer", "feedForward must be >= 1 (0: 4 x E), got " + feedForward);
       Check.option(dropout >= 0 && dropout < 1, "TransformerEncoderLayer", "dropout must be in [0, 1), got " + dropout);
     }
   }
