@@ -2,14 +2,19 @@ package dev.kiln.dsl;
 
 import dev.kiln.dsl.init.Initializer;
 import dev.kiln.dsl.init.Initializers;
+import dev.kiln.dsl.layers.Conv2d;
+import dev.kiln.dsl.layers.ConvLayer;
+import dev.kiln.dsl.layers.ConvTranspose2d;
 import dev.kiln.spec.ShapeException;
-import java.util.Arrays;
+import java.util.function.BiFunction;
 
 /**
- * Options of a convolution layer, built fluently:
- * {@code Conv.out(32).kernel(3).stride(2).padding(Padding.SAME).dilation(2).groups(4).bias(false)}.
+ * Mutable options of a convolution, built fluently, for the shorthands {@link Tensor#conv2d(String, Conv)} and
+ * kin: {@code Conv.out(32).kernel(3).stride(2).padding(Padding.SAME).dilation(2).groups(4).bias(false)}.
  * Kernel, stride and dilation take one value for every spatial axis or one per axis. Defaults: stride 1,
- * dilation 1, {@link Padding#VALID}, 1 group, a bias, He-uniform weights and zero bias.
+ * dilation 1, {@link Padding#VALID}, 1 group, a bias, He-uniform weights and zero bias. The layer classes
+ * ({@link Conv2d}, {@link ConvTranspose2d}, ...) hold the same options immutably and do the work; a {@code Conv} is
+ * converted to one when it is applied.
  */
 public final class Conv {
   private final long out;
@@ -40,51 +45,34 @@ public final class Conv {
   /** Dilation: one for every spatial axis, or one per axis. */
   public Conv dilation(long... d) { dilation = d.clone(); return this; }
 
+  /** Padding: VALID (the default), SAME or explicit. */
   public Conv padding(Padding p) { padding = p; return this; }
 
   /** Channel groups; {@code groups == in channels} makes a depthwise convolution. */
   public Conv groups(long g) { groups = g; return this; }
 
+  /** With or without the bias parameter. */
   public Conv bias(boolean b) { bias = b; return this; }
 
   /** Transposed convolutions only: cells added at the end of each output axis (one value, or one per axis). */
   public Conv outputPadding(long... p) { outputPadding = p.clone(); return this; }
 
+  /** The weight's initializer. */
   public Conv weightInit(Initializer i) { weightInit = i; return this; }
 
+  /** The bias's initializer. */
   public Conv biasInit(Initializer i) { biasInit = i; return this; }
 
-  long outChannels() { return out; }
-
-  long[] kernelFor(int spatial) {
+  /**
+   * These options on a layer class, e.g. {@code options.as(Conv2d::of)}: how the shorthands that take a {@code Conv}
+   * reach the layer classes. The transposed layers add {@link #outputPaddingFor}.
+   */
+  <S extends ConvLayer<S>> S as(BiFunction<Long, Long, S> of) {
     if (kernel.length == 0) throw new ShapeException("convolution needs a kernel size (Conv.out(n).kernel(k))");
-    return perAxis("kernel", kernel, spatial);
+    return of.apply(out, kernel[0]).kernel(kernel).stride(stride).dilation(dilation).padding(padding).groups(groups).bias(bias)
+        .weightInit(weightInit).biasInit(biasInit);
   }
 
-  long[] strideFor(int spatial) { return perAxis("stride", stride, spatial); }
-
-  long[] dilationFor(int spatial) { return perAxis("dilation", dilation, spatial); }
-
-  long[] outputPaddingFor(int spatial) { return perAxis("outputPadding", outputPadding, spatial); }
-
-  Padding padding() { return padding; }
-
-  long groups() { return groups; }
-
-  boolean hasBias() { return bias; }
-
-  Initializer weightInit() { return weightInit; }
-
-  Initializer biasInit() { return biasInit; }
-
-  /** One value repeated over the spatial axes, or exactly one per axis. */
-  static long[] perAxis(String what, long[] v, int spatial) {
-    if (v.length == spatial) return v.clone();
-    if (v.length == 1) {
-      long[] r = new long[spatial];
-      Arrays.fill(r, v[0]);
-      return r;
-    }
-    throw new ShapeException(what + " " + Arrays.toString(v) + " must have 1 or " + spatial + " entries");
-  }
+  /** The output padding as given (one value, or one per axis). */
+  long[] outputPaddingFor() { return outputPadding.clone(); }
 }

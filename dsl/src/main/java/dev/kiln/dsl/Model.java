@@ -1,10 +1,7 @@
 package dev.kiln.dsl;
 
-import dev.kiln.compiler.onnx.ExportOptions;
-import dev.kiln.compiler.onnx.OnnxExporter;
+import dev.kiln.spec.ir.EvalMode;
 import dev.kiln.spec.ir.Graph;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -12,26 +9,34 @@ import org.jspecify.annotations.Nullable;
  * A model written in the DSL: an immutable IR graph with its parameters' initial values.
  *
  * <pre>{@code
- * Model mlp = Model.build("mlp", m -> {
+ * Model mlp = Model.build("mlp", m -> {                 // the returned tensor is the output "output"
  *   Tensor<F32> x = m.input("x", F32, batch, 784);
- *   return m.linear("fc2", m.linear("fc1", x, 256).relu(), 10);
+ *   return x.apply("fc1", Linear.of(256)).relu().apply("fc2", Linear.of(10));
+ * });
+ * Model cnn = Model.define("cnn", m -> {                // outputs declared in the body; nothing to return
+ *   Tensor<F32> x = m.input("x", F32, batch, 1, 28, 28);
+ *   m.output("logits", x.apply("c1", Conv2d.of(8, 3)).relu().flatten().apply("fc", Linear.of(10)));
  * });
  * }</pre>
+ *
+ * Export is the compiler's: {@code OnnxExporter.write(model.graph(), path)} ({@code dev.kiln.compiler.onnx}).
  */
 public final class Model {
   /** The seed used when none is given. */
   public static final long DEFAULT_SEED = 42;
   private final Graph graph;
 
+  /** Wraps a finished graph (e.g. one imported or rewritten by a pass) as a model. */
   public Model(Graph graph) { this.graph = graph; }
 
   /**
    * Builds a model with the default seed; the returned tensor becomes the output {@code output}. A body that
-   * declares its outputs itself ({@link ModelBuilder#output}) returns null.
+   * declares its outputs itself ({@link ModelBuilder#output}) reads better as {@link #define(String, ModelBody)};
+   * here it returns null.
    */
   public static Model build(String name, Function<ModelBuilder, ? extends @Nullable Tensor<?>> body) { return build(name, DEFAULT_SEED, body); }
 
-  /** Builds a model whose parameters are initialised from {@code seed}. */
+  /** Builds a model whose parameters are initialised from {@code seed}; see {@link #build(String, Function)}. */
   public static Model build(String name, long seed, Function<ModelBuilder, ? extends @Nullable Tensor<?>> body) {
     ModelBuilder m = new ModelBuilder(name, seed);
     Tensor<?> out = body.apply(m);
@@ -39,31 +44,37 @@ public final class Model {
     return new Model(m.graph().build());
   }
 
+  /**
+   * Builds a model (default seed) whose body declares its outputs with {@link ModelBuilder#output} and returns
+   * nothing. A separate name rather than a {@code build} overload: a lambda such as {@code m -> x.relu()} fits both
+   * a {@code Function} and a {@code void} body, so overloads would make existing calls ambiguous.
+   */
+  public static Model define(String name, ModelBody body) { return define(name, DEFAULT_SEED, body); }
+
+  /** {@link #define(String, ModelBody)} with parameters initialised from {@code seed}. */
+  public static Model define(String name, long seed, ModelBody body) {
+    ModelBuilder m = new ModelBuilder(name, seed);
+    body.define(m);
+    return new Model(m.graph().build());
+  }
+
+  /** The IR graph (training form): what the trainer differentiates and the ONNX exporter writes. */
   public Graph graph() { return graph; }
 
+  /** The model's name. */
   public String name() { return graph.name(); }
 
   /**
    * The inference form of the graph (batch norm on running statistics, dropout off, no state updates), over
    * the same parameters: what evaluation runs and ONNX export writes. The graph itself if it has no training form.
    */
-  public Graph evalGraph() { return dev.kiln.compiler.passes.EvalMode.run(graph); }
+  public Graph evalGraph() { return EvalMode.run(graph); }
 
   /** The IR as stable text. */
   public String toText() { return graph.toText(); }
 
   /** A Keras-style table: layer, output shape, parameter count, totals. */
   public String summary() { return Summary.of(graph); }
-
-  /** The model as ONNX bytes. */
-  public byte[] toOnnx(ExportOptions opts) { return OnnxExporter.export(graph, opts).toByteArray(); }
-
-  public byte[] toOnnx() { return toOnnx(ExportOptions.defaults()); }
-
-  /** Writes the model as an ONNX file (atomically). */
-  public void exportOnnx(Path path, ExportOptions opts) throws IOException { OnnxExporter.write(graph, opts, path); }
-
-  public void exportOnnx(Path path) throws IOException { exportOnnx(path, ExportOptions.defaults()); }
 
   @Override public String toString() { return toText(); }
 }

@@ -1,8 +1,31 @@
 package dev.kiln.dsl;
 
 import dev.kiln.dsl.init.Initializer;
-import dev.kiln.dsl.init.Initializers;
+import dev.kiln.dsl.layers.Conv1d;
+import dev.kiln.dsl.layers.Conv2d;
+import dev.kiln.dsl.layers.Conv3d;
+import dev.kiln.dsl.layers.ConvTranspose1d;
+import dev.kiln.dsl.layers.ConvTranspose2d;
+import dev.kiln.dsl.layers.Embedding;
+import dev.kiln.dsl.layers.Gru;
+import dev.kiln.dsl.layers.Layer;
+import dev.kiln.dsl.layers.LearnedPositions;
+import dev.kiln.dsl.layers.Linear;
+import dev.kiln.dsl.layers.Lstm;
+import dev.kiln.dsl.layers.MultiHeadAttention;
+import dev.kiln.dsl.layers.PRelu;
+import dev.kiln.dsl.layers.RecurrentLayer;
+import dev.kiln.dsl.layers.Rnn;
+import dev.kiln.dsl.layers.ScaledDotProductAttention;
+import dev.kiln.dsl.layers.SeparableConv2d;
+import dev.kiln.dsl.layers.SinusoidalPositions;
+import dev.kiln.dsl.layers.TransformerEncoder;
+import dev.kiln.dsl.layers.TransformerEncoderLayer;
+import dev.kiln.dsl.layers.Transform;
+import dev.kiln.dsl.types.Bool;
+import dev.kiln.dsl.types.F32;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
@@ -10,6 +33,7 @@ import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scope a model is written in: inputs, parameters, layers and name blocks. Parameter names come
@@ -30,6 +54,7 @@ public final class ModelBuilder {
   /** The underlying IR builder, for ops the typed API does not cover. */
   public GraphBuilder graph() { return g; }
 
+  /** The model's seed, from which every parameter's initial value is drawn. */
   public long seed() { return seed; }
 
   <T> Tensor<T> wrap(Value v) { return new Tensor<>(this, v); }
@@ -79,178 +104,190 @@ public final class ModelBuilder {
 
   // ---- layers -------------------------------------------------------------------------------
 
-  /** Dense layer with Glorot-uniform weight [in, out] and zero bias. */
-  public <T> Tensor<T> linear(String name, Tensor<T> x, long out) {
-    return linear(name, x, out, true, Initializers.glorotUniform(), Initializers.zeros());
+  /**
+   * Applies {@code layer} to {@code x}; its parameters are {@code name.*} in the current block. The one entry for
+   * the layer classes of {@code dev.kiln.dsl.layers}: {@code m.apply("c1", Conv2d.of(32, 3), x)}
+   * ({@code x.apply("c1", ...)} is the same call, for chaining).
+   */
+  public <T> Tensor<T> apply(String name, Layer layer, Tensor<T> x) { return layer.apply(name, owned(x)); }
+
+  /** Applies a layer without parameters to {@code x}: {@code m.apply(MaxPool2d.of(2), x)}. */
+  public <T> Tensor<T> apply(Transform transform, Tensor<T> x) { return transform.apply(owned(x)); }
+
+  /** Looks {@code ids} up in the embedding table {@code name.weight}: {@code m.apply("tok", Embedding.of(30000, 256), ids)}. */
+  public <U> Tensor<U> apply(String name, Embedding<U> embedding, Tensor<?> ids) { return embedding.apply(name, owned(ids)); }
+
+  /** {@code x}, checked to belong to this model (a tensor of another model cannot feed a layer here). */
+  private <X extends Tensor<?>> X owned(X x) {
+    if (x.builder() != this) {
+      throw new KilnException("tensor " + x.name() + " belongs to model " + x.builder().g.name() + ", not " + g.name());
+    }
+    return x;
   }
 
-  /** Dense layer: {@code x @ weight (+ bias)} over the last axis of {@code x}. */
+  // ---- shorthands for apply(...) with a layer class, kept for the code written before them ----
+
+  /** {@code apply(name, Linear.of(out), x)}: Glorot-uniform weight [in, out], zero bias. */
+  public <T> Tensor<T> linear(String name, Tensor<T> x, long out) { return apply(name, Linear.of(out), x); }
+
+  /** A dense layer with the given bias and initializers; see {@link Linear}. */
   public <T> Tensor<T> linear(String name, Tensor<T> x, long out, boolean bias, Initializer weightInit, Initializer biasInit) {
-    return block(name, b -> {
-      if (x.rank() < 1 || !x.dim(-1).isStatic()) {
-        throw g.error(dev.kiln.spec.op.OpRegistry.get("MatMul"),
-            "linear '" + name + "' needs a static last axis on its input, got " + x.type(), dev.kiln.spec.ir.SourceLocation.capture());
-      }
-      long in = x.size(-1);
-      DataType<T> dt = new DataType<>(x.dtype());
-      Tensor<T> w = parameter("weight", dt, Shape.of(in, out), weightInit, in, out);
-      Tensor<T> y = x.matmul(w);
-      if (bias) y = y.add(parameter("bias", dt, Shape.of(out), biasInit, in, out));
-      return y;
-    });
+    return apply(name, Linear.of(out).bias(bias).weightInit(weightInit).biasInit(biasInit), x);
   }
 
-  /** 2-D convolution layer: x [N, C, H, W] to [N, O, H', W'] with {@code name.weight} [O, C/g, kh, kw], {@code name.bias} [O]. */
-  public <T> Tensor<T> conv2d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 2); }
+  /** A 2-D convolution layer; see {@link Conv2d}. */
+  public <T> Tensor<T> conv2d(String name, Tensor<T> x, Conv options) { return apply(name, options.as(Conv2d::of), x); }
 
-  /** 1-D convolution layer: x [N, C, L] to [N, O, L'] with {@code name.weight} [O, C/g, k]. */
-  public <T> Tensor<T> conv1d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 1); }
+  /** A 1-D convolution layer; see {@link Conv1d}. */
+  public <T> Tensor<T> conv1d(String name, Tensor<T> x, Conv options) { return apply(name, options.as(Conv1d::of), x); }
 
-  /** 3-D convolution layer: x [N, C, D, H, W] with {@code name.weight} [O, C/g, kd, kh, kw]. */
-  public <T> Tensor<T> conv3d(String name, Tensor<T> x, Conv options) { return WindowLayers.conv(this, name, x, options, 3); }
+  /** A 3-D convolution layer; see {@link Conv3d}. */
+  public <T> Tensor<T> conv3d(String name, Tensor<T> x, Conv options) { return apply(name, options.as(Conv3d::of), x); }
 
-  /**
-   * 2-D transposed convolution layer: x [N, C, H, W] to [N, O, H', W'] with {@code name.weight} [C, O/g, kh, kw]
-   * (PyTorch's layout) and {@code name.bias} [O]; H' = (H - 1) * stride - padBegin - padEnd + dilation * (k - 1)
-   * + outputPadding + 1. Padding is VALID or explicit (cells cropped from the output); SAME is refused.
-   */
+  /** A 2-D transposed convolution layer (weight [C, O/g, kh, kw]; SAME padding refused); see {@link ConvTranspose2d}. */
   public <T> Tensor<T> convTranspose2d(String name, Tensor<T> x, Conv options) {
-    return WindowLayers.convTranspose(this, name, x, options, 2);
+    return apply(name, options.as(ConvTranspose2d::of).outputPadding(options.outputPaddingFor()), x);
   }
 
-  /** 1-D transposed convolution layer: x [N, C, L] with {@code name.weight} [C, O/g, k]; see {@link #convTranspose2d}. */
+  /** A 1-D transposed convolution layer; see {@link ConvTranspose1d}. */
   public <T> Tensor<T> convTranspose1d(String name, Tensor<T> x, Conv options) {
-    return WindowLayers.convTranspose(this, name, x, options, 1);
+    return apply(name, options.as(ConvTranspose1d::of).outputPadding(options.outputPaddingFor()), x);
   }
 
-  /**
-   * Separable 2-D convolution: a depthwise convolution {@code name.depthwise} (one filter per input channel,
-   * weight [C, 1, kh, kw], no bias) with the options' kernel, stride, padding and dilation, then a pointwise
-   * 1x1 convolution {@code name.pointwise} to the options' output channels (weight [O, C, 1, 1], bias as the
-   * options say). The options' groups must be 1.
-   */
+  /** Depthwise {@code name.depthwise} then pointwise {@code name.pointwise} convolution; see {@link SeparableConv2d}. */
   public <T> Tensor<T> separableConv2d(String name, Tensor<T> x, Conv options) {
-    return MoreLayers.separableConv2d(this, name, x, options);
+    return apply(name, options.as(SeparableConv2d::of), x);
   }
 
-  /**
-   * Embedding lookup: {@code name.weight} [vocab, dim] of this model's float dtype {@code dtype}, initialised
-   * N(0, 1) as PyTorch's nn.Embedding does; {@code ids} (i32 or i64, any shape) gives ids.shape + [dim].
-   */
+  /** An embedding table {@code name.weight} [vocab, dim] of {@code dtype}, N(0, 1); see {@link Embedding}. */
   public <T> Tensor<T> embedding(String name, Tensor<?> ids, long vocab, long dim, DataType<T> dtype) {
-    return block(name, b -> parameter("weight", dtype, Shape.of(vocab, dim), Initializers.normal(0, 1), vocab, dim).gather(ids, 0));
+    return apply(name, Embedding.of(vocab, dim).dtype(dtype), ids);
   }
 
-  /** Embedding lookup with an f32 table; see {@link #embedding(String, Tensor, long, long, DataType)}. */
-  public Tensor<dev.kiln.dsl.types.F32> embedding(String name, Tensor<?> ids, long vocab, long dim) {
-    return embedding(name, ids, vocab, dim, DTypes.F32);
-  }
+  /** {@code apply(name, Embedding.of(vocab, dim), ids)}: an f32 table. */
+  public Tensor<F32> embedding(String name, Tensor<?> ids, long vocab, long dim) { return apply(name, Embedding.of(vocab, dim), ids); }
+
+  /** A PReLU layer with slopes starting at {@code init}; see {@link PRelu}. */
+  public <T> Tensor<T> prelu(String name, Tensor<T> x, double init) { return apply(name, PRelu.of().init(init), x); }
+
+  /** {@code apply(name, PRelu.of(), x)}: slopes start at 0.25, as PyTorch's. */
+  public <T> Tensor<T> prelu(String name, Tensor<T> x) { return apply(name, PRelu.of(), x); }
 
   /**
-   * PReLU layer with a learned slope per channel (axis 1 of x [N, C, ...]; the last axis of a rank-1 x):
-   * {@code name.weight} [C, 1, ...] broadcasting over the axes after the channel axis, initialised to
-   * {@code init} (PyTorch uses 0.25).
+   * A stacked LSTM; see {@link Lstm}.
+   *
+   * @deprecated three adjacent booleans; write {@code m.apply(name, Lstm.of(hidden).layers(n).bidirectional()..., x)}.
    */
-  public <T> Tensor<T> prelu(String name, Tensor<T> x, double init) { return MoreLayers.prelu(this, name, x, init); }
-
-  /** PReLU layer with slopes starting at 0.25, as PyTorch's. */
-  public <T> Tensor<T> prelu(String name, Tensor<T> x) { return prelu(name, x, 0.25); }
-
-  // ---- recurrent ----------------------------------------------------------------------------
-
-  /**
-   * A stacked LSTM with PyTorch's parameters ({@code name.weight_ih_l0 [4*hidden, in]} in gate order i,f,g,o,
-   * {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0}, {@code _reverse} suffix). {@code x} is
-   * {@code [batch, seq, in]} when {@code batchFirst}, else {@code [seq, batch, in]}. Returns every step's output of
-   * the last layer ({@code [batch, seq, dirs*hidden]} batch-first) or, without {@code returnSequences}, its final
-   * hidden state(s) {@code [batch, dirs*hidden]}. Runs unrolled on TensorFlow (static sequence length) and as
-   * native {@code LSTM} nodes in ONNX (any sequence length).
-   */
+  @Deprecated
   public <T> Tensor<T> lstm(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
                             boolean returnSequences) {
-    return lstm(name, x, hidden, layers, batchFirst, bidirectional, returnSequences, null, null);
+    return apply(name, recurrent(Lstm.of(hidden), layers, batchFirst, bidirectional, returnSequences), x);
   }
 
-  /** {@link #lstm(String, Tensor, long, int, boolean, boolean, boolean)} from initial states {@code h0}, {@code c0} (PyTorch's {@code [layers*dirs, batch, hidden]}; null for zeros). */
+  /**
+   * A stacked LSTM from initial states {@code h0}, {@code c0} ({@code [layers*dirs, batch, hidden]}; null for zeros).
+   *
+   * @deprecated three adjacent booleans; write {@code Lstm.of(hidden)...apply(name, x, h0, c0)}.
+   */
+  @Deprecated
   public <T> Tensor<T> lstm(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
-                            boolean returnSequences, @org.jspecify.annotations.Nullable Tensor<T> h0, @org.jspecify.annotations.Nullable Tensor<T> c0) {
-    return RecurrentLayers.stack(this, RecurrentLayers.Kind.LSTM, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, c0);
-  }
-
-  /** A stacked GRU as PyTorch's ({@code linear_before_reset}; gate order r,z,n in its weights); see {@link #lstm}. */
-  public <T> Tensor<T> gru(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
-                           boolean returnSequences) {
-    return gru(name, x, hidden, layers, batchFirst, bidirectional, returnSequences, null);
-  }
-
-  /** A stacked GRU from initial state {@code h0} ({@code [layers*dirs, batch, hidden]}; null for zeros). */
-  public <T> Tensor<T> gru(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
-                           boolean returnSequences, @org.jspecify.annotations.Nullable Tensor<T> h0) {
-    return RecurrentLayers.stack(this, RecurrentLayers.Kind.GRU, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, null);
-  }
-
-  /** A stacked tanh RNN as PyTorch's {@code nn.RNN}; see {@link #lstm}. */
-  public <T> Tensor<T> rnn(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
-                           boolean returnSequences) {
-    return rnn(name, x, hidden, layers, batchFirst, bidirectional, returnSequences, null);
-  }
-
-  /** A stacked tanh RNN from initial state {@code h0} ({@code [layers*dirs, batch, hidden]}; null for zeros). */
-  public <T> Tensor<T> rnn(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
-                           boolean returnSequences, @org.jspecify.annotations.Nullable Tensor<T> h0) {
-    return RecurrentLayers.stack(this, RecurrentLayers.Kind.RNN, name, x, hidden, layers, batchFirst, bidirectional, returnSequences, h0, null);
-  }
-
-  // ---- attention ----------------------------------------------------------------------------
-
-  /**
-   * Scaled dot-product attention: softmax(q k^T / sqrt(d) + mask) v over the last two axes of q [..., Lq, d],
-   * k [..., Lk, d], v [..., Lk, dv]. {@code mask} (nullable): bool, true where a query may not attend (e.g. padded
-   * keys), or a float mask added to the scores, broadcasting to [..., Lq, Lk]; {@code causal} hides later keys.
-   */
-  public static <T> Tensor<T> scaledDotProductAttention(Tensor<T> q, Tensor<T> k, Tensor<T> v,
-                                                        @org.jspecify.annotations.Nullable Tensor<?> mask, boolean causal) {
-    return AttentionLayers.scaledDotProduct(q, k, v, mask, causal, 0);
+                            boolean returnSequences, @Nullable Tensor<T> h0, @Nullable Tensor<T> c0) {
+    return recurrent(Lstm.of(hidden), layers, batchFirst, bidirectional, returnSequences).apply(name, owned(x), h0, c0);
   }
 
   /**
-   * Multi-head attention as PyTorch's nn.MultiheadAttention with batch_first: query [N, Lq, E], key and value
-   * [N, Lk, E] to [N, Lq, E]; parameters {@code name.in_proj_weight [3E, E]}, {@code name.in_proj_bias},
-   * {@code name.out_proj.weight/bias}. {@code keyPaddingMask} (nullable) bool [N, Lk], true at padded keys.
+   * A stacked GRU; see {@link Gru}.
+   *
+   * @deprecated three adjacent booleans; write {@code m.apply(name, Gru.of(hidden)..., x)}.
    */
+  @Deprecated
+  public <T> Tensor<T> gru(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences) {
+    return apply(name, recurrent(Gru.of(hidden), layers, batchFirst, bidirectional, returnSequences), x);
+  }
+
+  /**
+   * A stacked GRU from initial state {@code h0} ({@code [layers*dirs, batch, hidden]}; null for zeros).
+   *
+   * @deprecated three adjacent booleans; write {@code Gru.of(hidden)...apply(name, x, h0)}.
+   */
+  @Deprecated
+  public <T> Tensor<T> gru(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences, @Nullable Tensor<T> h0) {
+    return recurrent(Gru.of(hidden), layers, batchFirst, bidirectional, returnSequences).apply(name, owned(x), h0);
+  }
+
+  /**
+   * A stacked tanh RNN; see {@link Rnn}.
+   *
+   * @deprecated three adjacent booleans; write {@code m.apply(name, Rnn.of(hidden)..., x)}.
+   */
+  @Deprecated
+  public <T> Tensor<T> rnn(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences) {
+    return apply(name, recurrent(Rnn.of(hidden), layers, batchFirst, bidirectional, returnSequences), x);
+  }
+
+  /**
+   * A stacked tanh RNN from initial state {@code h0} ({@code [layers*dirs, batch, hidden]}; null for zeros).
+   *
+   * @deprecated three adjacent booleans; write {@code Rnn.of(hidden)...apply(name, x, h0)}.
+   */
+  @Deprecated
+  public <T> Tensor<T> rnn(String name, Tensor<T> x, long hidden, int layers, boolean batchFirst, boolean bidirectional,
+                           boolean returnSequences, @Nullable Tensor<T> h0) {
+    return recurrent(Rnn.of(hidden), layers, batchFirst, bidirectional, returnSequences).apply(name, owned(x), h0);
+  }
+
+  /** The recurrent layer the deprecated positional forms describe. */
+  private static <S extends RecurrentLayer<S>> S recurrent(S layer, int layers, boolean batchFirst, boolean bidirectional,
+                                                            boolean returnSequences) {
+    return layer.layers(layers)
+        .layout(batchFirst ? RecurrentLayer.Layout.BATCH_FIRST : RecurrentLayer.Layout.SEQUENCE_FIRST)
+        .direction(bidirectional ? RecurrentLayer.Direction.BIDIRECTIONAL : RecurrentLayer.Direction.FORWARD)
+        .output(returnSequences ? RecurrentLayer.Output.SEQUENCE : RecurrentLayer.Output.FINAL_STATE);
+  }
+
+  /** Scaled dot-product attention (mask nullable: bool, true where a query may not attend, or additive); see {@link ScaledDotProductAttention}. */
+  public static <T> Tensor<T> scaledDotProductAttention(Tensor<T> q, Tensor<T> k, Tensor<T> v, @Nullable Tensor<?> mask, boolean causal) {
+    return ScaledDotProductAttention.of().causal(causal).apply(q, k, v, mask);
+  }
+
+  /**
+   * Multi-head attention (PyTorch's nn.MultiheadAttention, batch-first); {@code keyPaddingMask} nullable.
+   *
+   * @deprecated positional mask, flag and rate; write {@code MultiHeadAttention.of(heads).causal().dropout(p).apply(name, q, k, v, mask)}.
+   */
+  @Deprecated
   public <T> Tensor<T> multiHeadAttention(String name, Tensor<T> query, Tensor<T> key, Tensor<T> value, long heads,
-                                         @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask,
-                                         boolean causal, double dropout) {
-    return AttentionLayers.multiHead(this, name, query, key, value, heads, keyPaddingMask, causal, dropout);
-  }
-
-  /** Self-attention: {@link #multiHeadAttention} with query = key = value = x, no dropout. */
-  public <T> Tensor<T> selfAttention(String name, Tensor<T> x, long heads,
-                                     @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask, boolean causal) {
-    return AttentionLayers.multiHead(this, name, x, x, x, heads, keyPaddingMask, causal, 0);
-  }
-
-  /** x [N, L, E] plus the constant sinusoidal encoding of "Attention Is All You Need" (sin on even, cos on odd features). */
-  public <T> Tensor<T> sinusoidalPositions(Tensor<T> x) { return AttentionLayers.sinusoidal(x); }
-
-  /** x [N, L, E] plus a learned position embedding {@code name.weight [maxLen, E]} (rows 0..L-1). */
-  public <T> Tensor<T> learnedPositions(String name, Tensor<T> x, long maxLen) {
-    return AttentionLayers.learnedPositions(this, name, x, maxLen);
+                                         @Nullable Tensor<Bool> keyPaddingMask, boolean causal, double dropout) {
+    return MultiHeadAttention.of(heads).causal(causal).dropout(dropout).apply(name, owned(query), key, value, keyPaddingMask);
   }
 
   /**
-   * A transformer encoder layer as PyTorch's nn.TransformerEncoderLayer with batch_first (pre- or post-norm,
-   * ReLU or GELU, dropout; see {@link Transformer}); x [N, L, E]; {@code keyPaddingMask} (nullable) bool [N, L].
+   * Self-attention: multi-head attention with query = key = value = x, no dropout.
+   *
+   * @deprecated positional mask and flag; write {@code m.apply(name, MultiHeadAttention.of(heads).causal(), x)}.
    */
-  public <T> Tensor<T> transformerEncoderLayer(String name, Tensor<T> x, Transformer options,
-                                              @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask) {
-    return AttentionLayers.encoderLayer(this, name, x, options, keyPaddingMask);
+  @Deprecated
+  public <T> Tensor<T> selfAttention(String name, Tensor<T> x, long heads, @Nullable Tensor<Bool> keyPaddingMask, boolean causal) {
+    return MultiHeadAttention.of(heads).causal(causal).apply(name, owned(x), x, x, keyPaddingMask);
   }
 
-  /** A stack of {@code layers} encoder layers, {@code name.layers.<i>}, as PyTorch's nn.TransformerEncoder (no final norm). */
-  public <T> Tensor<T> transformerEncoder(String name, Tensor<T> x, int layers, Transformer options,
-                                         @org.jspecify.annotations.Nullable Tensor<dev.kiln.dsl.types.Bool> keyPaddingMask) {
-    return AttentionLayers.encoder(this, name, x, layers, options, keyPaddingMask);
+  /** {@code apply(SinusoidalPositions.of(), x)}: x [N, L, E] plus the constant sinusoidal encoding. */
+  public <T> Tensor<T> sinusoidalPositions(Tensor<T> x) { return apply(SinusoidalPositions.of(), x); }
+
+  /** {@code apply(name, LearnedPositions.of(maxLen), x)}: x [N, L, E] plus a learned {@code name.weight [maxLen, E]}. */
+  public <T> Tensor<T> learnedPositions(String name, Tensor<T> x, long maxLen) { return apply(name, LearnedPositions.of(maxLen), x); }
+
+  /** A transformer encoder layer (keyPaddingMask nullable); see {@link TransformerEncoderLayer}. */
+  public <T> Tensor<T> transformerEncoderLayer(String name, Tensor<T> x, Transformer options, @Nullable Tensor<Bool> keyPaddingMask) {
+    return options.toLayer().apply(name, owned(x), keyPaddingMask);
+  }
+
+  /** A stack of {@code layers} encoder layers {@code name.layers.<i>} (keyPaddingMask nullable); see {@link TransformerEncoder}. */
+  public <T> Tensor<T> transformerEncoder(String name, Tensor<T> x, int layers, Transformer options, @Nullable Tensor<Bool> keyPaddingMask) {
+    return TransformerEncoder.of(layers, options.toLayer()).apply(name, owned(x), keyPaddingMask);
   }
 
   // ---- shape --------------------------------------------------------------------------------
@@ -258,7 +295,7 @@ public final class ModelBuilder {
   /** Joins tensors along {@code axis} (all other dims must agree). */
   @SafeVarargs
   public static <T> Tensor<T> concat(int axis, Tensor<T>... ts) {
-    if (ts.length == 0) throw new dev.kiln.spec.KilnException("concat needs at least one tensor");
+    if (ts.length == 0) throw new KilnException("concat needs at least one tensor");
     ModelBuilder m = ts[0].builder();
     Value[] in = new Value[ts.length];
     for (int i = 0; i < ts.length; i++) in[i] = ts[i].value();
@@ -266,7 +303,7 @@ public final class ModelBuilder {
   }
 
   /** {@code a} where {@code cond} else {@code b}, elementwise, all three broadcasting. */
-  public static <T> Tensor<T> where(Tensor<dev.kiln.dsl.types.Bool> cond, Tensor<T> a, Tensor<T> b) {
+  public static <T> Tensor<T> where(Tensor<Bool> cond, Tensor<T> a, Tensor<T> b) {
     ModelBuilder m = cond.builder();
     return m.wrap(m.g.apply1("Where", Attrs.EMPTY, cond.value(), a.value(), b.value()));
   }

@@ -36,10 +36,11 @@ public final class Padding {
   }
 
   /**
-   * The ONNX-order pads for a window over the spatial axes of {@code x} (axes 2..).
+   * The ONNX-order pads (all begins, then all ends) for a window over the spatial axes of an input shaped {@code x}
+   * (axes 2..), as the layer classes compute them.
    * NOTE: SAME with stride 1 pads (k-1)*d in total whatever the size, so it works on dynamic axes too.
    */
-  long[] pads(Shape x, long[] kernel, long[] strides, long[] dilations) {
+  public long[] pads(Shape x, long[] kernel, long[] strides, long[] dilations) {
     int n = kernel.length;
     long[] p = new long[2 * n];
     if (this == VALID) return p;
@@ -75,6 +76,11 @@ public final class Padding {
     }
     return p;
   }
+
+  /** Paddings are equal when they pad the same way (VALID, SAME, or the same explicit sizes). */
+  @Override public boolean equals(Object other) { return other instanceof Padding p && p.name.equals(name); }
+
+  @Override public int hashCode() { return name.hashCode(); }
 
   @Override public String toString() { return name; }
 }

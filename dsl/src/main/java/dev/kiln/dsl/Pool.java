@@ -1,11 +1,14 @@
 package dev.kiln.dsl;
 
+import dev.kiln.dsl.layers.PoolLayer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options of a pooling layer: {@code Pool.kernel(3).stride(2).padding(Padding.SAME).ceil(true)}. The stride
- * defaults to the kernel (non-overlapping windows), padding to {@link Padding#VALID}; {@code countIncludePad}
- * only affects average pooling.
+ * Mutable options of a pooling layer for the shorthands {@link Tensor#maxPool2d(Pool)} and kin:
+ * {@code Pool.kernel(3).stride(2).padding(Padding.SAME).ceil(true)}. The stride defaults to the kernel
+ * (non-overlapping windows), padding to {@link Padding#VALID}; {@code countIncludePad} only affects average pooling.
+ * The layer classes ({@link dev.kiln.dsl.layers.MaxPool2d}, ...) hold the same options immutably and do the work.
  */
 public final class Pool {
   private final long[] kernel;
@@ -22,6 +25,7 @@ public final class Pool {
   /** Stride: one for every spatial axis, or one per axis (default: the kernel). */
   public Pool stride(long... s) { stride = s.clone(); return this; }
 
+  /** Padding: VALID (the default), SAME or explicit. */
   public Pool padding(Padding p) { padding = p; return this; }
 
   /** Round the output size up, so a partial window at the end counts. */
@@ -30,13 +34,11 @@ public final class Pool {
   /** Average pooling divides by the full window, padding included. */
   public Pool countIncludePad(boolean c) { countIncludePad = c; return this; }
 
-  long[] kernelFor(int spatial) { return Conv.perAxis("kernel", kernel, spatial); }
-
-  long[] strideFor(int spatial) { return stride == null ? kernelFor(spatial) : Conv.perAxis("stride", stride, spatial); }
-
-  Padding padding() { return padding; }
-
-  boolean ceil() { return ceil; }
+  /** These options on a pooling layer class, e.g. {@code p.as(MaxPool2d::of)}; average pooling adds {@link #countIncludePad()}. */
+  <S extends PoolLayer<S>> S as(Function<long[], S> of) {
+    S layer = of.apply(kernel).padding(padding).ceil(ceil);
+    return stride == null ? layer : layer.stride(stride);
+  }
 
   boolean countIncludePad() { return countIncludePad; }
 }

@@ -1,5 +1,29 @@
 package dev.kiln.dsl;
 
+import dev.kiln.dsl.layers.AdaptiveAvgPool2d;
+import dev.kiln.dsl.layers.AvgPool1d;
+import dev.kiln.dsl.layers.AvgPool2d;
+import dev.kiln.dsl.layers.AvgPool3d;
+import dev.kiln.dsl.layers.BatchNorm;
+import dev.kiln.dsl.layers.Conv1d;
+import dev.kiln.dsl.layers.Conv2d;
+import dev.kiln.dsl.layers.Conv3d;
+import dev.kiln.dsl.layers.ConvTranspose1d;
+import dev.kiln.dsl.layers.ConvTranspose2d;
+import dev.kiln.dsl.layers.Dropout;
+import dev.kiln.dsl.layers.Embedding;
+import dev.kiln.dsl.layers.GroupNorm;
+import dev.kiln.dsl.layers.InstanceNorm;
+import dev.kiln.dsl.layers.Layer;
+import dev.kiln.dsl.layers.LayerNorm;
+import dev.kiln.dsl.layers.Linear;
+import dev.kiln.dsl.layers.MaxPool1d;
+import dev.kiln.dsl.layers.MaxPool2d;
+import dev.kiln.dsl.layers.MaxPool3d;
+import dev.kiln.dsl.layers.Maxout;
+import dev.kiln.dsl.layers.PRelu;
+import dev.kiln.dsl.layers.SeparableConv2d;
+import dev.kiln.dsl.layers.Transform;
 import dev.kiln.dsl.types.Bool;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.dsl.types.I64;
@@ -10,7 +34,6 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
-import java.util.List;
 
 /**
  * A typed handle on an IR value inside a model being built. The dtype lives in the generic
@@ -34,14 +57,15 @@ public final class Tensor<T> {
   /** The builder this tensor belongs to. */
   public ModelBuilder builder() { return m; }
 
+  /** The value's unique name in the graph, e.g. {@code fc1.add}. */
   public String name() { return value.name(); }
-
+  /** The dtype and shape. */
   public TensorType type() { return value.type(); }
-
+  /** The dtype. */
   public DType dtype() { return value.type().dtype(); }
-
+  /** The shape (static, symbolic or unknown dims). */
   public Shape shape() { return value.type().shape(); }
-
+  /** The number of axes. */
   public int rank() { return shape().rank(); }
 
   /** Axis {@code axis} (negative counts from the end). */
@@ -49,6 +73,9 @@ public final class Tensor<T> {
 
   /** The static size of axis {@code axis}; throws if it is dynamic. */
   public long size(int axis) { return dim(axis).size(); }
+
+  /** This tensor's dtype as a typed token, e.g. for a parameter of the same dtype. */
+  public DataType<T> dataType() { return new DataType<>(dtype()); }
 
   <U> Tensor<U> op(String op, Attrs attrs, Tensor<?>... others) {
     Value[] in = new Value[others.length + 1];
@@ -64,46 +91,37 @@ public final class Tensor<T> {
 
   /** this + other, broadcasting. */
   public Tensor<T> add(Tensor<T> other) { return op("Add", Attrs.EMPTY, other); }
-
   /** this + c. */
   public Tensor<T> add(double c) { return add(scalar(c)); }
 
   /** this - other, broadcasting. */
   public Tensor<T> sub(Tensor<T> other) { return op("Sub", Attrs.EMPTY, other); }
-
   /** this - c. */
   public Tensor<T> sub(double c) { return sub(scalar(c)); }
 
   /** this * other, broadcasting. */
   public Tensor<T> mul(Tensor<T> other) { return op("Mul", Attrs.EMPTY, other); }
-
   /** this * c. */
   public Tensor<T> mul(double c) { return mul(scalar(c)); }
 
   /** this / other, broadcasting; integer division truncates toward zero. */
   public Tensor<T> div(Tensor<T> other) { return op("Div", Attrs.EMPTY, other); }
-
   /** this / c. */
   public Tensor<T> div(double c) { return div(scalar(c)); }
 
   /** this raised to the power other, broadcasting. */
   public Tensor<T> pow(Tensor<T> other) { return op("Pow", Attrs.EMPTY, other); }
-
   /** this raised to the power c. */
   public Tensor<T> pow(double c) { return pow(scalar(c)); }
 
   /** -this. */
   public Tensor<T> neg() { return op("Neg", Attrs.EMPTY); }
-
   /** |this|. */
   public Tensor<T> abs() { return op("Abs", Attrs.EMPTY); }
-
   /** e^this (floats). */
   public Tensor<T> exp() { return op("Exp", Attrs.EMPTY); }
-
   /** Natural logarithm (floats). */
   public Tensor<T> log() { return op("Log", Attrs.EMPTY); }
-
   /** Square root (floats). */
   public Tensor<T> sqrt() { return op("Sqrt", Attrs.EMPTY); }
 
@@ -114,28 +132,21 @@ public final class Tensor<T> {
 
   /** max(x, 0). */
   public Tensor<T> relu() { return op("Relu", Attrs.EMPTY); }
-
   /** x for x >= 0, 0.01 * x otherwise. */
   public Tensor<T> leakyRelu() { return op("LeakyRelu", Attrs.EMPTY); }
-
   /** x for x >= 0, alpha * x otherwise. */
   public Tensor<T> leakyRelu(double alpha) { return op("LeakyRelu", Attrs.of("alpha", alpha)); }
-
   /** 1 / (1 + e^-x). */
   public Tensor<T> sigmoid() { return op("Sigmoid", Attrs.EMPTY); }
-
   /** Hyperbolic tangent. */
   public Tensor<T> tanh() { return op("Tanh", Attrs.EMPTY); }
 
   /** x for x &gt; 0, e^x - 1 otherwise (ELU with alpha 1). */
   public Tensor<T> elu() { return op("Elu", Attrs.EMPTY); }
-
   /** x for x &gt; 0, alpha * (e^x - 1) otherwise. */
   public Tensor<T> elu(double alpha) { return op("Elu", Attrs.of("alpha", alpha)); }
-
   /** SELU with ONNX's (the paper's) constants: gamma * (x if x &gt; 0 else alpha * (e^x - 1)). */
   public Tensor<T> selu() { return op("Selu", Attrs.EMPTY); }
-
   /** The Gauss error function. */
   public Tensor<T> erf() { return op("Erf", Attrs.EMPTY); }
 
@@ -156,46 +167,32 @@ public final class Tensor<T> {
 
   /** SiLU (swish with beta 1): x * sigmoid(x), composed of primitives. */
   public Tensor<T> silu() { return mul(sigmoid()); }
-
   /** Swish, x * sigmoid(beta * x); beta 1 is {@link #silu()}. */
   public Tensor<T> swish(double beta) { return beta == 1 ? silu() : mul(mul(beta).sigmoid()); }
 
   /** ln(1 + e^x). */
   public Tensor<T> softplus() { return op("Softplus", Attrs.EMPTY); }
-
   /** x / (1 + |x|). */
   public Tensor<T> softsign() { return op("Softsign", Attrs.EMPTY); }
 
   /** max(0, min(1, alpha * x + beta)); see {@link #hardSigmoidOnnx()} and {@link #hardSigmoidTorch()} for the two usual constants. */
   public Tensor<T> hardSigmoid(double alpha, double beta) { return op("HardSigmoid", Attrs.of("alpha", alpha, "beta", beta)); }
-
   /** Hard sigmoid with ONNX's and Keras's defaults: max(0, min(1, 0.2 x + 0.5)). */
   public Tensor<T> hardSigmoidOnnx() { return hardSigmoid(0.2, 0.5); }
-
   /** Hard sigmoid as PyTorch defines it: max(0, min(1, x / 6 + 0.5)), i.e. relu6(x + 3) / 6. */
   public Tensor<T> hardSigmoidTorch() { return hardSigmoid(1.0 / 6, 0.5); }
-
   /** x * hardSigmoidTorch(x) (PyTorch's hardswish; ONNX HardSwish). */
   public Tensor<T> hardSwish() { return op("HardSwish", Attrs.EMPTY); }
 
-  /** x for x &gt;= 0, slope * x otherwise, slope broadcasting to this tensor; see {@link ModelBuilder#prelu} for the layer. */
+  /** x for x &gt;= 0, slope * x otherwise, slope broadcasting to this tensor; {@link PRelu} is the layer. */
   public Tensor<T> prelu(Tensor<T> slope) { return op("PRelu", Attrs.EMPTY, slope); }
-
-  /**
-   * Maxout over axis 1: its C entries are taken in consecutive groups of {@code pieces} and each group gives
-   * its maximum, so [N, C, ...] becomes [N, C / pieces, ...] (a reshape and a ReduceMax).
-   */
-  public Tensor<T> maxout(int pieces) { return MoreLayers.maxout(this, pieces); }
 
   /** Softmax along the last axis. */
   public Tensor<T> softmax() { return softmax(-1); }
-
   /** Softmax along {@code axis} (negative counts from the end). */
   public Tensor<T> softmax(int axis) { return op("Softmax", Attrs.of("axis", (long) axis)); }
-
   /** Log-softmax along the last axis. */
   public Tensor<T> logSoftmax() { return logSoftmax(-1); }
-
   /** Log-softmax along {@code axis} (negative counts from the end). */
   public Tensor<T> logSoftmax(int axis) { return op("LogSoftmax", Attrs.of("axis", (long) axis)); }
 
@@ -203,19 +200,14 @@ public final class Tensor<T> {
 
   /** Sum over {@code axes} (all when none), keeping them as size 1. */
   public Tensor<T> sum(int... axes) { return sum(true, axes); }
-
   /** Sum over {@code axes} (all when none). */
   public Tensor<T> sum(boolean keepDims, int... axes) { return reduce("ReduceSum", keepDims, axes); }
-
   /** Mean over {@code axes} (all when none), keeping them as size 1. */
   public Tensor<T> mean(int... axes) { return mean(true, axes); }
-
   /** Mean over {@code axes} (all when none). */
   public Tensor<T> mean(boolean keepDims, int... axes) { return reduce("ReduceMean", keepDims, axes); }
-
   /** Maximum over {@code axes} (all when none), keeping them as size 1. */
   public Tensor<T> max(int... axes) { return max(true, axes); }
-
   /** Maximum over {@code axes} (all when none). */
   public Tensor<T> max(boolean keepDims, int... axes) { return reduce("ReduceMax", keepDims, axes); }
 
@@ -223,95 +215,74 @@ public final class Tensor<T> {
     return op(op, Attrs.of("axes", axes, "keepdims", keepDims));
   }
 
-  // ---- layers (parameters are created in the current block) ---------------------------------
+  // ---- layers: apply() takes the layer classes of dev.kiln.dsl.layers; the named methods are shorthands for it ----
 
-  /** A dense layer: {@code this @ weight + bias}, weight [in, out]. */
-  public Tensor<T> linear(String name, long out) { return m.linear(name, this, out); }
+  /** This tensor through {@code layer}, its parameters named {@code name.*}: {@code x.apply("c1", Conv2d.of(8, 3))}. */
+  public Tensor<T> apply(String name, Layer layer) { return m.apply(name, layer, this); }
+  /** This tensor through a layer without parameters: {@code x.apply(MaxPool2d.of(2))}. */
+  public Tensor<T> apply(Transform transform) { return m.apply(transform, this); }
+  /** These ids looked up in the table {@code name.weight}: {@code ids.apply("tok", Embedding.of(30000, 256))}. */
+  public <U> Tensor<U> apply(String name, Embedding<U> embedding) { return m.apply(name, embedding, this); }
 
-  /** 2-D convolution layer with {@code out} channels, a square {@code kernel}, stride 1, VALID padding. */
-  public Tensor<T> conv2d(String name, int out, int kernel) { return m.conv2d(name, this, Conv.out(out).kernel(kernel)); }
+  /** {@code apply(name, Linear.of(out))}: a dense layer, {@code this @ weight + bias}, weight [in, out]. */
+  public Tensor<T> linear(String name, long out) { return apply(name, Linear.of(out)); }
 
-  /** 2-D convolution layer with the given options. */
+  /** {@code apply(name, Conv2d.of(out, kernel))}: stride 1, VALID padding. */
+  public Tensor<T> conv2d(String name, int out, int kernel) { return apply(name, Conv2d.of(out, kernel)); }
+  /** A 2-D convolution layer with the given options; see {@link Conv2d}. */
   public Tensor<T> conv2d(String name, Conv options) { return m.conv2d(name, this, options); }
-
-  /** 1-D convolution layer with the given options. */
+  /** A 1-D convolution layer with the given options; see {@link Conv1d}. */
   public Tensor<T> conv1d(String name, Conv options) { return m.conv1d(name, this, options); }
-
-  /**
-   * Batch norm over axis 1 (x: N, C, ...), training form: normalises by the batch statistics and records
-   * the running-statistic updates (momentum 0.1); the eval form uses {@code name.running_mean/var}.
-   * Parameters {@code name.weight}, {@code name.bias}; state {@code name.running_mean}, {@code name.running_var}.
-   */
-  public Tensor<T> batchNorm(String name) { return NormLayers.batchNorm(m, name, this, NormLayers.EPSILON, NormLayers.MOMENTUM); }
-
-  /** Batch norm with a chosen epsilon and momentum (PyTorch's meaning: running = (1 - m) running + m batch). */
-  public Tensor<T> batchNorm(String name, double epsilon, double momentum) {
-    return NormLayers.batchNorm(m, name, this, epsilon, momentum);
-  }
-
-  /** Layer norm over the trailing {@code axes} (none: the last), epsilon 1e-5, weight and bias shaped like them. */
-  public Tensor<T> layerNorm(String name, int... axes) { return NormLayers.layerNorm(m, name, this, axes); }
-
-  /** Group norm: the channels (axis 1) in {@code groups} groups, each normalised per sample; per-channel affine. */
-  public Tensor<T> groupNorm(String name, long groups) { return NormLayers.groupNorm(m, name, this, groups); }
-
-  /** Instance norm: each channel of each sample normalised over its spatial axes; per-channel affine (group norm with C groups). */
-  public Tensor<T> instanceNorm(String name) { return NormLayers.groupNorm(m, name, this, size(1)); }
-
-  /** Dropout of elements with probability {@code rate} in training (scaled by 1/(1-rate)); identity in eval form. */
-  public Tensor<T> dropout(double rate) { return NormLayers.dropout(this, rate, false); }
-
-  /** Dropout of whole channels (axis 1) of each sample with probability {@code rate}; identity in eval form. */
-  public Tensor<T> spatialDropout(double rate) { return NormLayers.dropout(this, rate, true); }
-
-  /** 3-D convolution layer with the given options. */
+  /** A 3-D convolution layer with the given options; see {@link Conv3d}. */
   public Tensor<T> conv3d(String name, Conv options) { return m.conv3d(name, this, options); }
-
-  /** 2-D transposed convolution layer; see {@link ModelBuilder#convTranspose2d}. */
+  /** A 2-D transposed convolution layer; see {@link ConvTranspose2d}. */
   public Tensor<T> convTranspose2d(String name, Conv options) { return m.convTranspose2d(name, this, options); }
-
-  /** 1-D transposed convolution layer; see {@link ModelBuilder#convTranspose1d}. */
+  /** A 1-D transposed convolution layer; see {@link ConvTranspose1d}. */
   public Tensor<T> convTranspose1d(String name, Conv options) { return m.convTranspose1d(name, this, options); }
-
-  /** Depthwise then pointwise 2-D convolution; see {@link ModelBuilder#separableConv2d}. */
+  /** Depthwise then pointwise 2-D convolution; see {@link SeparableConv2d}. */
   public Tensor<T> separableConv2d(String name, Conv options) { return m.separableConv2d(name, this, options); }
 
-  // ---- pooling ------------------------------------------------------------------------------
+  /** {@code apply(name, BatchNorm.of())}: batch norm over axis 1 in training form; see {@link BatchNorm}. */
+  public Tensor<T> batchNorm(String name) { return apply(name, BatchNorm.of()); }
+  /** Batch norm with a chosen epsilon and momentum (PyTorch's meaning: running = (1 - m) running + m batch). */
+  public Tensor<T> batchNorm(String name, double epsilon, double momentum) {
+    return apply(name, BatchNorm.of().epsilon(epsilon).momentum(momentum));
+  }
+  /** {@code apply(name, LayerNorm.of(axes))}: layer norm over the trailing {@code axes} (none: the last). */
+  public Tensor<T> layerNorm(String name, int... axes) { return apply(name, LayerNorm.of(axes)); }
+  /** {@code apply(name, GroupNorm.of(groups))}: the channels (axis 1) in {@code groups} groups. */
+  public Tensor<T> groupNorm(String name, long groups) { return apply(name, GroupNorm.of(groups)); }
+  /** {@code apply(name, InstanceNorm.of())}: each channel of each sample normalised over its spatial axes. */
+  public Tensor<T> instanceNorm(String name) { return apply(name, InstanceNorm.of()); }
 
-  /** Max pooling over [N, C, H, W] with a k x k window and stride k. */
-  public Tensor<T> maxPool2d(int k) { return maxPool2d(Pool.kernel(k)); }
+  /** {@code apply(Dropout.of(rate))}: elements dropped in training (scaled by 1/(1-rate)); identity in eval form. */
+  public Tensor<T> dropout(double rate) { return apply(Dropout.of(rate)); }
+  /** {@code apply(Dropout.of(rate).spatial())}: whole channels (axis 1) dropped; identity in eval form. */
+  public Tensor<T> spatialDropout(double rate) { return apply(Dropout.of(rate).spatial()); }
+  /** {@code apply(Maxout.of(pieces))}: [N, C, ...] to [N, C / pieces, ...], the max of each group of channels. */
+  public Tensor<T> maxout(int pieces) { return apply(Maxout.of(pieces)); }
 
-  /** Max pooling over [N, C, H, W]. */
-  public Tensor<T> maxPool2d(Pool p) { return WindowLayers.pool(this, "MaxPool", p, 2); }
+  /** {@code apply(MaxPool2d.of(k))}: a k x k window, stride k. */
+  public Tensor<T> maxPool2d(int k) { return apply(MaxPool2d.of(k)); }
+  /** Max pooling over [N, C, H, W]; see {@link MaxPool2d}. */
+  public Tensor<T> maxPool2d(Pool p) { return apply(p.as(MaxPool2d::of)); }
+  /** {@code apply(AvgPool2d.of(k))}: a k x k window, stride k. */
+  public Tensor<T> avgPool2d(int k) { return apply(AvgPool2d.of(k)); }
+  /** Average pooling over [N, C, H, W]; see {@link AvgPool2d}. */
+  public Tensor<T> avgPool2d(Pool p) { return apply(p.as(AvgPool2d::of).countIncludePad(p.countIncludePad())); }
+  /** Max pooling over [N, C, L]; see {@link MaxPool1d}. */
+  public Tensor<T> maxPool1d(Pool p) { return apply(p.as(MaxPool1d::of)); }
+  /** Max pooling over [N, C, D, H, W]; see {@link MaxPool3d}. */
+  public Tensor<T> maxPool3d(Pool p) { return apply(p.as(MaxPool3d::of)); }
+  /** Average pooling over [N, C, L]; see {@link AvgPool1d}. */
+  public Tensor<T> avgPool1d(Pool p) { return apply(p.as(AvgPool1d::of).countIncludePad(p.countIncludePad())); }
+  /** Average pooling over [N, C, D, H, W]; see {@link AvgPool3d}. */
+  public Tensor<T> avgPool3d(Pool p) { return apply(p.as(AvgPool3d::of).countIncludePad(p.countIncludePad())); }
 
-  /** Average pooling over [N, C, H, W] with a k x k window and stride k. */
-  public Tensor<T> avgPool2d(int k) { return avgPool2d(Pool.kernel(k)); }
-
-  /** Average pooling over [N, C, H, W]. */
-  public Tensor<T> avgPool2d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 2); }
-
-  /** Max pooling over [N, C, L]. */
-  public Tensor<T> maxPool1d(Pool p) { return WindowLayers.pool(this, "MaxPool", p, 1); }
-
-  /** Max pooling over [N, C, D, H, W]. */
-  public Tensor<T> maxPool3d(Pool p) { return WindowLayers.pool(this, "MaxPool", p, 3); }
-
-  /** Average pooling over [N, C, L]. */
-  public Tensor<T> avgPool1d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 1); }
-
-  /** Average pooling over [N, C, D, H, W]. */
-  public Tensor<T> avgPool3d(Pool p) { return WindowLayers.pool(this, "AveragePool", p, 3); }
-
-  /**
-   * Adaptive average pooling of [N, C, H, W] (static H, W) to [N, C, outH, outW], as PyTorch's
-   * AdaptiveAvgPool2d: output cell i of an axis of size n averages input rows floor(i * n / out) to
-   * ceil((i + 1) * n / out) - 1.
-   */
-  public Tensor<T> adaptiveAvgPool2d(int outH, int outW) { return MoreLayers.adaptiveAvgPool2d(this, outH, outW); }
-
+  /** {@code apply(AdaptiveAvgPool2d.of(outH, outW))}: [N, C, H, W] averaged to [N, C, outH, outW] as PyTorch's. */
+  public Tensor<T> adaptiveAvgPool2d(int outH, int outW) { return apply(AdaptiveAvgPool2d.of(outH, outW)); }
   /** Mean over all spatial axes, kept as size 1: [N, C, 1, 1]. */
   public Tensor<T> globalAvgPool() { return op("GlobalAveragePool", Attrs.EMPTY); }
-
   /** Max over all spatial axes, kept as size 1: [N, C, 1, 1]. */
   public Tensor<T> globalMaxPool() { return op("GlobalMaxPool", Attrs.EMPTY); }
 
@@ -322,45 +293,18 @@ public final class Tensor<T> {
    * position), {@link Dim}s or symbol names: a symbol that is this tensor's dim at the same position is
    * copied; another symbol stands for the one inferred (-1) dim and is checked against the result.
    */
-  public Tensor<T> reshape(Object... dims) {
-    long[] spec = new long[dims.length];
-    Dim[] wanted = new Dim[dims.length];
-    boolean inferred = false;
-    for (Object o : dims) if (o instanceof Number n && n.longValue() == -1) inferred = true;
-    for (int i = 0; i < dims.length; i++) {
-      Object o = dims[i] instanceof String s ? Dim.symbolic(s) : dims[i];
-      if (o instanceof Number n) {
-        spec[i] = n.longValue();
-      } else if (o instanceof Dim d && d.isStatic()) {
-        spec[i] = d.size();
-      } else if (o instanceof Dim d && i < rank() && d.equals(dim(i)) && !d.isUnknown()) {
-        spec[i] = 0;
-      } else if (o instanceof Dim d && !inferred) {
-        spec[i] = -1;
-        inferred = true;
-        wanted[i] = d;
-      } else {
-        throw new dev.kiln.spec.ShapeException("reshape of " + type() + ": dim " + i + " (" + o + ") must be a number, a"
-            + " Dim, or a symbol; only one may be inferred");
-      }
-    }
-    Tensor<T> y = op("Reshape", Attrs.of("shape", spec));
-    for (int i = 0; i < wanted.length; i++) if (wanted[i] != null) WindowLayers.checkDim(m, y, i, wanted[i]);
-    return y;
-  }
+  public Tensor<T> reshape(Object... dims) { return Reshape.of(this, dims); }
 
   /** Permutes axes: output axis i is input axis {@code perm[i]}; no arguments reverses the axes. */
   public Tensor<T> transpose(int... perm) { return op("Transpose", Attrs.of("perm", perm)); }
 
   /** [N, everything else]: keeps axis 0. */
   public Tensor<T> flatten() { return flatten(1); }
-
   /** [prod(dims before axis), prod(dims from axis)]. */
   public Tensor<T> flatten(int axis) { return op("Flatten", Attrs.of("axis", axis)); }
 
   /** Elements {@code start} (inclusive) to {@code end} (exclusive) of {@code axis}; clamped, negatives count from the end. */
   public Tensor<T> slice(int axis, long start, long end) { return slice(axis, start, end, 1); }
-
   /** Every {@code step}-th element from {@code start} towards {@code end} along {@code axis} (negative steps go backwards). */
   public Tensor<T> slice(int axis, long start, long end, long step) {
     return op("Slice", Attrs.of("starts", new long[] {start}, "ends", new long[] {end}, "axes", new long[] {axis},
@@ -369,7 +313,6 @@ public final class Tensor<T> {
 
   /** Removes the given size-1 axes (all static size-1 axes when none are given). */
   public Tensor<T> squeeze(int... axes) { return op("Squeeze", Attrs.of("axes", axes)); }
-
   /** Inserts size-1 axes at the given output positions. */
   public Tensor<T> unsqueeze(int... axes) { return op("Unsqueeze", Attrs.of("axes", axes)); }
 
@@ -387,40 +330,30 @@ public final class Tensor<T> {
 
   /** this &gt; other elementwise, broadcasting; a BOOL tensor (no gradient). */
   public Tensor<Bool> greater(Tensor<T> other) { return op("Greater", Attrs.EMPTY, other); }
-
   /** this &gt; c elementwise. */
   public Tensor<Bool> greater(double c) { return greater(scalar(c)); }
-
   /** this &lt; other elementwise, broadcasting; a BOOL tensor (no gradient). */
   public Tensor<Bool> less(Tensor<T> other) { return op("Less", Attrs.EMPTY, other); }
-
   /** this &lt; c elementwise. */
   public Tensor<Bool> less(double c) { return less(scalar(c)); }
-
   /** this == other elementwise, broadcasting; a BOOL tensor (no gradient). */
   public Tensor<Bool> equal(Tensor<T> other) { return op("Equal", Attrs.EMPTY, other); }
-
   /** this == c elementwise. */
   public Tensor<Bool> equal(double c) { return equal(scalar(c)); }
 
   /** max(this, other) elementwise, broadcasting; on ties the gradient is split evenly. */
   public Tensor<T> maximum(Tensor<T> other) { return op("Maximum", Attrs.EMPTY, other); }
-
   /** max(this, c) elementwise. */
   public Tensor<T> maximum(double c) { return maximum(scalar(c)); }
-
   /** min(this, other) elementwise, broadcasting; on ties the gradient is split evenly. */
   public Tensor<T> minimum(Tensor<T> other) { return op("Minimum", Attrs.EMPTY, other); }
-
   /** min(this, c) elementwise. */
   public Tensor<T> minimum(double c) { return minimum(scalar(c)); }
-
   /** This tensor clamped to [min, max]; an infinite bound leaves that side open. */
   public Tensor<T> clip(double min, double max) { return op("Clip", Attrs.of("min", min, "max", max)); }
 
   /** The index of the largest element along {@code axis} (the first on ties), the axis dropped. */
   public Tensor<I64> argMax(int axis) { return argMax(axis, false); }
-
   /** The index of the largest element along {@code axis}, keeping it as size 1 when {@code keepDims}. */
   public Tensor<I64> argMax(int axis, boolean keepDims) {
     return op("ArgMax", Attrs.of("axis", (long) axis, "keepdims", keepDims));
@@ -431,7 +364,6 @@ public final class Tensor<T> {
    * {@code depth}; indices outside [-depth, depth - 1] give all-zero rows, negative ones count from the end.
    */
   public Tensor<F32> oneHot(int depth) { return oneHot(depth, DTypes.F32); }
-
   /** One-hot encoding in {@code dtype}; see {@link #oneHot(int)}. */
   public <U> Tensor<U> oneHot(int depth, DataType<U> dtype) {
     if (dtype() != DType.I32 && dtype() != DType.I64) {
@@ -451,12 +383,8 @@ public final class Tensor<T> {
 
   /** This tensor converted to another dtype. */
   public <U> Tensor<U> cast(DataType<U> to) { return op("Cast", Attrs.of("to", to.dtype())); }
-
   /** Marks this tensor as a model output named {@code outputName}. */
   public Tensor<T> output(String outputName) { return m.output(outputName, this); }
 
   @Override public String toString() { return value.toString(); }
-
-  /** Helper for subclasses of the DSL: list of values. */
-  static List<Value> values(List<? extends Tensor<?>> ts) { return ts.stream().map(t -> t.value()).toList(); }
 }

@@ -1,10 +1,14 @@
 package dev.kiln.dsl;
 
+import dev.kiln.dsl.layers.TransformerEncoderLayer;
+
 /**
- * Options of a transformer encoder layer, PyTorch's {@code nn.TransformerEncoderLayer} defaults where it has
+ * Mutable options of a transformer encoder layer for {@link ModelBuilder#transformerEncoderLayer} and
+ * {@link ModelBuilder#transformerEncoder}, PyTorch's {@code nn.TransformerEncoderLayer} defaults where it has
  * them: dropout 0.1, ReLU feed-forward, post-norm, layer-norm epsilon 1e-5; the feed-forward width defaults to
  * 4 x the model width (PyTorch's fixed default is 2048). Example:
- * {@code Transformer.heads(4).feedForward(128).dropout(0).normFirst(true).gelu()}.
+ * {@code Transformer.heads(4).feedForward(128).dropout(0).normFirst(true).gelu()}. The layer class
+ * {@link TransformerEncoderLayer} holds the same options immutably and does the work.
  */
 public final class Transformer {
   long heads;
@@ -52,5 +56,11 @@ public final class Transformer {
   public Transformer causal(boolean on) {
     causal = on;
     return this;
+  }
+
+  /** These options as the layer class. */
+  TransformerEncoderLayer toLayer() {
+    TransformerEncoderLayer l = TransformerEncoderLayer.of(heads).dropout(dropout).normFirst(normFirst).gelu(gelu).causal(causal);
+    return feedForward > 0 ? l.feedForward(feedForward) : l;
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.init.Initializers;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.spec.Dim;
@@ -56,7 +57,7 @@ class ConvNetTest {
 
   @Test
   void smallCnnRunsInOnnxRuntime() throws Exception {
-    byte[] onnx = smallCnn().toOnnx();
+    byte[] onnx = OnnxExporter.toBytes(smallCnn().graph());
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions());
          OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[2 * 28 * 28]), new long[] {2, 1, 28, 28});
@@ -74,7 +75,7 @@ class ConvNetTest {
     float[] ones = new float[2 * 16];
     java.util.Arrays.fill(ones, 1f);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession s = env.createSession(model.toOnnx(), new OrtSession.SessionOptions());
+    try (OrtSession s = env.createSession(OnnxExporter.toBytes(model.graph()), new OrtSession.SessionOptions());
          OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(ones), new long[] {1, 2, 4, 4});
          OrtSession.Result r = s.run(Map.of("x", in))) {
       float[][][][] y = (float[][][][]) r.get(0).getValue();

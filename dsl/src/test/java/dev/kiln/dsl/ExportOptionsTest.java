@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.onnx.ExportOptions;
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.spec.Kiln;
 import dev.kiln.spec.KilnException;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** What an exported MLP carries: opset, IR version, symbolic dims, value names, provenance. */
 class ExportOptionsTest {
   private static ModelProto export(ExportOptions o) throws Exception {
-    return ModelProto.parseFrom(Mlps.mlp().toOnnx(o));
+    return ModelProto.parseFrom(OnnxExporter.toBytes(Mlps.mlp().graph(), o));
   }
 
   /** The ONNX versioning table: opset 13-14 ship with IR 7, 15-18 with IR 8, 19-20 with IR 9, 21 with IR 10. */
@@ -87,7 +88,7 @@ class ExportOptionsTest {
 
   @Test
   void provenance() throws Exception {
-    ModelProto m = ModelProto.parseFrom(Mlps.mlp(99).toOnnx(ExportOptions.defaults().opset(19)));
+    ModelProto m = ModelProto.parseFrom(OnnxExporter.toBytes(Mlps.mlp(99).graph(), ExportOptions.defaults().opset(19)));
     assertEquals("kiln", m.getProducerName());
     assertEquals(Kiln.VERSION, m.getProducerVersion());
     Map<String, String> meta = meta(m);

@@ -4,6 +4,9 @@ import static dev.kiln.dsl.DTypes.F32;
 
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.layers.Gru;
+import dev.kiln.dsl.layers.Layer;
+import dev.kiln.dsl.layers.Lstm;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
@@ -44,9 +47,8 @@ public final class SequenceDemo {
   public static Model model(Cell cell, long hidden) {
     return Model.build("count_" + cell.name().toLowerCase(), 3, m -> {
       Tensor<F32> x = m.input("bits", F32, Dim.symbolic("batch"), LENGTH, 1);
-      Tensor<F32> h = cell == Cell.LSTM
-          ? m.lstm("rnn", x, hidden, 1, true, false, false)
-          : m.gru("rnn", x, hidden, 1, true, false, false);
+      Layer rnn = cell == Cell.LSTM ? Lstm.of(hidden).finalState() : Gru.of(hidden).finalState();
+      Tensor<F32> h = x.apply("rnn", rnn);
       return m.linear("fc", h, LENGTH + 1);
     });
   }

@@ -1,5 +1,6 @@
 package dev.kiln.samples;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.interop.safetensors.Safetensors;
 import dev.kiln.interop.torch.StateDict;
@@ -113,7 +114,7 @@ public final class TorchResNetDemo {
       out.printf("fine-tuned every layer on %d images, %d steps of %d (Adam, lr %g): test loss %.4f, accuracy %.4f%n",
           train.size(), steps, o.batch(), o.lr(), last, after);
       Model tuned = t.model();
-      tuned.exportOnnx(o.onnxOut());
+      OnnxExporter.write(tuned.graph(), o.onnxOut());
       HostTensor sample = test.subset(range(Math.min(100, test.size()))).features();
       HostTensor tfOut = t.predict(sample);
       try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(o.onnxOut())) {

@@ -2,6 +2,7 @@ package dev.kiln.samples;
 
 import static dev.kiln.dsl.DTypes.I64;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.Transformer;
@@ -116,7 +117,7 @@ public final class TransformerDemo {
       }
       HostTensor tf = t.predict(test.features());
       try {
-        t.model().exportOnnx(onnx);
+        OnnxExporter.write(t.model().graph(), onnx);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + onnx, e);
       }

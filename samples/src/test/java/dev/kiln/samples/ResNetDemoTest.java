@@ -3,6 +3,7 @@ package dev.kiln.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.samples.models.ResNet;
@@ -51,7 +52,7 @@ class ResNetDemoTest {
     assertEquals(1 + 12 + 3, bn);
     assertEquals(1 + 12 + 3, m.evalGraph().nodes().stream().map(Node::opName).filter("BatchNormalization"::equals).count());
     HostTensor x = HostTensor.ofFloats(new float[2 * 784], 2, 1, 28, 28);
-    try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(m.toOnnx())) {
+    try (OnnxRuntimeModel ort = OnnxRuntimeModel.load(OnnxExporter.toBytes(m.graph()))) {
       Map<String, HostTensor> y = ort.run(Map.of("image", x));
       assertEquals(1, y.size(), "only the logits: " + y.keySet());
       assertEquals(20, y.get("logits").size());

@@ -33,7 +33,13 @@ import java.util.TreeMap;
 /**
  * Writes an IR graph as an ONNX ModelProto: verifies it, runs the export passes, lowers each node by
  * the highest ONNX form at or below the target opset, keeps value names, writes symbolic dims as
- * {@code dim_param} and records provenance in the metadata.
+ * {@code dim_param} and records provenance in the metadata. A DSL model exports through its graph:
+ *
+ * <pre>{@code
+ * OnnxExporter.write(model.graph(), Path.of("mlp.onnx"));                                  // opset 17
+ * OnnxExporter.write(model.graph(), ExportOptions.defaults().opset(13), Path.of("mlp13.onnx"));
+ * byte[] bytes = OnnxExporter.toBytes(model.graph());                                      // e.g. for ONNX Runtime
+ * }</pre>
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
@@ -41,6 +47,7 @@ public final class OnnxExporter {
   /** Exports with default options. */
   public static ModelProto export(Graph g) { return export(g, ExportOptions.defaults()); }
 
+  /** Exports {@code original} as the options say (opset, metadata, composites); see the class comment for the steps. */
   public static ModelProto export(Graph original, ExportOptions opts) {
     Verifier.verify(original);
     Graph graph = expandComposites(original, opts);
@@ -94,6 +101,15 @@ public final class OnnxExporter {
   public static void write(Graph g, ExportOptions opts, Path path) throws IOException {
     AtomicFiles.write(path, export(g, opts).toByteArray());
   }
+
+  /** Exports with default options (opset 17) and writes atomically to {@code path}. */
+  public static void write(Graph g, Path path) throws IOException { write(g, ExportOptions.defaults(), path); }
+
+  /** The serialized ONNX model. */
+  public static byte[] toBytes(Graph g, ExportOptions opts) { return export(g, opts).toByteArray(); }
+
+  /** The serialized ONNX model with default options (opset 17). */
+  public static byte[] toBytes(Graph g) { return toBytes(g, ExportOptions.defaults()); }
 
   /** Fails with every op the target opset cannot express, not just the first. */
   static void checkLowerable(Graph g, int opset) {

@@ -3,6 +3,7 @@ package dev.kiln.compiler.passes;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.DeadCodeElimination;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Value;

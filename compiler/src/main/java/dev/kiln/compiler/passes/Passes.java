@@ -1,5 +1,7 @@
 package dev.kiln.compiler.passes;
 
+import dev.kiln.spec.ir.DeadCodeElimination;
+import dev.kiln.spec.ir.EvalMode;
 import dev.kiln.spec.ir.Graph;
 
 /** The pass pipelines the back ends run. */

@@ -8,6 +8,7 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.DeadCodeElimination;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;

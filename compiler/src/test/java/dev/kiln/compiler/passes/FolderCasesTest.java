@@ -9,6 +9,7 @@ import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.harness.OpCases;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.DeadCodeElimination;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;

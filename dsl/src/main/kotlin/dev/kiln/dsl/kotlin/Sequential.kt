@@ -4,6 +4,7 @@ import dev.kiln.dsl.Conv
 import dev.kiln.dsl.Padding
 import dev.kiln.dsl.Pool
 import dev.kiln.dsl.Tensor
+import dev.kiln.dsl.layers.Transform
 
 /** One step of a [SequentialScope]: a function from tensor to tensor of the same dtype. */
 fun interface Layer<T : Any> {
@@ -14,7 +15,7 @@ fun interface Layer<T : Any> {
 /**
  * The receiver of `sequential(x) { ... }`: `+layer` applies a layer to the running tensor. The factory
  * functions here mirror the tensor extensions ([conv2d], [linear], ...) with the same names and defaults
- * (a null argument means "the Java API's default").
+ * (a null argument means "the Java API's default"); [layer] takes any of the Java layer classes as they are.
  */
 @KilnDsl
 class SequentialScope<T : Any> internal constructor(start: Tensor<T>) {
@@ -29,6 +30,12 @@ class SequentialScope<T : Any> internal constructor(start: Tensor<T>) {
 
   /** Any function of the running tensor as a layer: `+layer { it * 2.0 }`. */
   fun layer(f: (Tensor<T>) -> Tensor<T>): Layer<T> = Layer(f)
+
+  /** A layer class under [name]: `+layer("c1", Conv2d.of(8, 3).padding(SAME))`. */
+  fun layer(name: String, layer: dev.kiln.dsl.layers.Layer): Layer<T> = Layer { it.apply(name, layer) }
+
+  /** A layer class without parameters: `+layer(MaxPool2d.of(2))`. */
+  fun layer(transform: Transform): Layer<T> = Layer { it.apply(transform) }
 
   /** See [Tensor.linear]. */
   fun linear(name: String, out: Int, bias: Boolean = true): Layer<T> = Layer { it.linear(name, out, bias) }

@@ -5,6 +5,9 @@ import dev.kiln.dsl.DTypes.F32
 import dev.kiln.dsl.DTypes.I64
 import dev.kiln.dsl.Model
 import dev.kiln.dsl.Padding
+import dev.kiln.dsl.layers.BatchNorm
+import dev.kiln.dsl.layers.Conv2d
+import dev.kiln.dsl.layers.MaxPool2d
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 
@@ -45,6 +48,21 @@ class NewLayersTest : FunSpec({
       output("b", input("v", F32, 2, 3, 4, 4, 4).maxPool3d(kernel = 2).avgPool3d(kernel = 2))
     }
     m.graph().outputs().map { it.type().toString() } shouldBe listOf("f32[2, 3, 2]", "f32[2, 3, 1, 1, 1]")
+  }
+
+  test("sequential blocks take the Java layer classes as they are") {
+    val k = model("s", seed = 3) {
+      sequential(input("x", F32, "batch", 1, 8, 8), name = "features") {
+        +layer("c1", Conv2d.of(4, 3).padding(SAME))
+        +relu()
+        +layer(MaxPool2d.of(2))
+        +layer("bn", BatchNorm.of())
+      }
+    }
+    val j = Model.build("s", 3) { m ->
+      m.block("features") { m.input("x", F32, "batch", 1, 8, 8).conv2d("c1", Conv.out(4).kernel(3).padding(Padding.SAME)).relu().maxPool2d(2).batchNorm("bn") }
+    }
+    k.toText() shouldBe j.toText()
   }
 
   test("embedding looks ids up in name.weight; activations compose") {

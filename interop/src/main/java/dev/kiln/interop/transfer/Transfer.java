@@ -24,7 +24,7 @@ import java.util.function.BiFunction;
 /**
  * Transfer learning on an imported (or any) IR graph: cut it at a value, keep only what that value
  * depends on (the "base"), and continue from it in the DSL with a new head. The result is an ordinary
- * {@link Model}, so {@code dev.kiln.runtime.train.Trainer} trains it and {@link Model#exportOnnx} exports it.
+ * {@link Model}, so {@code dev.kiln.runtime.train.Trainer} trains it and {@code dev.kiln.compiler.onnx.OnnxExporter} exports its graph.
  *
  * <pre>{@code
  * Graph base = OnnxImporter.importFile(path, ImportOptions.defaults());

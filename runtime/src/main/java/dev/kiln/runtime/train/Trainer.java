@@ -1,5 +1,6 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
@@ -290,7 +291,7 @@ public final class Trainer implements AutoCloseable {
   public double exportAndVerify(Path onnx, Dataset sample) {
     Model m = model();
     try {
-      m.exportOnnx(onnx);
+      OnnxExporter.write(m.graph(), onnx);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + onnx, e);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.init.Initializers;
@@ -46,7 +47,7 @@ class ExportedModelTest {
       return m.linear("fc2", h, 10, true, Initializers.glorotUniform(), Initializers.fanInUniform());
     });
     file = dir.resolve("mlp.onnx");
-    mlp.exportOnnx(file);
+    OnnxExporter.write(mlp.graph(), file);
   }
 
   private static float[] param(Graph g, String name) { return g.parameter(name).orElseThrow().initial().toFloats(); }

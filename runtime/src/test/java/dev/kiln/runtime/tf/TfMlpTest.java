@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
@@ -34,7 +35,7 @@ class TfMlpTest {
     Model model = mlp();
     HostTensor x = TfOnnxAgreementTest.randomNormal(new TensorType(DType.F32, dev.kiln.spec.Shape.of(5, 20)), new Random(7));
     Map<String, HostTensor> ort;
-    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(model.toOnnx())) {
+    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(OnnxExporter.toBytes(model.graph()))) {
       ort = m.run(Map.of("x", x));
     }
     try (TfModel m = TfModel.load(model.graph())) {

@@ -1,6 +1,7 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.compiler.onnx.ExportOptions;
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.samples.Samples;
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
     Samples.Sample s = Samples.get(sample);
     ExportOptions opts = ExportOptions.defaults().opset(opset);
     Model m = s.build().apply(seed);
-    m.exportOnnx(output, opts);
+    OnnxExporter.write(m.graph(), opts, output);
     spec.commandLine().getOut().println("wrote " + output + ": sample " + s.name() + " (" + s.description() + "), opset "
         + opts.opset() + ", seed " + seed);
     spec.commandLine().getOut().flush();

@@ -24,10 +24,9 @@ public final class LeNet5 {
 
   /** The model with parameters initialised from {@code seed}, standardising its input first when {@code input} is given. */
   public static Model build(long seed, Standardize input) {
-    return Model.build("lenet5", seed, m -> {
+    return Model.define("lenet5", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", 1, 28, 28);
       m.output("logits", logits(input == null ? image : input.apply(image)));
-      return null;
     });
   }
 

@@ -4,6 +4,7 @@ import static dev.kiln.dsl.DTypes.F32;
 
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.layers.Lstm;
 import dev.kiln.dsl.types.F32;
 
 /**
@@ -19,12 +20,11 @@ public final class LstmClassifier {
 
   /** The model for sequences of {@code seq} steps ("seq" for any length in ONNX) of {@code features} values. */
   public static Model build(long seed, Object seq, long features, long hidden, long classes) {
-    return Model.build("lstm_classifier", seed, m -> {
+    return Model.define("lstm_classifier", seed, m -> {
       Tensor<F32> x = m.input("x", F32, "batch", seq, features);
       // The last layer's final hidden state is its output at the last step (out[:, -1, :] in PyTorch).
-      Tensor<F32> last = m.lstm("lstm", x, hidden, 2, true, false, false);
+      Tensor<F32> last = x.apply("lstm", Lstm.of(hidden).layers(2).finalState());
       m.output("logits", last.linear("fc", classes));
-      return null;
     });
   }
 }

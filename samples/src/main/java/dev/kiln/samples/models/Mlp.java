@@ -33,13 +33,12 @@ public final class Mlp {
 
   /** The model with parameters initialised from {@code seed}, standardising its input first when {@code input} is given. */
   public static Model build(long seed, Standardize input) {
-    return Model.build("mlp", seed, m -> {
+    return Model.define("mlp", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", INPUTS);
       Tensor<F32> x = input == null ? image : input.apply(image);
       Tensor<F32> h1 = dense(m, "fc1", x, HIDDEN).relu();
       Tensor<F32> h2 = dense(m, "fc2", h1, HIDDEN).relu();
       m.output("logits", dense(m, "fc3", h2, CLASSES));
-      return null;
     });
   }
 

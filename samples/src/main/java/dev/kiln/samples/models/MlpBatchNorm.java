@@ -18,11 +18,10 @@ public final class MlpBatchNorm {
 
   /** The model with parameters initialised from {@code seed}. */
   public static Model build(long seed, long in, long hidden, long classes) {
-    return Model.build("mlp_bn", seed, m -> {
+    return Model.define("mlp_bn", seed, m -> {
       Tensor<F32> x = m.input("x", F32, "batch", in);
       Tensor<F32> h = x.linear("fc1", hidden).batchNorm("bn").relu();
       m.output("logits", h.linear("fc2", classes));
-      return null;
     });
   }
 }

@@ -31,10 +31,9 @@ public final class MobileNetV2 {
 
   /** A MobileNet-V2 for {@code channels} x {@code size} x {@code size} images and {@code classes} classes. */
   public static Model build(long seed, long channels, long size, long classes) {
-    return Model.build("mobilenet_v2", seed, m -> {
+    return Model.define("mobilenet_v2", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", channels, size, size);
       m.output("logits", forward(m, image, classes));
-      return null;
     });
   }
 

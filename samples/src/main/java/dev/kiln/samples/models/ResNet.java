@@ -2,10 +2,12 @@ package dev.kiln.samples.models;
 
 import static dev.kiln.dsl.DTypes.F32;
 
-import dev.kiln.dsl.Conv;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Padding;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.layers.BatchNorm;
+import dev.kiln.dsl.layers.Conv2d;
+import dev.kiln.dsl.layers.Linear;
 import dev.kiln.dsl.types.F32;
 
 /**
@@ -32,9 +34,9 @@ public final class ResNet {
 
   /** A ResNet with one stage per entry of {@code widths}, {@code blocks} basic blocks each. */
   public static Model build(long seed, long[] widths, int blocks) {
-    return Model.build("resnet", seed, m -> {
+    return Model.define("resnet", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", 1, 28, 28);
-      Tensor<F32> h = m.block("stem", b -> conv3x3(image, "conv", widths[0], 1).batchNorm("bn").relu());
+      Tensor<F32> h = m.block("stem", b -> conv3x3(image, "conv", widths[0], 1).apply("bn", BatchNorm.of()).relu());
       for (int s = 0; s < widths.length; s++) {
         int stage = s;
         Tensor<F32> in = h;
@@ -45,8 +47,7 @@ public final class ResNet {
         });
       }
       h = h.globalAvgPool().flatten();
-      m.output("logits", h.linear("fc", 10));
-      return null;
+      m.output("logits", h.apply("fc", Linear.of(10)));
     });
   }
 
@@ -56,17 +57,17 @@ public final class ResNet {
    */
   public static Tensor<F32> basicBlock(Tensor<F32> x, String name, long out, long stride) {
     return x.builder().block(name, m -> {
-      Tensor<F32> h = conv3x3(x, "conv1", out, stride).batchNorm("bn1").relu();
-      h = conv3x3(h, "conv2", out, 1).batchNorm("bn2");
+      Tensor<F32> h = conv3x3(x, "conv1", out, stride).apply("bn1", BatchNorm.of()).relu();
+      h = conv3x3(h, "conv2", out, 1).apply("bn2", BatchNorm.of());
       Tensor<F32> shortcut = x;
       if (stride != 1 || x.size(1) != out) {
-        shortcut = m.block("proj", p -> x.conv2d("conv", Conv.out(out).kernel(1).stride(stride).bias(false)).batchNorm("bn"));
+        shortcut = m.block("proj", p -> x.apply("conv", Conv2d.of(out, 1).stride(stride).noBias()).apply("bn", BatchNorm.of()));
       }
       return h.add(shortcut).relu();
     });
   }
 
   private static Tensor<F32> conv3x3(Tensor<F32> x, String name, long out, long stride) {
-    return x.conv2d(name, Conv.out(out).kernel(3).stride(stride).padding(Padding.explicit(1)).bias(false));
+    return x.apply(name, Conv2d.of(out, 3).stride(stride).padding(Padding.explicit(1)).noBias());
   }
 }

@@ -30,10 +30,9 @@ public final class ResNet18 {
 
   /** A ResNet-18 for {@code channels} x {@code size} x {@code size} images and {@code classes} classes. */
   public static Model build(long seed, long channels, long size, long classes) {
-    return Model.build("resnet18", seed, m -> {
+    return Model.define("resnet18", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", channels, size, size);
       m.output("logits", forward(m, image, classes));
-      return null;
     });
   }
 

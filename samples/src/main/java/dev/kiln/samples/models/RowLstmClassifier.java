@@ -4,6 +4,7 @@ import static dev.kiln.dsl.DTypes.F32;
 
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.layers.Lstm;
 import dev.kiln.dsl.types.F32;
 
 /**
@@ -20,11 +21,10 @@ public final class RowLstmClassifier {
 
   /** The model with parameters initialised from {@code seed}. */
   public static Model build(long seed) {
-    return Model.build("row_lstm_classifier", seed, m -> {
+    return Model.define("row_lstm_classifier", seed, m -> {
       Tensor<F32> image = m.input("image", F32, "batch", 28, 28);
-      Tensor<F32> h = m.lstm("lstm", image, HIDDEN, 1, true, false, false);
+      Tensor<F32> h = image.apply("lstm", Lstm.of(HIDDEN).finalState());
       m.output("logits", h.linear("fc", 10));
-      return null;
     });
   }
 }

@@ -4,7 +4,8 @@ import static dev.kiln.dsl.DTypes.F32;
 
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
-import dev.kiln.dsl.Transformer;
+import dev.kiln.dsl.layers.TransformerEncoder;
+import dev.kiln.dsl.layers.TransformerEncoderLayer;
 import dev.kiln.dsl.types.F32;
 
 /**
@@ -19,11 +20,10 @@ public final class TransformerClassifier {
 
   /** The model with parameters initialised from {@code seed}. */
   public static Model build(long seed, long seq, long dModel, long heads, long feedForward, int layers, long classes) {
-    return Model.build("transformer_classifier", seed, m -> {
+    return Model.define("transformer_classifier", seed, m -> {
       Tensor<F32> x = m.input("x", F32, "batch", seq, dModel);
-      Tensor<F32> h = m.transformerEncoder("encoder", x, layers, Transformer.heads(heads).feedForward(feedForward).dropout(0.1), null);
+      Tensor<F32> h = x.apply("encoder", TransformerEncoder.of(layers, TransformerEncoderLayer.of(heads).feedForward(feedForward)));
       m.output("logits", h.mean(false, 1).linear("head", classes));
-      return null;
     });
   }
 }

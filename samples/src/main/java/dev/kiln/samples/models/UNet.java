@@ -27,7 +27,7 @@ public final class UNet {
 
   /** The U-Net with {@code width} channels at full resolution (doubling per level down). */
   public static Model build(long seed, long width) {
-    return Model.build("unet", seed, m -> {
+    return Model.define("unet", seed, m -> {
       Tensor<F32> x = m.input("noisy", F32, "batch", 1, 28, 28);
       Tensor<F32> e1 = conv3x3(x, "enc1", width);                       // [w, 28, 28]
       Tensor<F32> e2 = conv3x3(e1.maxPool2d(2), "enc2", 2 * width);     // [2w, 14, 14]
@@ -37,7 +37,6 @@ public final class UNet {
       Tensor<F32> d1 = up(d2, "up1", width).concat(1, e1);              // [2w, 28, 28]
       d1 = conv3x3(d1, "dec1", width);
       m.output("denoised", d1.conv2d("out", Conv.out(1).kernel(1)).sigmoid());
-      return null;
     });
   }
 

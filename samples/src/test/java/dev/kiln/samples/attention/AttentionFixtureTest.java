@@ -11,6 +11,7 @@ import dev.kiln.dsl.Model;
 import dev.kiln.dsl.ModelBuilder;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.Transformer;
+import dev.kiln.dsl.layers.MultiHeadAttention;
 import dev.kiln.dsl.types.Bool;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.interop.torch.StateDict;
@@ -42,12 +43,12 @@ class AttentionFixtureTest {
 
   @Test
   void multiHeadAttentionWithPaddingMaskMatchesPyTorch() {
-    check("mha_padding", "attn.", true, (m, x, mask) -> m.multiHeadAttention("attn", x, x, x, 2, mask, false, 0));
+    check("mha_padding", "attn.", true, (m, x, mask) -> MultiHeadAttention.of(2).apply("attn", x, x, x, mask));
   }
 
   @Test
   void multiHeadAttentionWithCausalMaskMatchesPyTorch() {
-    check("mha_causal", "attn.", false, (m, x, mask) -> m.selfAttention("attn", x, 2, null, true));
+    check("mha_causal", "attn.", false, (m, x, mask) -> m.apply("attn", MultiHeadAttention.of(2).causal(), x));
   }
 
   @Test

@@ -12,6 +12,8 @@ import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.ModelBuilder;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.layers.Gru;
+import dev.kiln.dsl.layers.Lstm;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.io.Npy;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
@@ -43,7 +45,7 @@ class RecurrentFixtureTest {
   void lstmMatchesPyTorch() {
     check("lstm", seq -> m -> {
       Tensor<F32> x = m.input("x", F32, 2, seq, 4);
-      return m.lstm("lstm", x, 3, 2, true, false, true, m.input("h0", F32, 2, 2, 3), m.input("c0", F32, 2, 2, 3));
+      return Lstm.of(3).layers(2).apply("lstm", x, m.input("h0", F32, 2, 2, 3), m.input("c0", F32, 2, 2, 3));
     });
   }
 
@@ -51,7 +53,7 @@ class RecurrentFixtureTest {
   void gruMatchesPyTorch() {
     check("gru", seq -> m -> {
       Tensor<F32> x = m.input("x", F32, 2, seq, 4);
-      return m.gru("gru", x, 3, 1, true, true, true, m.input("h0", F32, 2, 2, 3));
+      return Gru.of(3).bidirectional().apply("gru", x, m.input("h0", F32, 2, 2, 3));
     });
   }
 
@@ -60,7 +62,7 @@ class RecurrentFixtureTest {
   void exportedLstmRunsAnySequenceLength() {
     Model model = Model.build("lstm_dyn", m -> {
       Tensor<F32> x = m.input("x", F32, 2, "seq", 4);
-      return m.lstm("lstm", x, 3, 2, true, false, true, m.input("h0", F32, 2, 2, 3), m.input("c0", F32, 2, 2, 3));
+      return Lstm.of(3).layers(2).apply("lstm", x, m.input("h0", F32, 2, 2, 3), m.input("c0", F32, 2, 2, 3));
     });
     Graph g = withFixtureWeights(model.graph(), "lstm");
     var proto = OnnxExporter.export(g);

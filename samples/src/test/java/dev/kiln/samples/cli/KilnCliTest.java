@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.types.F32;
@@ -97,7 +98,7 @@ class KilnCliTest {
       return null;
     });
     Path model = tmp.resolve("tiny.onnx");
-    tiny.exportOnnx(model);
+    OnnxExporter.write(tiny.graph(), model);
     Path input = tmp.resolve("x.npy");
     Npy.write(input, HostTensor.ofFloats(new float[] {1, 2, 3, -1, 0, 1}, 2, 3));
     Path outDir = tmp.resolve("out");

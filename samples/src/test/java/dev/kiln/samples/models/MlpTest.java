@@ -3,6 +3,7 @@ package dev.kiln.samples.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.HostTensor;
@@ -49,7 +50,7 @@ class MlpTest {
       in = out;
     }
     float[] got;
-    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(mlp.toOnnx())) {
+    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(OnnxExporter.toBytes(mlp.graph()))) {
       got = m.run(Map.of("image", HostTensor.ofFloats(x, batch, 784))).get("logits").toFloats();
     }
     assertEquals(h.length, got.length);

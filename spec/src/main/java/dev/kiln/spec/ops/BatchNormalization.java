@@ -29,7 +29,7 @@ import java.util.Map;
  * <p>Training mode is this same op fed the batch statistics (mean and biased variance over every axis
  * but 1, built from primitives, so autodiff differentiates through them). Such a node names the
  * running-statistic parameters in {@code running_mean} / {@code running_var}; the eval-mode rewrite
- * ({@code compiler/.../passes/EvalMode}) feeds those instead. See {@code docs/architecture.md}.
+ * ({@code spec/.../ir/EvalMode}) feeds those instead. See {@code docs/architecture.md}.
  */
 public final class BatchNormalization extends Op {
   @Override public String summary() { return "y = scale * (x - mean) / sqrt(var + epsilon) + bias, per channel (axis 1)"; }

@@ -28,7 +28,7 @@ class SamplesTest : FunSpec({
       val dir = Files.createTempDirectory("kiln-kotlin-$name")
       try {
         val file = dir.resolve("$name.onnx")
-        kt.exportOnnx(file)
+        OnnxExporter.write(kt.graph(), file)
         val loaded = ModelProto.parseFrom(Files.readAllBytes(file))
         OnnxText.of(loaded) shouldBe OnnxText.of(OnnxExporter.export(java.graph()))
         loaded.graph.initializerList.map { it.name } shouldContainExactly kt.graph().parameters().map { it.name() }

@@ -1,19 +1,19 @@
-package dev.kiln.compiler.passes;
+package dev.kiln.spec.ir;
 
-import dev.kiln.spec.ir.Graph;
-import dev.kiln.spec.ir.Node;
-import dev.kiln.spec.ir.Parameter;
-import dev.kiln.spec.ir.Value;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
-/** Removes nodes and parameters that no output depends on. Inputs stay: they are the model's interface. */
+/**
+ * Removes nodes and parameters that no output depends on. Inputs stay: they are the model's interface. In
+ * {@code spec} (not the compiler) because {@link EvalMode} runs it.
+ */
 public final class DeadCodeElimination {
   private DeadCodeElimination() {}
 
+  /** {@code g} without the nodes and parameters no output depends on. */
   public static Graph run(Graph g) {
     Set<Value> live = Collections.newSetFromMap(new IdentityHashMap<>());
     live.addAll(g.outputs());

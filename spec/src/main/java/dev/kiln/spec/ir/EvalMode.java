@@ -1,12 +1,6 @@
-package dev.kiln.compiler.passes;
+package dev.kiln.spec.ir;
 
 import dev.kiln.spec.KilnException;
-import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.ir.Graph;
-import dev.kiln.spec.ir.Node;
-import dev.kiln.spec.ir.Parameter;
-import dev.kiln.spec.ir.TrainingForm;
-import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.OpRegistry;
 import java.util.ArrayList;
@@ -18,10 +12,14 @@ import java.util.List;
  * parameters instead of the batch statistics; training-form Dropout becomes inference form (identity); state
  * updates are dropped, then the batch-statistic and update arithmetic they left dead, and the
  * {@value TrainingForm#STEP} input once nothing reads it. A graph without training-form parts is returned as is.
+ *
+ * <p>It lives beside {@link TrainingForm}, whose convention it undoes, rather than with the compiler's passes: the
+ * DSL's {@code Model.evalGraph()} needs it, and the DSL does not depend on the compiler.
  */
 public final class EvalMode {
   private EvalMode() {}
 
+  /** The inference form of {@code g} over the same parameters; {@code g} itself when it has no training form. */
   public static Graph run(Graph g) {
     boolean training = g.outputs().stream().anyMatch(TrainingForm::isUpdate)
         || g.nodes().stream().anyMatch(EvalMode::isTrainingForm);

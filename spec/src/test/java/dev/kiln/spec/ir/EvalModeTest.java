@@ -1,4 +1,4 @@
-package dev.kiln.compiler.passes;
+package dev.kiln.spec.ir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,12 +11,6 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.ir.Graph;
-import dev.kiln.spec.ir.GraphBuilder;
-import dev.kiln.spec.ir.Node;
-import dev.kiln.spec.ir.TrainingForm;
-import dev.kiln.spec.ir.Value;
 import org.junit.jupiter.api.Test;
 
 /** The eval-mode rewrite on hand-built training-form graphs. */
