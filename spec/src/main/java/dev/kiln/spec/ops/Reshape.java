@@ -120,6 +120,9 @@ public final class Reshape extends Op {
     return b.apply1("Reshape", Attrs.of("shape", spec), v);
   }
 
+  /** A view: a constant keeps its bytes, a shape value its entries, a fill its value ({@link dev.kiln.spec.op.Folding#view}). */
+  @Override public dev.kiln.spec.op.Folder folder() { return dev.kiln.spec.op.Folding.view(this); }
+
   @Override public OnnxLowering onnx() {
     return Onnx.forms(Onnx.op("Reshape", 13).attrAsInput("shape", DType.I64), Onnx.op("Reshape", 14).attrAsInput("shape", DType.I64));
   }
