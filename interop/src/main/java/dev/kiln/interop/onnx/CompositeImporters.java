@@ -63,7 +63,7 @@ final class CompositeImporters {
    */
   private static void expand(NodeProto n, ImportContext c) {
     c.onlyAttrs();
-    if (c.hasInput(1) && c.constant(1) == null || c.constant(0) != null) {
+    if (c.hasInput(1) && c.constant(1) == null || c.folded(0) instanceof dev.kiln.spec.op.Folded.Const) {
       c.define(c.apply1("Expand", Attrs.EMPTY, c.in(0), c.in(1)));
       return;
     }
