@@ -102,4 +102,30 @@ class ConstantFoldingTest {
     Graph g = b.build();
     assertEquals(List.of("Constant", "Relu"), ConstantFolding.run(g).nodes().stream().map(Node::opName).toList());
   }
+
+  @Test
+  void symbolicShapesFlowOnToConstants() {
+    // Gather(Shape(x), 1) of an f32[batch, 64] x is 64: Shape folds to [batch, 64] (a symbolic value, so its
+    // node stays until DCE finds it unused), Gather to the constant.
+    GraphBuilder b = new GraphBuilder("sym");
+    Value x = b.input("x", new TensorType(DType.F32, dev.kiln.spec.Shape.parse("batch", 64)));
+    Value shape = b.apply1("Shape", Attrs.EMPTY, x);
+    Value one = constant(b, HostTensor.ofLongs(new long[] {1}));
+    Value d = b.apply1("Gather", Attrs.EMPTY, shape, one);
+    b.output("d", d);
+    Graph folded = DeadCodeElimination.run(ConstantFolding.run(b.build()));
+    Verifier.verify(folded);
+    assertEquals(List.of("Constant"), folded.nodes().stream().map(Node::opName).toList(), folded.toText());
+    assertEquals(64, folded.nodes().get(0).attrs().getTensor("value").getLong(0));
+  }
+
+  @Test
+  void aSymbolicEntryStaysAtRunTime() {
+    GraphBuilder b = new GraphBuilder("batch");
+    Value x = b.input("x", new TensorType(DType.F32, dev.kiln.spec.Shape.parse("batch", 64)));
+    Value shape = b.apply1("Shape", Attrs.EMPTY, x);
+    b.output("n", b.apply1("Gather", Attrs.EMPTY, shape, constant(b, HostTensor.ofLongs(new long[] {0}))));
+    Graph g = b.build();
+    assertSame(g, ConstantFolding.run(g), "the batch is known only at run time");
+  }
 }

@@ -57,14 +57,14 @@ final class CompositeImporters {
 
   /**
    * Expand(x, shape) broadcasts x and shape both ways, which is what x + zeros(shape) computes for a
-   * constant shape (static output dims); a shape computed at run time, bool x or zeros too large to hold
-   * use the Expand op.
+   * constant shape (static output dims); a shape computed at run time or folded with symbolic entries, a
+   * constant x (which the op folds exactly), bool x or zeros too large to hold use the Expand op.
    * NOTE: x + 0 turns -0.0 into +0.0; no other value changes.
    */
   private static void expand(NodeProto n, ImportContext c) {
     c.onlyAttrs();
-    if (c.hasInput(1) && c.constant(1) == null) {
-      c.define(c.apply1("Expand", Attrs.EMPTY, c.in(0), c.in(1)));  // shape computed at run time
+    if (c.hasInput(1) && c.constant(1) == null || c.folded(0) instanceof dev.kiln.spec.op.Folded.Const) {
+      c.define(c.apply1("Expand", Attrs.EMPTY, c.in(0), c.in(1)));
       return;
     }
     long[] shape = c.requireConstant(1, "shape").toLongs();
@@ -82,9 +82,9 @@ final class CompositeImporters {
     c.define(c.apply1("Add", Attrs.EMPTY, x, HostTensor.filled(dtypeOf(x), shape, 0)));
   }
 
-  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+  private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }
 
-  private static Shape shapeOf(Object o) { return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape(); }
+  private static Shape shapeOf(Object o) { return ImportContext.typeOf(o).shape(); }
 
   private static HostTensor scalar(ImportContext c, Object like, double v) {
     return HostTensor.fromDoubles(dtypeOf(like), new double[] {v});

@@ -3,17 +3,15 @@ package dev.kiln.interop.onnx;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.DType;
-import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.KilnException;
-import dev.kiln.spec.Shape;
-import dev.kiln.spec.ir.Value;
 import java.util.Map;
 
 /**
- * Constants and shape queries: Constant (every value_* form), Shape, Size and ConstantOfShape. They
- * become host constants, so that the shape computations that read them fold away at import time.
+ * Constants and shape queries: Constant (every value_* form), Shape, Size and ConstantOfShape. Constants
+ * stay on the host; the others are IR ops whose folders make constants, or symbolic shape values where
+ * dims are dynamic, so that the shape computations that read them fold away at import time.
  */
 final class ConstantImporters {
   private ConstantImporters() {}
@@ -57,33 +55,14 @@ final class ConstantImporters {
     }
   }
 
-  private static Shape inputShape(ImportContext ctx) {
-    Object x = ctx.in(0);
-    return x instanceof HostTensor t ? t.type().shape() : ((Value) x).type().shape();
-  }
-
+  /** Shape (with start/end from opset 15): the IR Shape op, sliced; both fold (to symbolic entries where dims are). */
   private static void shape(ai.onnx.proto.OnnxMl.NodeProto n, ImportContext ctx) {
     ctx.onlyAttrs("start", "end");
-    Shape s = inputShape(ctx);
-    int r = s.rank();
+    Object x = ctx.in(0);
+    int r = ImportContext.typeOf(x).rank();
     int start = clampAxis(ctx.attrInt("start", 0), r);
     int end = clampAxis(ctx.attrInt("end", r), r);
-    long[] dims = new long[Math.max(0, end - start)];
-    for (int i = 0; i < dims.length; i++) {
-      Dim d = s.dim(start + i);
-      if (!d.isStatic()) {
-        runtimeShape(ctx, start, end, r);
-        return;
-      }
-      dims[i] = d.size();
-    }
-    ctx.define(HostTensor.ofLongs(dims, dims.length));
-  }
-
-  /** The IR Shape op, sliced to [start, end) when that is not the whole shape. */
-  private static void runtimeShape(ImportContext ctx, int start, int end, int rank) {
-    Object x = ctx.in(0);
-    if (start == 0 && end == rank) {
+    if (start == 0 && end == r) {
       ctx.define(ctx.apply1("Shape", Attrs.EMPTY, x));
       return;
     }
@@ -96,33 +75,20 @@ final class ConstantImporters {
     return (int) Math.max(0, Math.min(rank, v));
   }
 
+  /** Size = the product of the shape's entries (ReduceProd of Shape), folded like any shape computation. */
   private static void size(ai.onnx.proto.OnnxMl.NodeProto n, ImportContext ctx) {
     ctx.onlyAttrs();
-    Shape s = inputShape(ctx);
-    if (!s.isStatic()) throw ctx.unsupported("the shape of its input is dynamic (" + s + ")");
-    ctx.define(HostTensor.ofLongs(new long[] {s.elementCount()}));
+    Object shape = ctx.step("Shape", Attrs.EMPTY, ctx.in(0));
+    ctx.define(ctx.apply1("ReduceProd", Attrs.of("keepdims", false), shape));
   }
 
+  /** The IR op, whose folder makes a constant of a constant shape, or a fill of a symbolic one. */
   private static void constantOfShape(ai.onnx.proto.OnnxMl.NodeProto n, ImportContext ctx) {
     ctx.onlyAttrs("value");
-    if (ctx.hasInput(0) && ctx.constant(0) == null) {
-      // A shape computed at run time: the IR op, filled when the graph runs.
-      AttributeProto v = ctx.attr("value");
-      ctx.define(ctx.apply1("ConstantOfShape", v == null ? Attrs.EMPTY : Attrs.of("value", tensor(v, ctx)), ctx.in(0)));
-      return;
-    }
-    long[] shape = ctx.requireConstant(0, "shape").toLongs();
-    for (long d : shape) if (d < 0) throw ctx.fail("shape entries must be >= 0, got " + java.util.Arrays.toString(shape));
-    long count;
-    try {
-      count = HostTensor.count(shape);
-    } catch (KilnException | ArithmeticException e) {
-      throw ctx.fail("shape " + java.util.Arrays.toString(shape) + " is too large");
-    }
-    if (count > ImportContext.MAX_FOLD_ELEMENTS) throw ctx.unsupported("a constant of " + count + " elements is too large to fold");
+    if (!ctx.hasInput(0)) throw ctx.fail("input 0 (shape) is required");
     AttributeProto v = ctx.attr("value");
-    HostTensor fill = v == null ? HostTensor.ofFloats(new float[] {0f}, 1) : tensor(v, ctx);
-    if (fill.size() != 1) throw ctx.fail("value must hold one element, holds " + fill.size());
-    ctx.define(HostTensor.filled(fill.dtype(), shape, fill.getDouble(0)));
+    HostTensor fill = v == null ? null : tensor(v, ctx);
+    if (fill != null && fill.size() != 1) throw ctx.fail("value must hold one element, holds " + fill.size());
+    ctx.define(ctx.apply1("ConstantOfShape", fill == null ? Attrs.EMPTY : Attrs.of("value", fill), ctx.in(0)));
   }
 }

@@ -21,7 +21,7 @@ final class ConvTransposeImporter {
   }
 
   private static Shape shapeOf(Object o) {
-    return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape();
+    return ImportContext.typeOf(o).shape();
   }
 
   private static void convTranspose(NodeProto n, ImportContext c) {

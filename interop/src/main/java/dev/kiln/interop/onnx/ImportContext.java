@@ -10,7 +10,9 @@ import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folding;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.OpRegistry;
 import java.util.ArrayList;
@@ -20,14 +22,55 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state of one import: every ONNX value name bound either to an IR {@link Value} or to a constant
- * {@link HostTensor} (initializers, Constant nodes and folded shape computations). Constants stay on the
- * host until a node needs them as data: initializers then become parameters, other constants Constant
- * nodes. Node importers read inputs and attributes of the current node through it.
+ * The state of one import: every ONNX value name bound to an IR {@link Value}, a constant {@link HostTensor}
+ * (initializers, Constant nodes and folded computations) or a {@link Symbolic} value (a folded shape
+ * computation with symbolic entries, such as {@code Shape(x)} of an {@code f32[batch, 64]} x). Every op
+ * applied through {@link #apply} is first offered to its own folder ({@link Folding#fold}, the mechanism
+ * the compiler's constant folding uses too); what folds stays on the host. Constants become parameters
+ * (initializers) or Constant nodes, and symbolic values the IR nodes that compute them, only when a node
+ * needs them as data. Node importers read inputs and attributes of the current node through it.
  */
 public final class ImportContext {
   /** Folding stops above this many elements, so a hostile model cannot make the importer allocate freely. */
-  static final long MAX_FOLD_ELEMENTS = 1_000_000;
+  static final long MAX_FOLD_ELEMENTS = Folding.MAX_ELEMENTS;
+
+  /**
+   * A folded value that is not a constant ({@link Folded.ShapeValue} or {@link Folded.Fill}), with the op
+   * application that computes it at run time: built into the graph (inputs first) only if a consumer cannot
+   * fold it and needs it as data, so a shape computation that folds into a Reshape target leaves no node.
+   */
+  public static final class Symbolic {
+    private final Folded value;
+    private final Recipe recipe;
+    private final int output;
+
+    private Symbolic(Folded value, Recipe recipe, int output) {
+      this.value = value;
+      this.recipe = recipe;
+      this.output = output;
+    }
+
+    /** What folding knows of the value. */
+    public Folded value() { return value; }
+
+    @Override public String toString() { return value.toString(); }
+  }
+
+  /** One op application whose outputs folded to symbolic values; its nodes are added on first use as data. */
+  private static final class Recipe {
+    final Op op;
+    final Attrs attrs;
+    final Object[] inputs;
+    final String local;
+    List<Value> built;
+
+    Recipe(Op op, Attrs attrs, Object[] inputs, String local) {
+      this.op = op;
+      this.attrs = attrs;
+      this.inputs = inputs.clone();
+      this.local = local;
+    }
+  }
 
   private final GraphBuilder builder;
   private final int opset;
@@ -70,10 +113,10 @@ public final class ImportContext {
   /** Whether input {@code i} is given (present and not the empty name ONNX uses for "left out"). */
   public boolean hasInput(int i) { return i < node.getInputCount() && !node.getInput(i).isEmpty(); }
 
-  /** Input {@code i} as bound: a {@link Value} or a constant {@link HostTensor}; null when left out. */
+  /** Input {@code i} as bound: a {@link Value}, a constant {@link HostTensor} or a {@link Symbolic} value; null when left out. */
   public Object in(int i) { return hasInput(i) ? lookup(node.getInput(i)) : null; }
 
-  /** Value bound to an ONNX name: a Value or a HostTensor. */
+  /** Value bound to an ONNX name: a Value, a HostTensor or a Symbolic value. */
   Object lookup(String name) {
     Object o = env.get(name);
     if (o == null) throw fail("input '" + name + "' is not defined by any graph input, initializer or earlier node");
@@ -94,12 +137,40 @@ public final class ImportContext {
   /** Input {@code i} as an IR value (constants become parameters or Constant nodes); null when left out. */
   public Value value(int i) { return hasInput(i) ? toValue(in(i)) : null; }
 
-  /** A bound object as an IR value. */
+  /** A bound object's type: a value's, a constant's, or what folding knows of a symbolic value. */
+  public static TensorType typeOf(Object o) {
+    if (o instanceof Value v) return v.type();
+    if (o instanceof HostTensor t) return t.type();
+    return ((Symbolic) o).value().type();
+  }
+
+  /**
+   * What folding knows of input {@code i}: a constant (unless too large, or a floating initializer), a shape
+   * value or fill, or a run-time value's type; null when left out.
+   */
+  public Folded folded(int i) { return hasInput(i) ? folded(in(i)) : null; }
+
+  private Folded folded(Object o) {
+    if (o instanceof Symbolic s) return s.value();
+    if (o instanceof HostTensor t) {
+      // NOTE: a floating initializer is a weight: it stays a parameter (trainable, transferable, bound by name)
+      // rather than folding into a constant. Integer initializers (shapes, axes, indices) fold.
+      boolean weight = initializers.containsKey(t) && t.dtype().isFloating();
+      return t.size() <= MAX_FOLD_ELEMENTS && !weight ? Folded.of(t) : Folded.runTime(t.type());
+    }
+    return Folded.runTime(((Value) o).type());
+  }
+
+  /** Whether input {@code i} is a folded fill of +0 (a zero initial state written as ConstantOfShape of a shape). */
+  public boolean isZeroFill(int i) {
+    // NOTE: -0.0 is not taken for a zero state: leaving the input out means +0.0 exactly.
+    return in(i) instanceof Symbolic s && s.value() instanceof Folded.Fill f && Double.compare(f.value().getDouble(0), 0.0) == 0;
+  }
+
+  /** A bound object as an IR value: constants become parameters or Constant nodes, symbolic values their nodes. */
   public Value toValue(Object o) {
     if (o == null || o instanceof Value) return (Value) o;
-    if (DynamicShapes.isDynamic(o)) {
-      throw unsupported("a shape computed from a dim known only at run time (" + o + ") is used as data; Kiln folds such shapes only into Reshape targets and zero initial states");
-    }
+    if (o instanceof Symbolic s) return build(s.recipe).get(s.output);
     HostTensor t = (HostTensor) o;
     Value v = materialized.get(t);
     if (v != null) return v;
@@ -121,8 +192,10 @@ public final class ImportContext {
   public void define(Object valueOrConstant) { define(0, valueOrConstant); }
 
   /**
-   * Applies an IR op to inputs that are Values or constant HostTensors. When every input is constant
-   * and the op has a folder, the result is computed on the host and stays a constant.
+   * Applies an IR op to inputs that are Values, constant HostTensors or Symbolic values. The op's folder is
+   * tried first ({@link Folding#fold}): a result it computes stays on the host, as a HostTensor when
+   * constant or a {@link Symbolic} value when it has symbolic entries; otherwise the op is added to the
+   * graph, its inputs made values first. A type error is a malformed-model error naming the node.
    */
   public List<Object> apply(String opName, Attrs attrs, Object... inputs) {
     String local = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : null;
@@ -140,40 +213,41 @@ public final class ImportContext {
 
   private List<Object> applyNamed(String local, String opName, Attrs attrs, Object... inputs) {
     Op op = OpRegistry.get(opName);
-    boolean allConst = inputs.length > 0;
-    for (Object o : inputs) allConst &= o instanceof HostTensor t && t.size() <= MAX_FOLD_ELEMENTS;
-    Folder folder = op.folder();
-    if (allConst && folder != null) {
-      List<HostTensor> in = new ArrayList<>();
-      for (Object o : inputs) in.add((HostTensor) o);
-      List<HostTensor> folded = foldWith(op, folder, in, attrs);
-      if (folded != null) return new ArrayList<>(folded);
-    }
-    List<Value> vals = new ArrayList<>();
-    for (Object o : inputs) vals.add(toValue(o));
+    List<Folded> known = new ArrayList<>();
+    for (Object o : inputs) known.add(o == null ? null : folded(o));
+    List<Folded> res;
     try {
-      return new ArrayList<>(builder.applyNamed(op, vals, attrs, local));
-    } catch (ShapeException e) {
-      throw fail(e.getMessage().lines().findFirst().orElse(e.getMessage()));
+      // The type rule runs first (inside fold), so folding never skips a check the graph would have made.
+      res = Folding.fold(op, known, attrs);
+    } catch (ShapeException | ArithmeticException | IllegalArgumentException e) {
+      throw fail(op.name() + ": " + firstLine(e.getMessage()));
     }
+    if (res != null) {
+      Recipe recipe = new Recipe(op, attrs, inputs, local);
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < res.size(); i++) out.add(res.get(i).constant() != null ? res.get(i).constant() : new Symbolic(res.get(i), recipe, i));
+      return out;
+    }
+    return new ArrayList<>(build(new Recipe(op, attrs, inputs, local)));
   }
+
+  /** The IR nodes of an op application (its inputs as values first), built once. */
+  private List<Value> build(Recipe r) {
+    if (r.built != null) return r.built;
+    List<Value> vals = new ArrayList<>();
+    for (Object o : r.inputs) vals.add(toValue(o));
+    try {
+      r.built = builder.applyNamed(r.op, vals, r.attrs, r.local);
+    } catch (ShapeException e) {
+      throw fail(firstLine(e.getMessage()));
+    }
+    return r.built;
+  }
+
+  private static String firstLine(String m) { return m == null ? "null" : m.lines().findFirst().orElse(m); }
 
   /** Applies an op with one output. */
   public Object apply1(String opName, Attrs attrs, Object... inputs) { return apply(opName, attrs, inputs).get(0); }
-
-  private List<HostTensor> foldWith(Op op, Folder folder, List<HostTensor> in, Attrs attrs) {
-    try {
-      // The type rule runs first so that folding never skips a check the graph would have made.
-      var types = new ArrayList<dev.kiln.spec.TensorType>();
-      for (HostTensor t : in) types.add(t.type());
-      Attrs complete = attrs;
-      for (var s : op.signature().attrs()) if (!complete.has(s.name()) && !s.isRequired()) complete = complete.with(s.name(), s.defaultValue());
-      op.inferTypes(types, complete);
-      return folder.fold(in, complete);
-    } catch (ShapeException | ArithmeticException | IllegalArgumentException e) {
-      throw fail(e.getMessage());
-    }
-  }
 
   /** The node's attribute {@code name}, or null. */
   public AttributeProto attr(String name) {

@@ -179,7 +179,7 @@ final class IndexImporters {
     c.define(c.apply1("ReduceSum", Attrs.of("axes", new long[] {axis}, "keepdims", false), c.step("Mul", Attrs.EMPTY, wide, hot)));
   }
 
-  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+  private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }
 
-  private static Shape shapeOf(Object o) { return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape(); }
+  private static Shape shapeOf(Object o) { return ImportContext.typeOf(o).shape(); }
 }

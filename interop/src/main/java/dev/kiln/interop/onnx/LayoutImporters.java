@@ -50,7 +50,7 @@ final class LayoutImporters {
   private static void eyeLike(NodeProto n, ImportContext c) {
     c.onlyAttrs("dtype", "k");
     Object x = c.in(0);
-    DType own = x instanceof HostTensor t ? t.dtype() : ((Value) x).type().dtype();
+    DType own = ImportContext.typeOf(x).dtype();
     DType dt = own;
     if (c.attr("dtype") != null) {
       try {

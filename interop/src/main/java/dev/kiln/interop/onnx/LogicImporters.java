@@ -96,7 +96,7 @@ final class LogicImporters {
 
   private static HostTensor bool(boolean v) { return HostTensor.scalar(DType.BOOL, v ? 1 : 0); }
 
-  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+  private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }
 
-  private static Shape shapeOf(Object o) { return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape(); }
+  private static Shape shapeOf(Object o) { return ImportContext.typeOf(o).shape(); }
 }

@@ -6,6 +6,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.HostArrays;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -63,8 +64,8 @@ final class LossImporters {
     Object keep = null; // 1 where the target counts, 0 where it is the ignore_index
     if (c.attr("ignore_index") != null) {
       long ii = c.attrInt("ignore_index", 0);
-      Object ignored = c.step("Equal", Attrs.EMPTY, target, Ints.of(it, new long[] {ii}));
-      safe = c.step("Where", Attrs.EMPTY, ignored, Ints.of(it, new long[] {0}), target);
+      Object ignored = c.step("Equal", Attrs.EMPTY, target, HostArrays.ofLongs(it, new long[] {ii}, new long[0]));
+      safe = c.step("Where", Attrs.EMPTY, ignored, HostArrays.ofLongs(it, new long[] {0}, new long[0]), target);
       keep = c.step("Where", Attrs.EMPTY, ignored, HostTensor.scalar(ft, 0), HostTensor.scalar(ft, 1));
     }
     Object hot = c.step("OneHot", Attrs.of("depth", classes, "axis", 1L, "dtype", ft), safe);
@@ -96,7 +97,7 @@ final class LossImporters {
     }
   }
 
-  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+  private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }
 
-  private static Shape shapeOf(Object o) { return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape(); }
+  private static Shape shapeOf(Object o) { return ImportContext.typeOf(o).shape(); }
 }

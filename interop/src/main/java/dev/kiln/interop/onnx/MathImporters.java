@@ -6,13 +6,12 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.op.HostMath;
 import java.util.Map;
 
 /**
  * Ops whose ONNX form needs more than a renaming: Softmax/LogSoftmax before opset 13 (which flatten to
  * 2-D at {@code axis}), Gemm (composed of Transpose, MatMul, Mul and Add), Sum, Dropout in inference,
- * Sub/Mul/Div (folded on constants), Cast (with the newer {@code saturate} left at its default), Celu.
+ * Sub/Mul/Div, Cast (with the newer {@code saturate} left at its default), Celu.
  */
 final class MathImporters {
   private MathImporters() {}
@@ -23,9 +22,9 @@ final class MathImporters {
     m.put("Gemm", MathImporters::gemm);
     m.put("Sum", MathImporters::sum);
     m.put("Dropout", MathImporters::dropout);
-    m.put("Sub", (n, c) -> binary(c, "Sub", (a, b) -> a - b, (a, b) -> a - b));
-    m.put("Mul", (n, c) -> binary(c, "Mul", (a, b) -> a * b, (a, b) -> a * b));
-    m.put("Div", (n, c) -> binary(c, "Div", (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b));
+    m.put("Sub", (n, c) -> binary(c, "Sub"));
+    m.put("Mul", (n, c) -> binary(c, "Mul"));
+    m.put("Div", (n, c) -> binary(c, "Div"));
     m.put("Cast", MathImporters::cast);
     // Celu's export is hand-written (ONNX Celu is f32 only), so it has no one-to-one form to read back.
     m.put("Celu", (n, c) -> {
@@ -35,13 +34,6 @@ final class MathImporters {
     m.put("Pow", MathImporters::pow);
     m.put("Neg", (n, c) -> {
       c.onlyAttrs();
-      HostTensor t = c.constant(0);
-      if (t != null && t.dtype().isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
-        long[] v = t.toLongs();
-        for (int i = 0; i < v.length; i++) v[i] = -v[i];
-        c.define(Ints.of(t.dtype(), v, t.shape()));
-        return;
-      }
       c.define(c.apply1("Neg", Attrs.EMPTY, c.in(0)));
     });
   }
@@ -61,10 +53,10 @@ final class MathImporters {
     c.define(c.apply1("Pow", Attrs.EMPTY, x, e));
   }
 
-  private static DType dtypeOf(Object o) { return o instanceof HostTensor t ? t.dtype() : ((Value) o).type().dtype(); }
+  private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }
 
   private static Shape shapeOf(Object o) {
-    return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape();
+    return ImportContext.typeOf(o).shape();
   }
 
   /**
@@ -149,28 +141,15 @@ final class MathImporters {
     }
   }
 
-  private static void binary(ImportContext c, String op, java.util.function.DoubleBinaryOperator real,
-                             java.util.function.LongBinaryOperator integer) {
+  /** Sub, Mul, Div (opset 7+ broadcasting); the ops fold constants and shape arithmetic themselves. */
+  private static void binary(ImportContext c, String op) {
     c.onlyAttrs();
-    HostTensor a = c.constant(0);
-    HostTensor b = c.constant(1);
-    if (a != null && b != null && a.dtype() == b.dtype() && HostMath.supports(a.dtype()) && a.dtype().isInteger()
-        && a.size() <= ImportContext.MAX_FOLD_ELEMENTS && b.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
-      // Integer shape arithmetic (e.g. batch * channels) folds on the host; floating math stays in the graph.
-      c.define(HostMath.binary(a, b, real, integer));
-      return;
-    }
     c.define(c.apply1(op, Attrs.EMPTY, c.in(0), c.in(1)));
   }
 
   private static void cast(NodeProto n, ImportContext c) {
     c.onlyAttrs("to", "saturate");
     DType to = (DType) ProtoAttrs.toIr(c.attr("to") == null ? failTo(c) : c.attr("to"), dev.kiln.spec.op.AttrSpec.AttrKind.DTYPE, c);
-    HostTensor t = c.constant(0);
-    if (t != null && t.dtype().isInteger() && to.isInteger() && t.size() <= ImportContext.MAX_FOLD_ELEMENTS) {
-      c.define(Ints.of(to, t.toLongs(), t.shape()));
-      return;
-    }
     c.define(c.apply1("Cast", Attrs.of("to", to), c.in(0)));
   }
 

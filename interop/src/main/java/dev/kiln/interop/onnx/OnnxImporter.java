@@ -148,7 +148,7 @@ public final class OnnxImporter {
     for (NodeProto n : nodes) {
       ctx.setNode(n);
       try {
-        if (!DynamicShapes.tryImport(n, ctx)) Importers.forType(n.getOpType()).importNode(n, ctx);
+        Importers.forType(n.getOpType()).importNode(n, ctx);
       } catch (KilnException e) {
         throw ctx.wrap(e);
       } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException | ClassCastException e) {

@@ -29,7 +29,7 @@ final class PadImporter {
       throw c.unsupported("mode=" + mode + " is not supported (constant, edge and reflect are)");
     }
     Object x = c.in(0);
-    TensorType xt = x instanceof HostTensor t ? t.type() : ((Value) x).type();
+    TensorType xt = ImportContext.typeOf(x);
     int r = xt.rank();
     long[] pads;
     double value;

@@ -28,7 +28,7 @@ final class RecurrentImporters {
   }
 
   private static TensorType typeOf(Object o) {
-    return o instanceof HostTensor t ? t.type() : ((Value) o).type();
+    return ImportContext.typeOf(o);
   }
 
   private static void recurrent(NodeProto n, ImportContext c, String irOp, int gates, List<String> acts) {
@@ -63,8 +63,10 @@ final class RecurrentImporters {
     if (c.hasInput(4)) checkFullLengths(c, layout);
 
     List<Object> ins = new ArrayList<>(List.of(c.in(0), c.in(1), c.in(2)));
-    boolean hasH = c.hasInput(5);
-    boolean hasC = lstm && c.hasInput(6);
+    // A zero initial state that folded to a fill of a symbolic shape (ConstantOfShape of [1, batch, hidden],
+    // as torch.onnx.export writes it) is the same as leaving the input out.
+    boolean hasH = c.hasInput(5) && !c.isZeroFill(5);
+    boolean hasC = lstm && c.hasInput(6) && !c.isZeroFill(6);
     if (c.hasInput(3)) {
       ins.add(c.in(3));
     } else if (hasH || hasC) {

@@ -22,7 +22,7 @@ final class WindowImporters {
   }
 
   private static Shape shapeOf(Object o) {
-    return o instanceof HostTensor t ? t.type().shape() : ((Value) o).type().shape();
+    return ImportContext.typeOf(o).shape();
   }
 
   private static void conv(NodeProto n, ImportContext c) {

@@ -34,7 +34,7 @@ class RuntimeShapeImportTest {
 
   @Test
   void flattenBySymbolicShapeFoldsToOneReshapeKeepingTheBatch() {
-    // y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1])) with a symbolic batch: DynamicShapes works the
+    // y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1])) with a symbolic batch: the ops' folders work the
     // target out on the host as [batch, -1], so one static Reshape remains and the batch stays symbolic.
     GraphProto g = GraphProto.newBuilder().setName("g").addInput(f32("x", "batch", 3, 4))
         .addInitializer(OnnxTensors.toProto("zero", HostTensor.ofLongs(new long[] {0})))

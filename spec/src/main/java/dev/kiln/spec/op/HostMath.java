@@ -68,29 +68,41 @@ public final class HostMath {
     return HostTensor.ofBuffer(d, shape, out);
   }
 
-  /** For each flat index of {@code outShape}, the flat index of the broadcast source element. */
-  private static int[] sourceIndex(long[] src, long[] outShape, int n) {
-    int r = outShape.length;
-    long[] stride = new long[r];
-    long s = 1;
-    for (int i = src.length - 1; i >= 0; i--) {
-      int o = i + (r - src.length);
-      stride[o] = src[i] == 1 ? 0 : s;
-      s *= src[i];
-    }
-    int[] idx = new int[n];
-    long[] pos = new long[r];
-    long at = 0;
+  /** {@code y[i] = f(x[i])} in x's dtype (one of {@link #supports}): floats through {@code real}, integers {@code integer}. */
+  public static HostTensor unary(HostTensor x, java.util.function.DoubleUnaryOperator real, java.util.function.LongUnaryOperator integer) {
+    DType d = x.dtype();
+    if (!supports(d)) throw new ShapeException("host arithmetic does not support dtype " + d);
+    int n = Math.toIntExact(x.size());
+    ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(n, d.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < n; i++) {
-      idx[i] = (int) at;
-      for (int k = r - 1; k >= 0; k--) {
-        pos[k]++;
-        at += stride[k];
-        if (pos[k] < outShape[k]) break;
-        at -= stride[k] * pos[k];
-        pos[k] = 0;
+      switch (d) {
+        case F32 -> out.putFloat((float) real.applyAsDouble(x.getDouble(i)));
+        case F64 -> out.putDouble(real.applyAsDouble(x.getDouble(i)));
+        case I32 -> out.putInt((int) integer.applyAsLong(x.getLong(i)));
+        default -> out.putLong(integer.applyAsLong(x.getLong(i)));
       }
     }
-    return idx;
+    out.flip();
+    return HostTensor.ofBuffer(d, x.shape(), out);
   }
+
+  /**
+   * {@code y[i] = (a[i] == b[i])} with broadcasting, as a BOOL tensor, for any dtype: floats compare as
+   * IEEE numbers (NaN equals nothing, -0.0 equals 0.0), integers and bools by value.
+   */
+  public static HostTensor equal(HostTensor a, HostTensor b) {
+    if (a.dtype() != b.dtype()) throw new ShapeException("operands differ in dtype: " + a.dtype() + " vs " + b.dtype());
+    long[] shape = broadcastShape(a.shape(), b.shape());
+    int n = Math.toIntExact(HostTensor.count(shape));
+    int[] ia = sourceIndex(a.shape(), shape, n);
+    int[] ib = sourceIndex(b.shape(), shape, n);
+    boolean floating = a.dtype().isFloating();
+    boolean[] out = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = floating ? a.getDouble(ia[i]) == b.getDouble(ib[i]) : a.getLong(ia[i]) == b.getLong(ib[i]);
+    }
+    return HostTensor.ofBooleans(out, shape);
+  }
+
+  private static int[] sourceIndex(long[] src, long[] outShape, int n) { return HostArrays.sourceIndex(src, outShape, n); }
 }

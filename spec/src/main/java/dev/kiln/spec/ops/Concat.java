@@ -6,7 +6,13 @@ import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.HostArrays;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
@@ -70,6 +76,26 @@ public final class Concat extends Op {
         if (!last) offset = end;
       }
       return gxs;
+    };
+  }
+
+  /**
+   * Constants joined along any axis (byte copies); 1-D integer shape values and constants joined into one
+   * shape value ({@code [batch] ++ [-1]}).
+   */
+  @Override public Folder folder() {
+    return (in, attrs) -> {
+      TensorType out = inferTypes(Folding.types(in), attrs).get(0);
+      int axis = in.get(0).type().shape().axis("Concat", attrs.getLong("axis"));
+      List<HostTensor> parts = new ArrayList<>();
+      for (Folded f : in) if (f.constant() != null) parts.add(f.constant());
+      if (parts.size() == in.size()) return out.shape().isStatic() && Folding.fits(out.shape().sizes()) ? List.of(Folded.of(HostArrays.concat(parts, axis))) : null;
+      List<SymInt> entries = new ArrayList<>();
+      for (Folded f : in) {
+        if (f.entries() == null) return null;
+        entries.addAll(f.entries());
+      }
+      return List.of(Folded.ints(out.dtype(), entries, false));
     };
   }
 

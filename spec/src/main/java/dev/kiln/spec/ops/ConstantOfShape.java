@@ -5,6 +5,9 @@ import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
@@ -43,6 +46,24 @@ public final class ConstantOfShape extends Op {
       HostTensor v = e.node().attrs().getTensor("value").reshape();
       return e.op("Fill", List.of(e.input(0), e.constant(v)), Map.of(), 1);
     });
+  }
+
+  /**
+   * A constant of a constant shape (byte copies of the value, so i64 values stay exact), or a
+   * {@link Folded.Fill} of a symbolic one ({@code zeros[1, batch, 16]}, an LSTM's initial state as
+   * exporters write it) or of one too large to hold. A static entry below 0 is an error, as at run time.
+   */
+  @Override public Folder folder() {
+    return (in, attrs) -> {
+      List<SymInt> shape = in.get(0).entries();
+      if (shape == null) return null;
+      for (SymInt d : shape) {
+        if (d.isStatic() && d.value() < 0) throw new ShapeException("shape entries must be >= 0, got " + shape);
+        if (!d.isStatic() && !d.isSymbolic()) return null;
+        if (d.isSymbolic() && d.factor() < 0) return null;
+      }
+      return List.of(Folded.fill(attrs.getTensor("value"), shape));
+    };
   }
 
   /** The output does not depend on the shape's values smoothly: no gradient. */

@@ -4,6 +4,9 @@ import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.TfLowering;
@@ -28,6 +31,19 @@ public final class Div extends Binary {
       String type = e.node().output().type().dtype().isFloating() ? "RealDiv" : "TruncateDiv";
       return e.op(type, List.of(e.input(0), e.input(1)), Map.of(), 1);
     });
+  }
+
+  /**
+   * Constants through {@link dev.kiln.spec.op.HostMath} (integers truncating); shape values entry by entry,
+   * {@code (4*batch) / 4 = batch} exactly and anything not divisible unknown.
+   * NOTE: an integer division by zero, or of the smallest value by -1, fails or overflows at run time (x86
+   * traps): the fold is declined rather than given a value.
+   */
+  @Override public Folder folder() {
+    return Folding.binary((a, b) -> a / b, (a, b) -> {
+      if (b == 0 || b == -1 && (a == Long.MIN_VALUE || a == Integer.MIN_VALUE)) throw new ArithmeticException("integer division overflow");
+      return a / b;
+    }, SymInt::div);
   }
 
   /** da = gy / b, db = -gy * a / b^2, written -(da * y) with y = a / b; floats only (integers are never on a gradient path). */

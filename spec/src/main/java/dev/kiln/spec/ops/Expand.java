@@ -1,6 +1,12 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.HostArrays;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
@@ -42,6 +48,40 @@ public final class Expand extends Op {
       out.add(d != null && d.isStatic() && d.size() != 1 ? d : Dim.unknown());
     }
     return List.of(x.withShape(dev.kiln.spec.Shape.of(out)));
+  }
+
+  /**
+   * x broadcast both ways with the shape: a constant x and static result on the host (byte copies); a fill,
+   * or a one-element constant, with a symbolic shape as a {@link Folded.Fill}. Declined where the result's
+   * dims depend on run-time values (a symbolic dim against a static size above 1 may or may not be 1).
+   */
+  @Override public Folder folder() {
+    return (in, attrs) -> {
+      List<SymInt> shape = in.get(1).entries();
+      Folded x = in.get(0);
+      if (shape == null || x.isRunTime() || x instanceof Folded.ShapeValue) return null;
+      List<SymInt> xd = x.dims();
+      int rank = Math.max(xd.size(), shape.size());
+      List<SymInt> out = new ArrayList<>();
+      for (int i = 0; i < rank; i++) {
+        int xi = i - (rank - xd.size());
+        int si = i - (rank - shape.size());
+        SymInt a = xi >= 0 ? xd.get(xi) : SymInt.of(1);
+        SymInt b = si >= 0 ? shape.get(si) : SymInt.of(1);
+        if (b.isStatic() && b.value() < 0 || !b.isStatic() && !b.isSymbolic()) return null;
+        if (b.isStatic() && b.value() == 1) out.add(a);
+        else if (a.isStatic() && a.value() == 1) out.add(b);
+        else if (Boolean.TRUE.equals(a.equalTo(b))) out.add(a);
+        else return null;
+      }
+      HostTensor t = x.constant();
+      if (t != null && out.stream().allMatch(SymInt::isStatic)) {
+        long[] s = out.stream().mapToLong(SymInt::value).toArray();
+        return Folding.fits(s) ? List.of(Folded.of(HostArrays.broadcastTo(t, s))) : null;
+      }
+      HostTensor v = x instanceof Folded.Fill f ? f.value() : t != null && t.size() == 1 ? t : null;
+      return v == null ? null : List.of(Folded.fill(v, out));
+    };
   }
 
   @Override public OnnxLowering onnx() { return Onnx.op("Expand", 13).lowering(); }

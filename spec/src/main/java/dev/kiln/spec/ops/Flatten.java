@@ -54,6 +54,9 @@ public final class Flatten extends Op {
     return (b, node, gys) -> List.of(DynamicReshape.like(b, gys.get(0), node.inputs().get(0)));
   }
 
+  /** A view: a constant keeps its bytes, a shape value its entries, a fill its value ({@link dev.kiln.spec.op.Folding#view}). */
+  @Override public dev.kiln.spec.op.Folder folder() { return dev.kiln.spec.op.Folding.view(this); }
+
   @Override public OnnxLowering onnx() { return Onnx.op("Flatten", 13).attr("axis").lowering(); }
 
   @Override public TfLowering tf() { return TfLowering.custom("Flatten", Flatten::tfFlatten); }

@@ -9,6 +9,11 @@ import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.HostArrays;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
@@ -57,6 +62,35 @@ public final class Gather extends Op {
     long axis = attrs.getLong("axis");
     if (axis < -r || axis >= r) throw new ShapeException("attribute axis " + axis + " is out of range [" + -r + ", " + (r - 1) + "] for data " + data);
     return (int) (axis < 0 ? axis + r : axis);
+  }
+
+  /**
+   * Constant indices into constant data (byte copies, any dtype and axis), or into a shape value: {@code
+   * Gather(Shape(x), 0)} of an {@code f32[batch, 64]} x is the scalar entry {@code batch}. An index out of
+   * range is an error, as at run time.
+   */
+  @Override public Folder folder() {
+    return (in, attrs) -> {
+      HostTensor idx = in.get(1).constant();
+      if (idx == null) return null;
+      Folded data = in.get(0);
+      int a = axis(data.type(), attrs);
+      long[] ids = idx.toLongs();
+      HostTensor d = data.constant();
+      if (d != null) {
+        if (!Folding.fits(gathered(d.type().shape(), idx.type().shape(), a).sizes())) return null;
+        return List.of(Folded.of(HostArrays.gather(d, a, ids, idx.shape())));
+      }
+      List<SymInt> entries = data.entries();
+      if (entries == null || idx.rank() > 1) return null;
+      List<SymInt> out = new ArrayList<>();
+      for (long i : ids) {
+        long k = i < 0 ? i + entries.size() : i;
+        if (k < 0 || k >= entries.size()) throw new ShapeException("index " + i + " is out of range for " + entries.size() + " entries");
+        out.add(entries.get((int) k));
+      }
+      return List.of(Folded.ints(data.type().dtype(), out, idx.rank() == 0));
+    };
   }
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Gather", 13).attr("axis")); }

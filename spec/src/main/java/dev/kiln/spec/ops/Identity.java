@@ -22,7 +22,8 @@ public final class Identity extends Op {
 
   @Override public TfLowering tf() { return TfLowering.op("Identity"); }
 
-  @Override public Folder folder() { return (in, attrs) -> List.of(in.get(0)); }
+  /** Whatever is known of x: a constant, a shape value or a fill. */
+  @Override public Folder folder() { return (in, attrs) -> in.get(0).isRunTime() ? null : List.of(in.get(0)); }
 
   /** dx = gy. */
   @Override public dev.kiln.spec.op.Vjp vjp() { return (b, node, gys) -> List.of(gys.get(0)); }

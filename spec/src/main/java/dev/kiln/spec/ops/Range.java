@@ -62,23 +62,30 @@ public final class Range extends Op {
    */
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
 
-  /** Computed on the host in the inputs' dtype (floats as start + i * delta, ONNX's formula). */
+  /**
+   * Computed on the host in the inputs' dtype (floats as start + i * delta, ONNX's formula).
+   * NOTE: the length is ceil((limit - start) / delta) with the difference taken in the inputs' dtype first,
+   * as ONNX Runtime does (an f32 difference rounds); integers are built as longs, never through doubles.
+   */
   @Override public Folder folder() {
-    return (in, attrs) -> {
+    return Folder.constants((in, attrs) -> {
       DType dt = in.get(0).dtype();
       double start = in.get(0).getDouble(0);
-      double limit = in.get(1).getDouble(0);
       double delta = in.get(2).getDouble(0);
-      if (delta == 0) throw new IllegalArgumentException("delta must not be 0");
-      double count = Math.max(Math.ceil((limit - start) / delta), 0);
-      if (count > 1_000_000) return null;
+      if (delta == 0) throw new dev.kiln.spec.ShapeException("delta must not be 0");
+      double span = dt == DType.F32 ? (float) in.get(1).getDouble(0) - (float) start
+          : dt.isFloating() ? in.get(1).getDouble(0) - start : (double) (in.get(1).getLong(0) - in.get(0).getLong(0));
+      double count = Math.max(Math.ceil(span / delta), 0);
+      if (count > dev.kiln.spec.op.Folding.MAX_ELEMENTS) return null;
       int n = (int) count;
-      double[] v = new double[n];
-      for (int i = 0; i < n; i++) {
-        v[i] = dt == DType.F32 ? (float) ((float) start + (float) i * (float) delta) : dt.isFloating() ? start + i * delta
-            : in.get(0).getLong(0) + (long) i * in.get(2).getLong(0);
+      if (!dt.isFloating()) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) v[i] = in.get(0).getLong(0) + (long) i * in.get(2).getLong(0);
+        return List.of(dev.kiln.spec.op.HostArrays.ofLongs(dt, v, new long[] {n}));
       }
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) v[i] = dt == DType.F32 ? (float) ((float) start + (float) i * (float) delta) : start + i * delta;
       return List.of(HostTensor.fromDoubles(dt, v, n));
-    };
+    });
   }
 }

@@ -1,6 +1,14 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.HostArrays;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -21,6 +29,40 @@ public final class ReduceProd extends Reduction {
   }
 
   @Override public TfLowering tf() { return tfReduce("Prod"); }
+
+  /**
+   * Integer constants multiplied on the host (wrapping, as the runtime's integer products do); a shape
+   * value's entries multiplied into one ({@code Size} of {@code [batch, 3, 4]} is {@code 12*batch}).
+   * NOTE: floating products are left to the runtime: their rounding depends on the order it multiplies in.
+   */
+  @Override public Folder folder() {
+    return (in, attrs) -> {
+      Folded x = in.get(0);
+      TensorType out = inferTypes(Folding.types(in), attrs).get(0);
+      HostTensor t = x.constant();
+      if (t != null) {
+        if (t.dtype() != DType.I32 && t.dtype() != DType.I64) return null;
+        boolean[] reduced = reducedAxes(t.type().shape(), attrs.getLongs("axes"));
+        long[] shape = t.shape();
+        long[] acc = new long[Math.toIntExact(out.shape().elementCount())];
+        java.util.Arrays.fill(acc, 1);
+        long[] pos = new long[shape.length];
+        for (int i = 0; i < t.size(); i++) {
+          long o = 0;
+          for (int d = 0; d < shape.length; d++) if (!reduced[d]) o = o * shape[d] + pos[d];
+          acc[(int) o] *= t.getLong(i);
+          for (int d = shape.length - 1; d >= 0 && ++pos[d] == shape[d]; d--) pos[d] = 0;
+        }
+        return List.of(Folded.of(HostArrays.ofLongs(t.dtype(), acc, out.shape().sizes())));
+      }
+      if (x instanceof Folded.ShapeValue sv) {
+        SymInt p = SymInt.of(1);
+        for (SymInt e : sv.entries()) p = p.times(e);
+        return List.of(Folded.ints(sv.dtype(), List.of(p), out.rank() == 0));
+      }
+      return null;
+    };
+  }
 
   /**
    * dx = gy * y / x (the product of the other elements), with gy and y restored to x's rank.

@@ -13,6 +13,7 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
@@ -100,25 +101,51 @@ public final class Reshape extends Op {
 
   /**
    * Reshapes {@code v} to {@code target}: static dims by size, a dynamic dim that {@code v} has at the same
-   * position by 0 (copy), one other dynamic dim by -1. Used by gradients of shape ops.
+   * position by 0 (copy), one other dynamic dim by -1 ({@link #staticSpec}). Used by gradients of shape ops.
    */
   public static Value reshapeTo(GraphBuilder b, Value v, Shape target) {
     if (v.type().shape().equals(target)) return v;
-    long[] spec = new long[target.rank()];
-    boolean inferred = false;
-    for (int i = 0; i < spec.length; i++) {
-      Dim d = target.dim(i);
-      if (d.isStatic()) spec[i] = d.size();
-      else if (d.isSymbolic() && i < v.type().rank() && v.type().shape().dim(i).equals(d)) spec[i] = 0;
-      else if (!inferred) {
-        spec[i] = -1;
-        inferred = true;
-      } else {
-        throw new ShapeException("cannot reshape " + v.type() + " back to " + target + ": more than one dynamic dim to infer");
-      }
+    List<SymInt> entries = new ArrayList<>();
+    for (Dim d : target.dims()) entries.add(SymInt.of(d));
+    long[] spec = staticSpec(v.type().shape(), entries);
+    if (spec == null) {
+      throw new ShapeException("cannot reshape " + v.type() + " back to " + target + ": more than one dynamic dim to infer");
     }
     return b.apply1("Reshape", Attrs.of("shape", spec), v);
   }
+
+  /**
+   * The {@code shape} attribute that reshapes a value of shape {@code x} to a target whose entries may be
+   * symbolic (a folded shape computation such as {@code [batch, -1]}): static entries as they are, an entry
+   * that is x's own symbolic dim at the same position as 0 (copy, so the symbol survives), and one other
+   * dynamic entry as -1 (inferred); null when that cannot be written (two such entries, or a negative multiple
+   * of a symbol), and the target is left to DynamicReshape at run time.
+   * NOTE: an unknown entry becomes -1, which infers the value it has at run time in every valid model; only
+   * a model whose entry disagrees with the element count would behave differently (an error there).
+   */
+  public static long[] staticSpec(Shape x, List<SymInt> target) {
+    long[] spec = new long[target.size()];
+    boolean inferred = false;
+    for (int i = 0; i < spec.length; i++) {
+      SymInt e = target.get(i);
+      if (e.isStatic()) {
+        if (e.value() < -1 || e.value() == -1 && inferred) return null;
+        inferred |= e.value() == -1;
+        spec[i] = e.value();
+      } else if (e.isSymbolic() && e.factor() == 1 && i < x.rank() && x.dim(i).equals(e.dim())) {
+        spec[i] = 0;
+      } else if (inferred || e.isSymbolic() && e.factor() <= 0) {
+        return null;
+      } else {
+        spec[i] = -1;
+        inferred = true;
+      }
+    }
+    return spec;
+  }
+
+  /** A view: a constant keeps its bytes, a shape value its entries, a fill its value ({@link dev.kiln.spec.op.Folding#view}). */
+  @Override public dev.kiln.spec.op.Folder folder() { return dev.kiln.spec.op.Folding.view(this); }
 
   @Override public OnnxLowering onnx() {
     return Onnx.forms(Onnx.op("Reshape", 13).attrAsInput("shape", DType.I64), Onnx.op("Reshape", 14).attrAsInput("shape", DType.I64));

@@ -4,6 +4,7 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.Folder;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
@@ -45,11 +46,10 @@ public final class Shape extends Op {
   /** A shape is an integer: no gradient flows through it. */
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
 
-  /** The shape of a constant is its (static) shape. */
-  @Override public Folder folder() {
-    return (in, attrs) -> {
-      long[] s = in.get(0).shape();
-      return List.of(HostTensor.ofLongs(s, s.length));
-    };
-  }
+  /**
+   * x's dims from its type (or a fill's own dims): a constant when all are static, else a shape value such
+   * as {@code [batch, 64]}, whose symbolic entries Gather, Concat, Mul... carry on folding. x itself may be
+   * computed at run time: only its type is read.
+   */
+  @Override public Folder folder() { return (in, attrs) -> List.of(Folded.ints(DType.I64, in.get(0).dims(), false)); }
 }

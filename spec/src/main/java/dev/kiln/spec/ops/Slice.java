@@ -7,6 +7,11 @@ import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.HostArrays;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
@@ -99,6 +104,56 @@ public final class Slice extends Op {
       else if (!(starts[i] == 0 && ends[i] >= Integer.MAX_VALUE && step == 1)) out.set(ax, Dim.unknown());
     }
     return List.of(x.withShape(Shape.of(out)));
+  }
+
+  /**
+   * A constant sliced on the host (byte copies, any dtype); a 1-D shape value's entries picked the same way
+   * ({@code Shape(x)[1:]}); a fill keeps its value, with its sliced static dims shortened (a symbolic dim
+   * only when sliced whole, as the type rule keeps it).
+   */
+  @Override public Folder folder() {
+    return (in, attrs) -> {
+      Folded x = in.get(0);
+      long[][] as = resolve(x.type(), attrs);
+      long[] starts = attrs.getLongs("starts");
+      long[] ends = attrs.getLongs("ends");
+      HostTensor t = x.constant();
+      if (t != null) {
+        if (!Folding.fits(inferTypes(Folding.types(in), attrs).get(0).shape().sizes())) return null;
+        for (int i = 0; i < starts.length; i++) {
+          int ax = (int) as[0][i];
+          long[] idx = indices(t.shape()[ax], starts[i], ends[i], as[1][i]);
+          t = HostArrays.gather(t, ax, idx, new long[] {idx.length});
+        }
+        return List.of(Folded.of(t));
+      }
+      if (x instanceof Folded.ShapeValue sv) {
+        List<SymInt> out = new ArrayList<>();
+        for (long i : indices(sv.entries().size(), starts[0], ends[0], as[1][0])) out.add(sv.entries().get((int) i));
+        return List.of(Folded.ints(sv.dtype(), out, false));
+      }
+      if (x instanceof Folded.Fill f) {
+        List<SymInt> dims = new ArrayList<>(f.dims());
+        for (int i = 0; i < starts.length; i++) {
+          int ax = (int) as[0][i];
+          SymInt d = dims.get(ax);
+          if (d.isStatic()) dims.set(ax, SymInt.of(length(d.value(), starts[i], ends[i], as[1][i])));
+          else if (!(starts[i] == 0 && ends[i] >= Integer.MAX_VALUE && as[1][i] == 1)) return null;
+        }
+        return List.of(Folded.fill(f.value(), dims));
+      }
+      return null;
+    };
+  }
+
+  /** The indices ONNX Slice takes from an axis of static size {@code dim}, in order, with its clamping. */
+  static long[] indices(long dim, long start, long end, long step) {
+    long n = length(dim, start, end, step);
+    long first = start < 0 ? start + dim : start;
+    first = step > 0 ? clamp(first, 0, dim) : clamp(first, 0, dim - 1);
+    long[] idx = new long[(int) n];
+    for (int k = 0; k < n; k++) idx[k] = first + k * step;
+    return idx;
   }
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.custom("Slice", 13, Slice::emitOnnx)); }

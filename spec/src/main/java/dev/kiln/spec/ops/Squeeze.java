@@ -72,6 +72,9 @@ public final class Squeeze extends Op {
     };
   }
 
+  /** A view: a constant keeps its bytes, a shape value its entries, a fill its value ({@link dev.kiln.spec.op.Folding#view}). */
+  @Override public dev.kiln.spec.op.Folder folder() { return dev.kiln.spec.op.Folding.view(this); }
+
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.custom("Squeeze", 13, Squeeze::emitOnnx)); }
 
   /** The resolved axes are always passed, so ONNX never has to guess which dims are 1. */

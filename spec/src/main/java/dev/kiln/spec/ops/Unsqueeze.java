@@ -64,6 +64,9 @@ public final class Unsqueeze extends Op {
         Attrs.of("axes", positions(node.inputs().get(0).type(), node.attrs().getLongs("axes"))), gys.get(0)));
   }
 
+  /** A view: a constant keeps its bytes, a shape value its entries, a fill its value ({@link dev.kiln.spec.op.Folding#view}). */
+  @Override public dev.kiln.spec.op.Folder folder() { return dev.kiln.spec.op.Folding.view(this); }
+
   @Override public OnnxLowering onnx() { return Onnx.op("Unsqueeze", 13).attrAsInput("axes", DType.I64).lowering(); }
 
   /** ExpandDims once per axis, in ascending output position, so earlier insertions do not shift later ones. */

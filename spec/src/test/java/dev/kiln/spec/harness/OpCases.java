@@ -5,6 +5,8 @@ import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.SymInt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +44,17 @@ public abstract class OpCases {
   /** A numeric case with hand-computed (or formula-computed) expected outputs. */
   public record NumericCase(String label, List<HostTensor> inputs, Build build, List<HostTensor> expected, double tolerance) {}
 
+  /**
+   * A folding case: what is known of the inputs ({@link Folded} constants, shape values, fills or run-time
+   * types), the attributes, and the outputs the op's folder must give through {@link
+   * dev.kiln.spec.op.Folding#fold}; {@code expected} null means the folder must decline, unless
+   * {@code errorFragment} is set: then folding must fail with a message containing it (inputs the op rejects
+   * at run time, such as an index out of range).
+   */
+  public record FoldCase(String label, List<Folded> inputs, Attrs attrs, List<Folded> expected, String errorFragment) {}
+
   private final List<TypeCase> typeCases = new ArrayList<>();
+  private final List<FoldCase> foldCases = new ArrayList<>();
   private final List<OnnxDataCase> onnxDataCases = new ArrayList<>();
   private final List<NumericCase> numericCases = new ArrayList<>();
 
@@ -86,6 +98,21 @@ public abstract class OpCases {
     numericCases.add(new NumericCase(label, in, build, expected, tol));
   }
 
+  /** A folding case whose outputs are {@code expected}. */
+  protected void folds(String label, List<Folded> in, Attrs attrs, Folded... expected) {
+    foldCases.add(new FoldCase(label, in, attrs, List.of(expected), null));
+  }
+
+  /** A folding case the folder must decline (the node stays, computed at run time). */
+  protected void declines(String label, List<Folded> in, Attrs attrs) {
+    foldCases.add(new FoldCase(label, in, attrs, null, null));
+  }
+
+  /** A folding case the fold must reject with an error containing {@code errorFragment}. */
+  protected void foldFails(String label, List<Folded> in, Attrs attrs, String errorFragment) {
+    foldCases.add(new FoldCase(label, in, attrs, null, errorFragment));
+  }
+
   /** Shorthand: apply this case's op with {@code attrs} to every graph input. */
   protected Build op(Attrs attrs) {
     return (g, in) -> g.apply(op(), in, attrs);
@@ -116,6 +143,46 @@ public abstract class OpCases {
   public List<OnnxDataCase> onnxDataCases() { return List.copyOf(onnxDataCases); }
 
   public List<NumericCase> numericCases() { return List.copyOf(numericCases); }
+
+  public List<FoldCase> foldCases() { return List.copyOf(foldCases); }
+
+  /** Folding helpers: a constant, a run-time value of a type, a shape value (i64, entries as numbers or symbol names). */
+  protected static Folded known(HostTensor t) { return Folded.of(t); }
+
+  protected static Folded runTime(TensorType t) { return Folded.runTime(t); }
+
+  /** An i64 vector of entries: numbers are static, strings symbols, {@code "2*batch"} a multiple, "?" unknown. */
+  protected static Folded symShape(Object... entries) { return Folded.ints(dev.kiln.spec.DType.I64, syms(entries), false); }
+
+  /** A constant i64 vector. */
+  protected static Folded longs(long... v) { return Folded.of(HostTensor.ofLongs(v, v.length)); }
+
+  /** A constant i64 scalar. */
+  protected static Folded longScalar(long v) { return Folded.of(HostTensor.ofLongs(new long[] {v})); }
+
+  /** A tensor of shape {@code dims} (see {@link #syms}) whose elements all equal the one-element {@code value}. */
+  protected static Folded fill(HostTensor value, Object... dims) { return Folded.fill(value, syms(dims)); }
+
+  /** An i64 scalar entry (see {@link #symShape}). */
+  protected static Folded symDim(Object entry) { return Folded.ints(dev.kiln.spec.DType.I64, syms(entry), true); }
+
+  /** Entries from numbers, symbol names, {@code "k*name"} multiples and "?" (unknown). */
+  protected static List<SymInt> syms(Object... entries) {
+    List<SymInt> out = new ArrayList<>();
+    for (Object e : entries) {
+      if (e instanceof Number n) {
+        out.add(SymInt.of(n.longValue()));
+      } else if (e.equals("?")) {
+        out.add(SymInt.unknown());
+      } else {
+        String s = (String) e;
+        int star = s.indexOf('*');
+        out.add(star < 0 ? SymInt.of(dev.kiln.spec.Dim.symbolic(s))
+            : new SymInt(Long.parseLong(s.substring(0, star)), dev.kiln.spec.Dim.symbolic(s.substring(star + 1))));
+      }
+    }
+    return out;
+  }
 
   /** Helpers for writing types tersely: {@code t(F32, 2, 3)}; symbols as strings: {@code t(F32, "batch", 3)}. */
   protected static TensorType t(dev.kiln.spec.DType d, Object... dims) {

@@ -26,6 +26,11 @@ class OpRegistryTest {
       // convolutions and max pooling are not supported yet; Autodiff names them if a graph needs it.
       "ConvFilterGrad", "MaxPoolGrad");
 
+  /** Ops whose folder folds every input (so no harness case can show a refusal); each entry says why. */
+  static final java.util.Set<String> NEVER_DECLINES = java.util.Set.of(
+      // The shape of any value is known from its type: static dims as numbers, the rest as symbols or unknown entries.
+      "Shape");
+
   @Test
   void everyOpIsComplete() {
     List<String> problems = new ArrayList<>();
@@ -49,6 +54,14 @@ class OpRegistryTest {
       if (cases.onnxDataCases().isEmpty() && cases.numericCases().isEmpty()) {
         problems.add(n + ": no numeric case (ONNX backend test data or hand-computed)");
       }
+      if (op.folder() != null && cases.foldCases().stream().noneMatch(c -> c.expected() != null)) {
+        problems.add(n + ": has a folder but no folding case that folds (OpCases.folds)");
+      }
+      if (op.folder() != null && !NEVER_DECLINES.contains(n)
+          && cases.foldCases().stream().noneMatch(c -> c.expected() == null && c.errorFragment() == null)) {
+        problems.add(n + ": has a folder but no folding case it declines (OpCases.declines)");
+      }
+      if (op.folder() == null && !cases.foldCases().isEmpty()) problems.add(n + ": has folding cases but no folder");
       if (REQUIRE_VJP && op.vjp() == null && !op.isComposite() && !MAY_LACK_VJP.contains(n)) {
         problems.add(n + ": no gradient rule (return a Vjp, a Decomposition, or Vjp.NOT_DIFFERENTIABLE for inputs without gradients)");
       }

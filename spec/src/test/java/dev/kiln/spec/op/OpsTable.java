@@ -13,8 +13,10 @@ final class OpsTable {
     b.append("# Kiln ops\n\n");
     b.append("Every IR op, what it computes, and what each part of Kiln can do with it. Composite ops (\"decomposed\" or ")
         .append("\"via decomposition\") run their decomposition into other ops where they have no native form.\n\n");
-    b.append("| op | computes | ONNX (opsets) | TensorFlow | VJP | harness cases (type / ONNX data / numeric) |\n");
-    b.append("|---|---|---|---|---|---|\n");
+    b.append("Folds: what the op's folder computes on the host (`Op.folder()`, run by `Folding.fold` in export and import): ")
+        .append("\"constants\", or also \"symbolic\" shape values such as `[batch, 64]`.\n\n");
+    b.append("| op | computes | ONNX (opsets) | TensorFlow | VJP | folds | harness cases (type / ONNX data / numeric / fold) |\n");
+    b.append("|---|---|---|---|---|---|---|\n");
     for (Op op : OpRegistry.all()) {
       OnnxLowering ox = op.onnx();
       String onnx = !ox.isSupported() ? "unsupported: " + ox.unsupportedReason()
@@ -23,10 +25,17 @@ final class OpsTable {
       String tfs = !tf.isSupported() && op.isComposite() ? "decomposed" : !tf.isSupported() ? "unsupported: " + tf.unsupportedReason() : tf.isCustom() ? "custom `" + tf.opType() + "`" : "`" + tf.opType() + "`";
       String vjp = op.vjp() == null && op.isComposite() ? "via decomposition" : op.vjp() == null ? "—" : op.vjp() == Vjp.NOT_DIFFERENTIABLE ? "not differentiable" : "yes";
       OpCases c = OpCases.forOp(op);
-      String cases = c == null ? "none" : c.typeCases().size() + " / " + c.onnxDataCases().size() + " / " + c.numericCases().size();
+      String cases = c == null ? "none" : c.typeCases().size() + " / " + c.onnxDataCases().size() + " / " + c.numericCases().size()
+          + " / " + c.foldCases().size();
+      String folds = op.folder() == null ? "—" : symbolic(c) ? "constants, symbolic" : "constants";
       b.append("| ").append(op.name()).append(" | ").append(op.summary().replace("|", "\\|")).append(" | ").append(onnx)
-          .append(" | ").append(tfs).append(" | ").append(vjp).append(" | ").append(cases).append(" |\n");
+          .append(" | ").append(tfs).append(" | ").append(vjp).append(" | ").append(folds).append(" | ").append(cases).append(" |\n");
     }
     return b.toString();
+  }
+
+  /** Whether a harness folding case folds from an input that is not a constant. */
+  private static boolean symbolic(OpCases c) {
+    return c != null && c.foldCases().stream().anyMatch(f -> f.expected() != null && f.inputs().stream().anyMatch(i -> i.constant() == null));
   }
 }

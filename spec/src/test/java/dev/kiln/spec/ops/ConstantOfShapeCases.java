@@ -13,6 +13,7 @@ class ConstantOfShapeCases extends OpCases {
   private static Attrs value(HostTensor v) { return Attrs.of("value", v); }
 
   @Override protected void define() {
+    folding();
     Dim u = Dim.unknown();
     valid("default f32 zeros", List.of(t(I64, 2)), Attrs.EMPTY, t(dev.kiln.spec.DType.F32, u, u));
     valid("i32 value", List.of(t(I64, 3)), value(HostTensor.ofInts(new int[] {5}, 1)), t(I32, u, u, u));
@@ -26,4 +27,16 @@ class ConstantOfShapeCases extends OpCases {
   }
 
   @Override public boolean randomInputsValid() { return false; }
+
+  /** Folding cases: constant and symbolic inputs, refusals and errors (spec FoldCasesTest). */
+  private void folding() {
+    long m = Long.MAX_VALUE;
+    folds("a constant shape (i64 exact)", List.of(longs(2, 3)), Attrs.of("value", HostTensor.ofLongs(new long[] {m}, 1)),
+        known(HostTensor.ofLongs(new long[] {m, m, m, m, m, m}, 2, 3)));
+    folds("a symbolic shape", List.of(symShape(2, "batch", 16)), Attrs.EMPTY, fill(HostTensor.ofFloats(new float[] {0f}), 2, "batch", 16));
+    folds("too large to hold stays a fill", List.of(longs(2000, 1000)), Attrs.EMPTY, new dev.kiln.spec.op.Folded.Fill(HostTensor.ofFloats(new float[] {0f}), syms(2000, 1000)));
+    foldFails("a negative entry", List.of(longs(-1)), Attrs.EMPTY, "shape entries must be >= 0");
+    declines("an unknown entry", List.of(symShape("?")), Attrs.EMPTY);
+    declines("a run-time shape", List.of(runTime(t(dev.kiln.spec.DType.I64, 2))), Attrs.EMPTY);
+  }
 }

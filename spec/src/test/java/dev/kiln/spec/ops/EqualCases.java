@@ -11,6 +11,7 @@ import java.util.List;
 
 class EqualCases extends OpCases {
   @Override protected void define() {
+    folding();
     valid("same shape", List.of(t(F32, 2, 3), t(F32, 2, 3)), Attrs.EMPTY, t(BOOL, 2, 3));
     valid("bool broadcast", List.of(t(BOOL, "batch", 3), t(BOOL)), Attrs.EMPTY, t(BOOL, "batch", 3));
     invalid("mismatch", List.of(t(I32, 4), t(I32, 3)), Attrs.EMPTY, "cannot broadcast");
@@ -23,5 +24,14 @@ class EqualCases extends OpCases {
         op(Attrs.EMPTY), List.of(HostTensor.ofBooleans(new boolean[] {true, false, true, false}, 4)));
     numeric("bool", List.of(HostTensor.ofBooleans(new boolean[] {true, false}, 2), HostTensor.ofBooleans(new boolean[] {true}, 1)),
         op(Attrs.EMPTY), List.of(HostTensor.ofBooleans(new boolean[] {true, false}, 2)));
+  }
+
+  /** Folding cases: constant and symbolic inputs, refusals and errors (spec FoldCasesTest). */
+  private void folding() {
+    folds("constants", List.of(longs(1, 2, 3), longs(2)), Attrs.EMPTY, known(HostTensor.ofBooleans(new boolean[] {false, true, false}, 3)));
+    folds("a size is never -1", List.of(symShape("batch", 3), longs(-1)), Attrs.EMPTY, known(HostTensor.ofBooleans(new boolean[] {false, false}, 2)));
+    folds("a symbol equals itself", List.of(symDim("batch"), symDim("batch")), Attrs.EMPTY, known(HostTensor.ofBooleans(new boolean[] {true})));
+    declines("batch may be 1", List.of(symShape("batch"), longs(1)), Attrs.EMPTY);
+    declines("a run-time operand", List.of(runTime(t(dev.kiln.spec.DType.I64, 2)), longs(1)), Attrs.EMPTY);
   }
 }

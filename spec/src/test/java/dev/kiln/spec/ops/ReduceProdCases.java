@@ -13,6 +13,7 @@ class ReduceProdCases extends OpCases {
   private static final HostTensor X = HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
 
   @Override protected void define() {
+    folding();
     valid("one axis keepdims", List.of(t(F32, "batch", 4, 5)), Attrs.of("axes", new long[] {1}), t(F32, "batch", 1, 5));
     valid("negative axis dropped", List.of(t(F32, "batch", 4, 5)), Attrs.of("axes", new long[] {-1}, "keepdims", false), t(F32, "batch", 4));
     valid("all axes kept", List.of(t(I32, 2, 3)), Attrs.EMPTY, t(I32, 1, 1));
@@ -36,4 +37,14 @@ class ReduceProdCases extends OpCases {
 
   /** Away from 0, where the gradient y / x is undefined (see ReduceProd's NOTE). */
   @Override public double[] gradientInputRange() { return new double[] {0.5, 1.5}; }
+
+  /** Folding cases: constant and symbolic inputs, refusals and errors (spec FoldCasesTest). */
+  private void folding() {
+    folds("integer constants over an axis", List.of(known(HostTensor.ofLongs(new long[] {1, 2, 3, 4}, 2, 2))),
+        Attrs.of("axes", new long[] {1}, "keepdims", false), longs(2, 12));
+    folds("the size of a shape", List.of(symShape("batch", 3, 4)), Attrs.of("keepdims", false), symDim("12*batch"));
+    folds("kept as one entry", List.of(symShape("batch", 3, 4)), Attrs.EMPTY, symShape("12*batch"));
+    declines("floats (rounding depends on the order)", List.of(known(HostTensor.ofFloats(new float[] {1, 2}, 2))), Attrs.EMPTY);
+    declines("a run-time input", List.of(runTime(t(dev.kiln.spec.DType.I64, 3))), Attrs.EMPTY);
+  }
 }

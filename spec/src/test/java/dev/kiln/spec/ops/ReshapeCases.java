@@ -12,6 +12,7 @@ class ReshapeCases extends OpCases {
   private static Attrs shape(long... s) { return Attrs.of("shape", s); }
 
   @Override protected void define() {
+    folding();
     valid("static", List.of(t(F32, 2, 3, 4)), shape(4, 6), t(F32, 4, 6));
     valid("infer -1", List.of(t(F32, 2, 3, 4)), shape(2, -1, 2), t(F32, 2, 6, 2));
     valid("0 copies", List.of(t(F32, 2, 3, 4)), shape(2, 0, 4, 1), t(F32, 2, 3, 4, 1));
@@ -36,4 +37,15 @@ class ReshapeCases extends OpCases {
   }
 
   @Override public boolean smooth() { return true; }
+
+  /** Folding cases: constant and symbolic inputs, refusals and errors (spec FoldCasesTest). */
+  private void folding() {
+    folds("a constant keeps its bytes", List.of(known(HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 6))), shape(2, -1),
+        known(HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
+    folds("a shape value stays 1-D", List.of(symDim("batch")), shape(1), symShape("batch"));
+    folds("a fill takes the new shape", List.of(fill(HostTensor.ofFloats(new float[] {0f}), 2, "batch")), shape(0, 1, -1),
+        fill(HostTensor.ofFloats(new float[] {0f}), 2, 1, "batch"));
+    declines("a shape value to rank 2", List.of(symShape("batch", 3)), shape(1, 2));
+    declines("a run-time input", List.of(runTime(t(F32, 6))), shape(2, 3));
+  }
 }

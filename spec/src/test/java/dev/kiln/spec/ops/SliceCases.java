@@ -9,6 +9,7 @@ import java.util.List;
 
 class SliceCases extends OpCases {
   @Override protected void define() {
+    folding();
     valid("one axis", List.of(t(F32, "batch", 10)), Attrs.of("starts", new long[] {2}, "ends", new long[] {5},
         "axes", new long[] {1}), t(F32, "batch", 3));
     valid("huge end, negative start", List.of(t(F32, 10)), Attrs.of("starts", new long[] {-3}, "ends", new long[] {Long.MAX_VALUE}),
@@ -40,5 +41,21 @@ class SliceCases extends OpCases {
     numeric("reverse by hand", List.of(HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5}, 5)),
         op(Attrs.of("starts", new long[] {-1}, "ends", new long[] {Long.MIN_VALUE}, "steps", new long[] {-2})),
         List.of(HostTensor.ofFloats(new float[] {5, 3, 1}, 3)));
+  }
+
+  /** Folding cases: constant and symbolic inputs, refusals and errors (spec FoldCasesTest). */
+  private void folding() {
+    folds("a constant with steps", List.of(known(HostTensor.ofFloats(new float[] {0, 1, 2, 3, 4, 5}, 2, 3))),
+        Attrs.of("starts", new long[] {2}, "ends", new long[] {Long.MIN_VALUE}, "axes", new long[] {1}, "steps", new long[] {-2}),
+        known(HostTensor.ofFloats(new float[] {2, 0, 5, 3}, 2, 2)));
+    folds("a shape's tail", List.of(symShape("batch", 64, 7, 7)), Attrs.of("starts", new long[] {1}, "ends", new long[] {Long.MAX_VALUE}),
+        longs(64, 7, 7));
+    folds("a shape's head", List.of(symShape("batch", 64, 7, 7)), Attrs.of("starts", new long[] {0}, "ends", new long[] {-2}),
+        symShape("batch", 64));
+    folds("a fill along a static axis", List.of(fill(HostTensor.ofFloats(new float[] {0f}), 2, "batch", 16)),
+        Attrs.of("starts", new long[] {0}, "ends", new long[] {1}, "axes", new long[] {0}), fill(HostTensor.ofFloats(new float[] {0f}), 1, "batch", 16));
+    declines("a fill along part of a symbolic axis", List.of(fill(HostTensor.ofFloats(new float[] {0f}), 2, "batch")),
+        Attrs.of("starts", new long[] {0}, "ends", new long[] {1}, "axes", new long[] {1}));
+    declines("a run-time input", List.of(runTime(t(F32, 4))), Attrs.of("starts", new long[] {0}, "ends", new long[] {1}));
   }
 }

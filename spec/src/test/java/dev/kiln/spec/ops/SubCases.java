@@ -11,6 +11,7 @@ import java.util.List;
 
 class SubCases extends OpCases {
   @Override protected void define() {
+    folding();
     valid("broadcast row", List.of(t(F32, "batch", 3), t(F32, 3)), Attrs.EMPTY, t(F32, "batch", 3));
     valid("scalar", List.of(t(I32, 2, 2), t(I32)), Attrs.EMPTY, t(I32, 2, 2));
     invalid("mismatch", List.of(t(F32, 2, 3), t(F32, 2, 4)), Attrs.EMPTY, "cannot broadcast [2, 3] with [2, 4]");
@@ -25,4 +26,13 @@ class SubCases extends OpCases {
   }
 
   @Override public boolean smooth() { return true; }
+
+  /** Folding cases: constant and symbolic inputs, refusals and errors (spec FoldCasesTest). */
+  private void folding() {
+    folds("i64 constants", List.of(longs(5, 7), longs(2)), Attrs.EMPTY, longs(3, 5));
+    folds("a symbol cancels itself", List.of(symDim("3*batch"), symDim("batch")), Attrs.EMPTY, symDim("2*batch"));
+    folds("to a constant zero", List.of(symDim("batch"), symDim("batch")), Attrs.EMPTY, longScalar(0));
+    folds("a symbol minus a number is unknown", List.of(symDim("batch"), longScalar(1)), Attrs.EMPTY, symDim("?"));
+    declines("a run-time operand", List.of(runTime(t(dev.kiln.spec.DType.I64, 2)), longs(1, 2)), Attrs.EMPTY);
+  }
 }

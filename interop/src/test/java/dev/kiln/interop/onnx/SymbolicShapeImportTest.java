@@ -5,7 +5,6 @@ import static dev.kiln.interop.onnx.Models.model;
 import static dev.kiln.interop.onnx.Models.node;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -15,7 +14,6 @@ import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
-import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Node;
 import java.util.List;
@@ -23,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Shape computations on a dynamic batch dim, in the forms {@code torch.onnx.export} writes for multi-head
- * attention and for an LSTM's zero initial state, fold into Reshape targets and away.
+ * attention and for an LSTM's zero initial state, fold through the ops' own folders into Reshape targets
+ * and away; what cannot fold is computed at run time instead of being refused.
  */
-class DynamicShapesTest {
+class SymbolicShapeImportTest {
   private static String[] s(String... v) { return v; }
 
   private static AttributeProto axis(long v) {
@@ -122,25 +121,28 @@ class DynamicShapesTest {
   }
 
   @Test
-  void aNonZeroRunTimeFillIsRefusedByName() {
-    UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> load(lstmWithZeroStates("v").build()));
-    assertTrue(e.getMessage().contains("LSTM") && e.getMessage().contains("only a zero initial state"), e.getMessage());
+  void aNonZeroFillIsComputedAtRunTime() {
+    Graph ir = load(lstmWithZeroStates("v").build());
+    Node lstm = ir.nodes().stream().filter(n -> n.opName().equals("Lstm")).findFirst().orElseThrow();
+    assertEquals(6, lstm.inputs().size(), "X, W, R, B and both initial states: " + lstm.inputs());
+    assertTrue(ops(ir).containsAll(List.of("Shape", "Gather", "Concat", "ConstantOfShape", "Slice")), ops(ir).toString());
   }
 
   @Test
-  void aRunTimeShapeUsedAsDataIsRefusedWithTheNode() {
+  void aShapeUsedAsDataIsComputedAtRunTime() {
     GraphProto g = graph(f32("x", "batch", 3))
         .addNode(node("Shape", s("x"), s("shp")))
         .addNode(node("Cast", s("shp"), s("f")).toBuilder().addAttribute(AttributeProto.newBuilder().setName("to")
             .setType(AttributeProto.AttributeType.INT).setI(1)).build())
         .addOutput(f32("f", 2)).build();
-    UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> load(g));
-    assertTrue(e.getMessage().contains("'f_node' (Cast") && e.getMessage().contains("only to an integer type"), e.getMessage());
+    Graph ir = load(g);
+    assertEquals(List.of("Shape", "Cast"), ops(ir));
+    assertEquals(Shape.of(2), ir.outputs().get(0).type().shape());
   }
 
   @Test
-  void twoRunTimeEntriesThatAreNotTheInputsOwnAreRefused() {
-    // [batch, 6] -> [batch * 2, batch * 3] cannot be written with one -1.
+  void twoRunTimeEntriesThatAreNotTheInputsOwnReshapeAtRunTime() {
+    // [batch, 6] -> [batch * 2, batch * 3] cannot be written with one -1: the target is computed at run time.
     GraphProto g = graph(f32("x", "batch", 6))
         .addInitializer(OnnxTensors.toProto("two", HostTensor.ofLongs(new long[] {2})))
         .addInitializer(OnnxTensors.toProto("three", HostTensor.ofLongs(new long[] {3})))
@@ -153,7 +155,25 @@ class DynamicShapesTest {
         .addNode(node("Concat", s("u0", "u1"), s("target"), axis(0)))
         .addNode(node("Reshape", s("x", "target"), s("y")))
         .addOutput(f32("y", "p", "q")).build();
-    UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> load(g));
-    assertTrue(e.getMessage().contains("[2*batch, 3*batch]") && e.getMessage().contains("more than one"), e.getMessage());
+    Graph ir = load(g);
+    assertTrue(ops(ir).contains("DynamicReshape"), ops(ir).toString());
+    assertEquals(2, ir.outputs().get(0).type().rank());
+  }
+
+  @Test
+  void sizeOfASymbolicShapeFoldsIntoATarget() {
+    // Reshape(x, [Size(x) / 12]) of x [batch, 3, 4]: Size is 12*batch, divided by 12 it is batch again, and
+    // the target [batch] is x's own dim 0 only in name, so it is inferred (-1) and keeps the symbol.
+    GraphProto g = graph(f32("x", "batch", 3, 4))
+        .addInitializer(OnnxTensors.toProto("twelve", HostTensor.ofLongs(new long[] {12})))
+        .addNode(node("Size", s("x"), s("n")))
+        .addNode(node("Div", s("n", "twelve"), s("b")))
+        .addNode(node("Mul", s("b", "twelve"), s("n2")))
+        .addNode(node("Unsqueeze", s("n2", "ax0"), s("target")))
+        .addNode(node("Reshape", s("x", "target"), s("y")))
+        .addOutput(f32("y", "m")).build();
+    Graph ir = load(g);
+    assertEquals(List.of("Reshape"), ops(ir));
+    assertArrayEquals(new long[] {-1}, ir.nodes().get(0).attrs().getLongs("shape"));
   }
 }
