@@ -89,7 +89,7 @@ class TfSelfCheckTest {
       assertEquals(Set.of("Conv2DBackpropFilter"), TfKernelGuard.distrusted().keySet());
       assertEquals(1, warnings.size(), warnings.toString());
       String w = warnings.get(0);
-      assertTrue(w.contains(Cpu.describe()) && w.contains("Conv2DBackpropFilter NHWC SAME mb2ic3oc8g1_in12x12_k3x3")
+      assertTrue(w.contains(Cpu.describe()) && w.contains("Conv2DBackpropFilter NHWC SAME mb5ic3oc8g1_in12x12_k3x3")
           && w.contains("ONEDNN_MAX_CPU_ISA=AVX2"), w);
     } finally {
       log.removeHandler(capture);
