@@ -1,13 +1,17 @@
 package dev.kiln.spec.ir;
 
+import java.io.IOException;
+import java.net.URL;
 import java.security.CodeSource;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Where the user wrote the DSL call that made a node: the first stack frame outside Kiln's own
- * modules (as JAX reports the user's line, not its internals). Test classes of Kiln's own modules
- * count as user code, so tests can check the mechanism.
+ * modules (as JAX reports the user's line, not its internals). Kiln's modules mark their jars with
+ * {@link #MARKER}; test classes of Kiln's own modules lack it and count as user code, so tests can check
+ * the mechanism.
  */
 public record SourceLocation(String className, String method, String file, int line, boolean backward) {
   public static final SourceLocation UNKNOWN = new SourceLocation("?", "?", "unknown", -1);
@@ -36,11 +40,35 @@ public record SourceLocation(String className, String method, String file, int l
     String cn = fr.getClassName();
     boolean prefixed = LIBRARY_PREFIXES.stream().anyMatch(cn::startsWith);
     if (!prefixed) return false;
-    if (!cn.startsWith("dev.kiln.")) return true;
-    CodeSource cs = fr.getDeclaringClass().getProtectionDomain().getCodeSource();
-    // Kiln's own test classes are user code: they live in target/test-classes.
-    return cs == null || cs.getLocation() == null || !cs.getLocation().getPath().contains("test-classes");
+    return !cn.startsWith("dev.kiln.") || SHIPPED.get(fr.getDeclaringClass());
   }
+
+  /**
+   * The resource every Kiln library module ships ({@code src/main/resources}); a {@code dev.kiln} class
+   * whose jar or class folder lacks it (a module's own tests, samples) counts as user code, so tests can
+   * check the mechanism. No build tool's folder layout is assumed.
+   */
+  static final String MARKER = "META-INF/dev.kiln.library";
+
+  private static final ClassValue<Boolean> SHIPPED = new ClassValue<>() {
+    @Override protected Boolean computeValue(Class<?> c) {
+      CodeSource cs = c.getProtectionDomain().getCodeSource();
+      ClassLoader cl = c.getClassLoader();
+      if (cs == null || cs.getLocation() == null || cl == null) return true;
+      String root = cs.getLocation().toExternalForm();
+      try {
+        for (URL u : Collections.list(cl.getResources(MARKER))) {
+          String s = u.toExternalForm();
+          s = s.substring(0, s.length() - MARKER.length());
+          if (s.startsWith("jar:")) s = s.substring(4, s.length() - 2);  // jar:file:/x.jar!/ -> file:/x.jar
+          if (s.equals(root)) return true;
+        }
+      } catch (IOException e) {
+        return true;
+      }
+      return false;
+    }
+  };
 
   /** Like a stack-trace line: {@code com.acme.Models.residual(Models.java:42)}. */
   @Override public String toString() {
