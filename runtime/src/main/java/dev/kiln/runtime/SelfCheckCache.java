@@ -1,12 +1,10 @@
 package dev.kiln.runtime;
 
+import dev.kiln.compiler.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -33,24 +31,12 @@ public final class SelfCheckCache {
     }
   }
 
-  /** Records a clean verdict for {@code setting}, atomically (a temporary file renamed into place). */
+  /** Records a clean verdict for {@code setting}, atomically ({@link AtomicFiles}). */
   public static void recordClean(String setting) {
     Path f = file(setting);
     if (f == null) return;
     try {
-      Files.createDirectories(f.getParent());
-      // NOTE: not Files.createTempFile, which makes the file owner-only whatever the user's umask.
-      Path tmp = f.resolveSibling(f.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-      try {
-        Files.writeString(tmp, content(setting), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try {
-          Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(f, content(setting).getBytes(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       // No cache: the check just runs again next time.
     }

@@ -13,14 +13,23 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** Writes to a temporary file beside {@code target}, fsyncs it, then renames it over the target. */
+  /** Makes temporary names unique within the process (the pid makes them unique across processes). */
+  private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Writes to a temporary file beside {@code target}, fsyncs it, then renames it over the target. The file
+   * gets the permissions the user's umask gives any new file.
+   */
   public static void write(Path target, byte[] bytes) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir != null) Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+    // NOTE: not Files.createTempFile: it makes the file owner-only, and the rename would keep that
+    // instead of the permissions the user's umask gives a new file.
+    Path tmp = (dir == null ? Path.of(".") : dir).resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + COUNTER.incrementAndGet() + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         while (b.hasRemaining()) ch.write(b);
         ch.force(true);
