@@ -37,7 +37,7 @@ public final class BatchNormTraining extends Op {
   }
 
   @Override public Signature signature() {
-    return Signature.inputs("x", "scale", "bias")
+    return Signature.inputs("x", "scale", "bias").outputs(3)
         .attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance")
         .attr("running_mean", AttrKind.STRING, "", "parameter with the running mean (for the eval-mode rewrite)")
         .attr("running_var", AttrKind.STRING, "", "parameter with the running variance");

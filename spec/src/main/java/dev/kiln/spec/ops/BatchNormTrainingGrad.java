@@ -30,7 +30,7 @@ public final class BatchNormTrainingGrad extends Op {
   @Override public String summary() { return "(dx, dscale, dbias) of training-form batch norm for gy, given x, scale and the batch statistics"; }
 
   @Override public Signature signature() {
-    return Signature.inputs("gy", "x", "scale", "mean", "var").attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance");
+    return Signature.inputs("gy", "x", "scale", "mean", "var").outputs(3).attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance");
   }
 
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {

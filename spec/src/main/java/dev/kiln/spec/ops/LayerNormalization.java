@@ -39,7 +39,7 @@ public final class LayerNormalization extends Op {
   @Override public String summary() { return "y = (x - mean) / sqrt(var + epsilon) * scale + bias over axes axis.., (Mean, InvStdDev)"; }
 
   @Override public Signature signature() {
-    return Signature.inputs("x", "scale", "bias").optionalFrom(2)
+    return Signature.inputs("x", "scale", "bias").optionalFrom(2).varyingOutputs()
         .attr("axis", AttrKind.INT, -1L, "first normalised axis; the axes from it to the last are normalised")
         .attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance")
         .attr("stash_type", AttrKind.INT, 1L, "ONNX's precision of Mean/InvStdDev: 1 (f32) is the one supported")

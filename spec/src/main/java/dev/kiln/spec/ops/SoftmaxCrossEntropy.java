@@ -37,7 +37,7 @@ public final class SoftmaxCrossEntropy extends Op {
     return "(loss, dlogits) per example: -log softmax(logits)[label], softmax(logits) - onehot(label)";
   }
 
-  @Override public Signature signature() { return Signature.inputs("logits", "labels"); }
+  @Override public Signature signature() { return Signature.inputs("logits", "labels").outputs(2); }
 
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
     TensorType logits = in.get(0);

@@ -35,7 +35,7 @@ public final class Split extends Op {
   @Override public String summary() { return "y0, y1, ... = x cut along axis into pieces of the sizes split (or equal parts)"; }
 
   @Override public Signature signature() {
-    return Signature.inputs("x")
+    return Signature.inputs("x").varyingOutputs()
         .attr("axis", AttrKind.INT, 0L, "the axis to cut (negative counts from the end); its size must be static")
         .attr("split", AttrKind.INTS, new long[0], "the pieces' sizes along axis, summing to its size; empty: equal parts")
         .attr("outputs", AttrKind.INT, 0L, "how many pieces; needed when split is empty, else 0 or len(split)");
