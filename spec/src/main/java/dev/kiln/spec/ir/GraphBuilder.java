@@ -181,7 +181,7 @@ public final class GraphBuilder implements OpTarget<Value> {
       if (usedNames.containsKey(outputName)) throw new KilnException("output name '" + outputName + "' is already used");
       Deque<String> saved = new ArrayDeque<>(scope);
       scope.clear();
-      out = applyNamed(OpRegistry.get("Identity"), List.of(v), Attrs.EMPTY, outputName).get(0);
+      out = applyNamed(OpRegistry.get(dev.kiln.spec.ops.Identity.class), List.of(v), Attrs.EMPTY, outputName).get(0);
       scope.addAll(saved);
     }
     output(out);

@@ -119,14 +119,14 @@ public final class Split extends Op {
         parts.add(g != null ? g : zerosLike(b, node.outputs().get(i)));
       }
       long ax = axis(node.input(0).type(), node.attrs());
-      Value dx = parts.size() == 1 ? parts.get(0) : b.apply("Concat", parts, Attrs.of("axis", ax)).get(0);
+      Value dx = parts.size() == 1 ? parts.get(0) : Ops.concat(b, parts, ax);
       return List.of(dx);
     };
   }
 
   /** Zeros of v's type: a scalar 0 broadcast to v's shape (v's values are not read, so NaNs stay out). */
   private static Value zerosLike(GraphBuilder b, Value v) {
-    Value zero = b.apply1("Constant", Attrs.of("value", HostTensor.scalar(v.type().dtype(), 0)));
-    return b.apply1("BroadcastLike", Attrs.EMPTY, zero, v);
+    Value zero = Ops.constant(b, HostTensor.scalar(v.type().dtype(), 0));
+    return Ops.broadcastLike(b, zero, v);
   }
 }
