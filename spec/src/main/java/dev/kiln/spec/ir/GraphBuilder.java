@@ -66,16 +66,6 @@ public final class GraphBuilder implements OpTarget<Value> {
     return v;
   }
 
-  /** Applies an op by name; see {@link #apply(Op, List, Attrs)}. */
-  public List<Value> apply(String opName, List<Value> in, Attrs attrs) {
-    return apply(OpRegistry.get(opName), in, attrs);
-  }
-
-  /** Applies an op with one output and returns it. */
-  public Value apply1(String opName, Attrs attrs, Value... in) {
-    return apply(OpRegistry.get(opName), List.of(in), attrs).get(0);
-  }
-
   /**
    * Applies an op: checks arity and attributes, fills defaults, runs the type rule, adds the node. Code
    * that builds IR names ops through the facade {@code dev.kiln.spec.ops.Ops} ({@code Ops.relu(b, x)}),
