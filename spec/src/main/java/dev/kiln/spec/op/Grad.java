@@ -6,8 +6,9 @@ import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.ops.Ops;
 
 /**
- * Terse IR arithmetic for writing gradient rules: each method adds one node to the builder. Every
- * result is ordinary IR built from differentiable primitives, so gradients of gradients exist.
+ * Terse IR arithmetic for writing gradient rules, bound to one builder: one-node shorthands over the op facade
+ * ({@code Ops}) and the small compositions gradient rules share (scalars of a value's dtype, masking, counting).
+ * Every result is ordinary IR built from differentiable primitives, so gradients of gradients exist.
  */
 public final class Grad {
   private final GraphBuilder b;
