@@ -19,9 +19,9 @@ import dev.kiln.dsl.layers.Rnn;
 import dev.kiln.dsl.layers.ScaledDotProductAttention;
 import dev.kiln.dsl.layers.SeparableConv2d;
 import dev.kiln.dsl.layers.SinusoidalPositions;
+import dev.kiln.dsl.layers.Transform;
 import dev.kiln.dsl.layers.TransformerEncoder;
 import dev.kiln.dsl.layers.TransformerEncoderLayer;
-import dev.kiln.dsl.layers.Transform;
 import dev.kiln.dsl.types.Bool;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.spec.HostTensor;
@@ -31,6 +31,9 @@ import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.ops.Ops;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -90,13 +93,16 @@ public final class ModelBuilder {
   }
 
   /** A constant tensor. */
-  public <T> Tensor<T> constant(HostTensor value) { return wrap(g.apply1("Constant", Attrs.of("value", value))); }
+  public <T> Tensor<T> constant(HostTensor value) { return wrap(Ops.constant(g, value)); }
 
-  /** Applies any registry op by name to typed tensors (escape hatch for ops without a typed method). */
+  /**
+   * Applies a registry op by a name known only at run time to typed tensors (escape hatch; code that knows the op
+   * writes {@code m.tensor(Ops.relu(m.graph(), x.value()))} with the facade {@code dev.kiln.spec.ops.Ops}).
+   */
   public <T> Tensor<T> apply(String op, Attrs attrs, Tensor<?>... inputs) {
     Value[] in = new Value[inputs.length];
     for (int i = 0; i < inputs.length; i++) in[i] = inputs[i].value();
-    return wrap(g.apply1(op, attrs, in));
+    return wrap(g.apply(OpRegistry.get(op), List.of(in), attrs).get(0));
   }
 
   /** Marks {@code t} as a model output called {@code name}. */
@@ -299,12 +305,12 @@ public final class ModelBuilder {
     ModelBuilder m = ts[0].builder();
     Value[] in = new Value[ts.length];
     for (int i = 0; i < ts.length; i++) in[i] = ts[i].value();
-    return m.wrap(m.g.apply1("Concat", Attrs.of("axis", axis), in));
+    return m.wrap(Ops.concat(m.g, List.of(in), axis));
   }
 
   /** {@code a} where {@code cond} else {@code b}, elementwise, all three broadcasting. */
   public static <T> Tensor<T> where(Tensor<Bool> cond, Tensor<T> a, Tensor<T> b) {
     ModelBuilder m = cond.builder();
-    return m.wrap(m.g.apply1("Where", Attrs.EMPTY, cond.value(), a.value(), b.value()));
+    return m.wrap(Ops.where(m.g, cond.value(), a.value(), b.value()));
   }
 }

@@ -2,9 +2,9 @@ package dev.kiln.dsl;
 
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.ShapeException;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.SourceLocation;
 import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.ops.Ops;
 
 /** {@link Tensor#reshape}'s reading of its dims (numbers, {@link Dim}s, symbol names) into a Reshape op. */
 final class Reshape {
@@ -33,10 +33,10 @@ final class Reshape {
             + " Dim, or a symbol; only one may be inferred");
       }
     }
-    Tensor<T> y = x.op("Reshape", Attrs.of("shape", spec));
+    Tensor<T> y = x.builder().tensor(Ops.reshape(x.builder().graph(), x.value(), spec));
     for (int i = 0; i < wanted.length; i++) {
       if (wanted[i] != null && !y.dim(i).equals(wanted[i])) {
-        throw x.builder().graph().error(OpRegistry.get("Reshape"), "axis " + i + " was requested as " + wanted[i] + " but the"
+        throw x.builder().graph().error(OpRegistry.get(dev.kiln.spec.ops.Reshape.class), "axis " + i + " was requested as " + wanted[i] + " but the"
             + " reshape gives " + y.dim(i) + " (output " + y.type() + ")", SourceLocation.capture());
       }
     }

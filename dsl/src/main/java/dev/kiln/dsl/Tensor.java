@@ -32,8 +32,8 @@ import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 
 /**
  * A typed handle on an IR value inside a model being built. The dtype lives in the generic
@@ -77,78 +77,71 @@ public final class Tensor<T> {
   /** This tensor's dtype as a typed token, e.g. for a parameter of the same dtype. */
   public DataType<T> dataType() { return new DataType<>(dtype()); }
 
-  <U> Tensor<U> op(String op, Attrs attrs, Tensor<?>... others) {
-    Value[] in = new Value[others.length + 1];
-    in[0] = value;
-    for (int i = 0; i < others.length; i++) in[i + 1] = others[i].value;
-    return m.wrap(m.graph().apply1(op, attrs, in));
-  }
-
   /** A scalar constant of this tensor's dtype. */
   Tensor<T> scalar(double v) { return m.constant(HostTensor.scalar(dtype(), v)); }
 
   // ---- arithmetic ---------------------------------------------------------------------------
 
   /** this + other, broadcasting. */
-  public Tensor<T> add(Tensor<T> other) { return op("Add", Attrs.EMPTY, other); }
+  public Tensor<T> add(Tensor<T> other) { return m.wrap(Ops.add(m.graph(), value, other.value)); }
   /** this + c. */
   public Tensor<T> add(double c) { return add(scalar(c)); }
 
   /** this - other, broadcasting. */
-  public Tensor<T> sub(Tensor<T> other) { return op("Sub", Attrs.EMPTY, other); }
+  public Tensor<T> sub(Tensor<T> other) { return m.wrap(Ops.sub(m.graph(), value, other.value)); }
   /** this - c. */
   public Tensor<T> sub(double c) { return sub(scalar(c)); }
 
   /** this * other, broadcasting. */
-  public Tensor<T> mul(Tensor<T> other) { return op("Mul", Attrs.EMPTY, other); }
+  public Tensor<T> mul(Tensor<T> other) { return m.wrap(Ops.mul(m.graph(), value, other.value)); }
   /** this * c. */
   public Tensor<T> mul(double c) { return mul(scalar(c)); }
 
   /** this / other, broadcasting; integer division truncates toward zero. */
-  public Tensor<T> div(Tensor<T> other) { return op("Div", Attrs.EMPTY, other); }
+  public Tensor<T> div(Tensor<T> other) { return m.wrap(Ops.div(m.graph(), value, other.value)); }
   /** this / c. */
   public Tensor<T> div(double c) { return div(scalar(c)); }
 
   /** this raised to the power other, broadcasting. */
-  public Tensor<T> pow(Tensor<T> other) { return op("Pow", Attrs.EMPTY, other); }
+  public Tensor<T> pow(Tensor<T> other) { return m.wrap(Ops.pow(m.graph(), value, other.value)); }
   /** this raised to the power c. */
   public Tensor<T> pow(double c) { return pow(scalar(c)); }
 
   /** -this. */
-  public Tensor<T> neg() { return op("Neg", Attrs.EMPTY); }
+  public Tensor<T> neg() { return m.wrap(Ops.neg(m.graph(), value)); }
   /** |this|. */
-  public Tensor<T> abs() { return op("Abs", Attrs.EMPTY); }
+  public Tensor<T> abs() { return m.wrap(Ops.abs(m.graph(), value)); }
   /** e^this (floats). */
-  public Tensor<T> exp() { return op("Exp", Attrs.EMPTY); }
+  public Tensor<T> exp() { return m.wrap(Ops.exp(m.graph(), value)); }
   /** Natural logarithm (floats). */
-  public Tensor<T> log() { return op("Log", Attrs.EMPTY); }
+  public Tensor<T> log() { return m.wrap(Ops.log(m.graph(), value)); }
   /** Square root (floats). */
-  public Tensor<T> sqrt() { return op("Sqrt", Attrs.EMPTY); }
+  public Tensor<T> sqrt() { return m.wrap(Ops.sqrt(m.graph(), value)); }
 
   /** Matrix product (NumPy matmul semantics). */
-  public Tensor<T> matmul(Tensor<T> other) { return op("MatMul", Attrs.EMPTY, other); }
+  public Tensor<T> matmul(Tensor<T> other) { return m.wrap(Ops.matMul(m.graph(), value, other.value)); }
 
   // ---- activations --------------------------------------------------------------------------
 
   /** max(x, 0). */
-  public Tensor<T> relu() { return op("Relu", Attrs.EMPTY); }
+  public Tensor<T> relu() { return m.wrap(Ops.relu(m.graph(), value)); }
   /** x for x >= 0, 0.01 * x otherwise. */
-  public Tensor<T> leakyRelu() { return op("LeakyRelu", Attrs.EMPTY); }
+  public Tensor<T> leakyRelu() { return m.wrap(Ops.leakyRelu(m.graph(), value)); }
   /** x for x >= 0, alpha * x otherwise. */
-  public Tensor<T> leakyRelu(double alpha) { return op("LeakyRelu", Attrs.of("alpha", alpha)); }
+  public Tensor<T> leakyRelu(double alpha) { return m.wrap(Ops.leakyRelu(m.graph(), value, alpha)); }
   /** 1 / (1 + e^-x). */
-  public Tensor<T> sigmoid() { return op("Sigmoid", Attrs.EMPTY); }
+  public Tensor<T> sigmoid() { return m.wrap(Ops.sigmoid(m.graph(), value)); }
   /** Hyperbolic tangent. */
-  public Tensor<T> tanh() { return op("Tanh", Attrs.EMPTY); }
+  public Tensor<T> tanh() { return m.wrap(Ops.tanh(m.graph(), value)); }
 
   /** x for x &gt; 0, e^x - 1 otherwise (ELU with alpha 1). */
-  public Tensor<T> elu() { return op("Elu", Attrs.EMPTY); }
+  public Tensor<T> elu() { return m.wrap(Ops.elu(m.graph(), value)); }
   /** x for x &gt; 0, alpha * (e^x - 1) otherwise. */
-  public Tensor<T> elu(double alpha) { return op("Elu", Attrs.of("alpha", alpha)); }
+  public Tensor<T> elu(double alpha) { return m.wrap(Ops.elu(m.graph(), value, alpha)); }
   /** SELU with ONNX's (the paper's) constants: gamma * (x if x &gt; 0 else alpha * (e^x - 1)). */
-  public Tensor<T> selu() { return op("Selu", Attrs.EMPTY); }
+  public Tensor<T> selu() { return m.wrap(Ops.selu(m.graph(), value)); }
   /** The Gauss error function. */
-  public Tensor<T> erf() { return op("Erf", Attrs.EMPTY); }
+  public Tensor<T> erf() { return m.wrap(Ops.erf(m.graph(), value)); }
 
   /**
    * Exact GELU, x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt 2)) (PyTorch's default), composed of primitives
@@ -171,49 +164,47 @@ public final class Tensor<T> {
   public Tensor<T> swish(double beta) { return beta == 1 ? silu() : mul(mul(beta).sigmoid()); }
 
   /** ln(1 + e^x). */
-  public Tensor<T> softplus() { return op("Softplus", Attrs.EMPTY); }
+  public Tensor<T> softplus() { return m.wrap(Ops.softplus(m.graph(), value)); }
   /** x / (1 + |x|). */
-  public Tensor<T> softsign() { return op("Softsign", Attrs.EMPTY); }
+  public Tensor<T> softsign() { return m.wrap(Ops.softsign(m.graph(), value)); }
 
   /** max(0, min(1, alpha * x + beta)); see {@link #hardSigmoidOnnx()} and {@link #hardSigmoidTorch()} for the two usual constants. */
-  public Tensor<T> hardSigmoid(double alpha, double beta) { return op("HardSigmoid", Attrs.of("alpha", alpha, "beta", beta)); }
+  public Tensor<T> hardSigmoid(double alpha, double beta) { return m.wrap(Ops.hardSigmoid(m.graph(), value, alpha, beta)); }
   /** Hard sigmoid with ONNX's and Keras's defaults: max(0, min(1, 0.2 x + 0.5)). */
   public Tensor<T> hardSigmoidOnnx() { return hardSigmoid(0.2, 0.5); }
   /** Hard sigmoid as PyTorch defines it: max(0, min(1, x / 6 + 0.5)), i.e. relu6(x + 3) / 6. */
   public Tensor<T> hardSigmoidTorch() { return hardSigmoid(1.0 / 6, 0.5); }
   /** x * hardSigmoidTorch(x) (PyTorch's hardswish; ONNX HardSwish). */
-  public Tensor<T> hardSwish() { return op("HardSwish", Attrs.EMPTY); }
+  public Tensor<T> hardSwish() { return m.wrap(Ops.hardSwish(m.graph(), value)); }
 
   /** x for x &gt;= 0, slope * x otherwise, slope broadcasting to this tensor; {@link PRelu} is the layer. */
-  public Tensor<T> prelu(Tensor<T> slope) { return op("PRelu", Attrs.EMPTY, slope); }
+  public Tensor<T> prelu(Tensor<T> slope) { return m.wrap(Ops.prelu(m.graph(), value, slope.value)); }
 
   /** Softmax along the last axis. */
   public Tensor<T> softmax() { return softmax(-1); }
   /** Softmax along {@code axis} (negative counts from the end). */
-  public Tensor<T> softmax(int axis) { return op("Softmax", Attrs.of("axis", (long) axis)); }
+  public Tensor<T> softmax(int axis) { return m.wrap(Ops.softmax(m.graph(), value, (long) axis)); }
   /** Log-softmax along the last axis. */
   public Tensor<T> logSoftmax() { return logSoftmax(-1); }
   /** Log-softmax along {@code axis} (negative counts from the end). */
-  public Tensor<T> logSoftmax(int axis) { return op("LogSoftmax", Attrs.of("axis", (long) axis)); }
+  public Tensor<T> logSoftmax(int axis) { return m.wrap(Ops.logSoftmax(m.graph(), value, (long) axis)); }
 
   // ---- reductions (no axes = all axes; reduced axes are kept as size 1 unless keepDims is false) ----
 
   /** Sum over {@code axes} (all when none), keeping them as size 1. */
   public Tensor<T> sum(int... axes) { return sum(true, axes); }
   /** Sum over {@code axes} (all when none). */
-  public Tensor<T> sum(boolean keepDims, int... axes) { return reduce("ReduceSum", keepDims, axes); }
+  public Tensor<T> sum(boolean keepDims, int... axes) { return m.wrap(Ops.reduceSum(m.graph(), value, longs(axes), keepDims)); }
   /** Mean over {@code axes} (all when none), keeping them as size 1. */
   public Tensor<T> mean(int... axes) { return mean(true, axes); }
   /** Mean over {@code axes} (all when none). */
-  public Tensor<T> mean(boolean keepDims, int... axes) { return reduce("ReduceMean", keepDims, axes); }
+  public Tensor<T> mean(boolean keepDims, int... axes) { return m.wrap(Ops.reduceMean(m.graph(), value, longs(axes), keepDims)); }
   /** Maximum over {@code axes} (all when none), keeping them as size 1. */
   public Tensor<T> max(int... axes) { return max(true, axes); }
   /** Maximum over {@code axes} (all when none). */
-  public Tensor<T> max(boolean keepDims, int... axes) { return reduce("ReduceMax", keepDims, axes); }
+  public Tensor<T> max(boolean keepDims, int... axes) { return m.wrap(Ops.reduceMax(m.graph(), value, longs(axes), keepDims)); }
 
-  private Tensor<T> reduce(String op, boolean keepDims, int[] axes) {
-    return op(op, Attrs.of("axes", axes, "keepdims", keepDims));
-  }
+  private static long[] longs(int[] values) { return java.util.Arrays.stream(values).asLongStream().toArray(); }
 
   // ---- layers: apply() takes the layer classes of dev.kiln.dsl.layers; the named methods are shorthands for it ----
 
@@ -282,9 +273,9 @@ public final class Tensor<T> {
   /** {@code apply(AdaptiveAvgPool2d.of(outH, outW))}: [N, C, H, W] averaged to [N, C, outH, outW] as PyTorch's. */
   public Tensor<T> adaptiveAvgPool2d(int outH, int outW) { return apply(AdaptiveAvgPool2d.of(outH, outW)); }
   /** Mean over all spatial axes, kept as size 1: [N, C, 1, 1]. */
-  public Tensor<T> globalAvgPool() { return op("GlobalAveragePool", Attrs.EMPTY); }
+  public Tensor<T> globalAvgPool() { return m.wrap(Ops.globalAveragePool(m.graph(), value)); }
   /** Max over all spatial axes, kept as size 1: [N, C, 1, 1]. */
-  public Tensor<T> globalMaxPool() { return op("GlobalMaxPool", Attrs.EMPTY); }
+  public Tensor<T> globalMaxPool() { return m.wrap(Ops.globalMaxPool(m.graph(), value)); }
 
   // ---- shape --------------------------------------------------------------------------------
 
@@ -296,25 +287,24 @@ public final class Tensor<T> {
   public Tensor<T> reshape(Object... dims) { return Reshape.of(this, dims); }
 
   /** Permutes axes: output axis i is input axis {@code perm[i]}; no arguments reverses the axes. */
-  public Tensor<T> transpose(int... perm) { return op("Transpose", Attrs.of("perm", perm)); }
+  public Tensor<T> transpose(int... perm) { return m.wrap(Ops.transpose(m.graph(), value, longs(perm))); }
 
   /** [N, everything else]: keeps axis 0. */
   public Tensor<T> flatten() { return flatten(1); }
   /** [prod(dims before axis), prod(dims from axis)]. */
-  public Tensor<T> flatten(int axis) { return op("Flatten", Attrs.of("axis", axis)); }
+  public Tensor<T> flatten(int axis) { return m.wrap(Ops.flatten(m.graph(), value, axis)); }
 
   /** Elements {@code start} (inclusive) to {@code end} (exclusive) of {@code axis}; clamped, negatives count from the end. */
   public Tensor<T> slice(int axis, long start, long end) { return slice(axis, start, end, 1); }
   /** Every {@code step}-th element from {@code start} towards {@code end} along {@code axis} (negative steps go backwards). */
   public Tensor<T> slice(int axis, long start, long end, long step) {
-    return op("Slice", Attrs.of("starts", new long[] {start}, "ends", new long[] {end}, "axes", new long[] {axis},
-        "steps", new long[] {step}));
+    return m.wrap(Ops.slice(m.graph(), value, new long[] {start}, new long[] {end}, new long[] {axis}, new long[] {step}));
   }
 
   /** Removes the given size-1 axes (all static size-1 axes when none are given). */
-  public Tensor<T> squeeze(int... axes) { return op("Squeeze", Attrs.of("axes", axes)); }
+  public Tensor<T> squeeze(int... axes) { return m.wrap(Ops.squeeze(m.graph(), value, longs(axes))); }
   /** Inserts size-1 axes at the given output positions. */
-  public Tensor<T> unsqueeze(int... axes) { return op("Unsqueeze", Attrs.of("axes", axes)); }
+  public Tensor<T> unsqueeze(int... axes) { return m.wrap(Ops.unsqueeze(m.graph(), value, longs(axes))); }
 
   /** This tensor and {@code others} joined along {@code axis}. */
   @SafeVarargs
@@ -329,34 +319,34 @@ public final class Tensor<T> {
   // ---- comparison and selection --------------------------------------------------------------
 
   /** this &gt; other elementwise, broadcasting; a BOOL tensor (no gradient). */
-  public Tensor<Bool> greater(Tensor<T> other) { return op("Greater", Attrs.EMPTY, other); }
+  public Tensor<Bool> greater(Tensor<T> other) { return m.wrap(Ops.greater(m.graph(), value, other.value)); }
   /** this &gt; c elementwise. */
   public Tensor<Bool> greater(double c) { return greater(scalar(c)); }
   /** this &lt; other elementwise, broadcasting; a BOOL tensor (no gradient). */
-  public Tensor<Bool> less(Tensor<T> other) { return op("Less", Attrs.EMPTY, other); }
+  public Tensor<Bool> less(Tensor<T> other) { return m.wrap(Ops.less(m.graph(), value, other.value)); }
   /** this &lt; c elementwise. */
   public Tensor<Bool> less(double c) { return less(scalar(c)); }
   /** this == other elementwise, broadcasting; a BOOL tensor (no gradient). */
-  public Tensor<Bool> equal(Tensor<T> other) { return op("Equal", Attrs.EMPTY, other); }
+  public Tensor<Bool> equal(Tensor<T> other) { return m.wrap(Ops.equal(m.graph(), value, other.value)); }
   /** this == c elementwise. */
   public Tensor<Bool> equal(double c) { return equal(scalar(c)); }
 
   /** max(this, other) elementwise, broadcasting; on ties the gradient is split evenly. */
-  public Tensor<T> maximum(Tensor<T> other) { return op("Maximum", Attrs.EMPTY, other); }
+  public Tensor<T> maximum(Tensor<T> other) { return m.wrap(Ops.maximum(m.graph(), value, other.value)); }
   /** max(this, c) elementwise. */
   public Tensor<T> maximum(double c) { return maximum(scalar(c)); }
   /** min(this, other) elementwise, broadcasting; on ties the gradient is split evenly. */
-  public Tensor<T> minimum(Tensor<T> other) { return op("Minimum", Attrs.EMPTY, other); }
+  public Tensor<T> minimum(Tensor<T> other) { return m.wrap(Ops.minimum(m.graph(), value, other.value)); }
   /** min(this, c) elementwise. */
   public Tensor<T> minimum(double c) { return minimum(scalar(c)); }
   /** This tensor clamped to [min, max]; an infinite bound leaves that side open. */
-  public Tensor<T> clip(double min, double max) { return op("Clip", Attrs.of("min", min, "max", max)); }
+  public Tensor<T> clip(double min, double max) { return m.wrap(Ops.clip(m.graph(), value, min, max)); }
 
   /** The index of the largest element along {@code axis} (the first on ties), the axis dropped. */
   public Tensor<I64> argMax(int axis) { return argMax(axis, false); }
   /** The index of the largest element along {@code axis}, keeping it as size 1 when {@code keepDims}. */
   public Tensor<I64> argMax(int axis, boolean keepDims) {
-    return op("ArgMax", Attrs.of("axis", (long) axis, "keepdims", keepDims));
+    return m.wrap(Ops.argMax(m.graph(), value, (long) axis, keepDims));
   }
 
   /**
@@ -370,19 +360,19 @@ public final class Tensor<T> {
       throw new dev.kiln.spec.KilnException("oneHot needs an i32 or i64 tensor of indices, got " + type()
           + " (cast it first)");
     }
-    return op("OneHot", Attrs.of("depth", (long) depth, "dtype", dtype.dtype()));
+    return m.wrap(Ops.oneHot(m.graph(), value, (long) depth, dtype.dtype(), -1L));
   }
 
   /**
    * Slices of this tensor along {@code axis} picked by integer {@code indices} (negative ones count from the
    * end): shape this[:axis] + indices.shape + this[axis+1:]. Differentiable in this tensor, not in the indices.
    */
-  public Tensor<T> gather(Tensor<?> indices, int axis) { return op("Gather", Attrs.of("axis", (long) axis), indices); }
+  public Tensor<T> gather(Tensor<?> indices, int axis) { return m.wrap(Ops.gather(m.graph(), value, indices.value, (long) axis)); }
 
   // ---- misc ---------------------------------------------------------------------------------
 
   /** This tensor converted to another dtype. */
-  public <U> Tensor<U> cast(DataType<U> to) { return op("Cast", Attrs.of("to", to.dtype())); }
+  public <U> Tensor<U> cast(DataType<U> to) { return m.wrap(Ops.cast(m.graph(), value, to.dtype())); }
   /** Marks this tensor as a model output named {@code outputName}. */
   public Tensor<T> output(String outputName) { return m.output(outputName, this); }
 

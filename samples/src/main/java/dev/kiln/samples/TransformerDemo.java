@@ -15,8 +15,8 @@ import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -81,10 +81,10 @@ public final class TransformerDemo {
    */
   static Loss perTokenCrossEntropy() {
     return (b, logits, labels) -> {
-      Value logp = b.apply1("LogSoftmax", Attrs.of("axis", -1L), logits);
-      Value oneHot = b.apply1("OneHot", Attrs.of("depth", (long) VOCAB, "dtype", logits.type().dtype()), labels);
-      Value perToken = b.apply1("ReduceSum", Attrs.of("axes", new long[] {2}, "keepdims", false), b.apply1("Mul", Attrs.EMPTY, oneHot, logp));
-      return b.apply1("Neg", Attrs.EMPTY, b.apply1("ReduceMean", Attrs.of("axes", new long[0], "keepdims", false), perToken));
+      Value logp = Ops.logSoftmax(b, logits, -1L);
+      Value oneHot = Ops.oneHot(b, labels, (long) VOCAB, logits.type().dtype(), -1L);
+      Value perToken = Ops.reduceSum(b, Ops.mul(b, oneHot, logp), new long[] {2}, false);
+      return Ops.neg(b, Ops.reduceMean(b, perToken, new long[0], false));
     };
   }
 

@@ -16,6 +16,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Parameter;
+import dev.kiln.spec.ops.Ops;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class TransferDemoTest {
   @Test
   void argMaxOnThePathIsReportedAsWithoutGradient() {
     Model m = Transfer.from(base()).cutAt("logits").trainBase(true)
-        .head("h", (mb, f) -> mb.tensor(mb.graph().apply1("ArgMax", dev.kiln.spec.ir.Attrs.of("axis", 1L), f.value())));
+        .head("h", (mb, f) -> mb.tensor(Ops.argMax(mb.graph(), f.value(), 1L, false)));
     var missing = Transfer.withoutGradient(m.graph());
     assertEquals(1, missing.size(), missing.toString());
     assertTrue(missing.get(0).startsWith("ArgMax"), missing.toString());

@@ -12,6 +12,7 @@ import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.SourceLocation;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -139,7 +140,7 @@ public final class Autodiff {
         Value reduced = b.at(backwardScope(n), n.location().asBackward(), () -> BroadcastSum.to(b, gx, c.get(x).type()));
         Value prev = grad.get(x);
         grad.put(x, prev == null ? reduced
-            : b.at(backwardScope(n), n.location().asBackward(), () -> b.apply1("Add", Attrs.EMPTY, prev, reduced)));
+            : b.at(backwardScope(n), n.location().asBackward(), () -> Ops.add(b, prev, reduced)));
       }
     }
     Map<Value, Value> out = new IdentityHashMap<>();
@@ -159,7 +160,7 @@ public final class Autodiff {
     SourceLocation at = forward.nodes().stream().filter(n -> n.outputs().contains(loss)).map(Node::location)
         .findFirst().orElse(SourceLocation.UNKNOWN).asBackward();
     return b.at(List.of("grad"), at, () ->
-        b.applyNamed(dev.kiln.spec.op.OpRegistry.get("Constant"), List.of(),
+        b.applyNamed(dev.kiln.spec.op.OpRegistry.get(dev.kiln.spec.ops.Constant.class), List.of(),
             Attrs.of("value", HostTensor.filled(t.dtype(), t.shape().sizes(), 1)), "seed").get(0));
   }
 
@@ -167,9 +168,9 @@ public final class Autodiff {
   private static Value zeros(GraphBuilder b, Value like) {
     Shape s = like.type().shape();
     return b.at(List.of("grad"), SourceLocation.UNKNOWN.asBackward(), () -> {
-      if (s.isStatic()) return b.apply1("Constant", Attrs.of("value", HostTensor.filled(like.type().dtype(), s.sizes(), 0)));
-      Value zero = b.apply1("Constant", Attrs.of("value", HostTensor.scalar(like.type().dtype(), 0)));
-      return b.apply1("BroadcastLike", Attrs.EMPTY, zero, like);
+      if (s.isStatic()) return Ops.constant(b, HostTensor.filled(like.type().dtype(), s.sizes(), 0));
+      Value zero = Ops.constant(b, HostTensor.scalar(like.type().dtype(), 0));
+      return Ops.broadcastLike(b, zero, like);
     });
   }
 }

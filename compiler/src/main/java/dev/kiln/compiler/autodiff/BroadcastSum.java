@@ -4,9 +4,9 @@ import dev.kiln.spec.Dim;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +31,7 @@ final class BroadcastSum {
     if (lead > 0) {
       long[] axes = new long[lead];
       for (int i = 0; i < lead; i++) axes[i] = i;
-      out = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), out);
+      out = Ops.reduceSum(b, out, axes, false);
     }
     List<Long> ones = new ArrayList<>();
     for (int i = 0; i < xs.rank(); i++) {
@@ -39,7 +39,7 @@ final class BroadcastSum {
       if (d.is(1) && !gs.dim(i + lead).is(1)) ones.add((long) i);
     }
     if (!ones.isEmpty()) {
-      out = b.apply1("ReduceSum", Attrs.of("axes", ones.stream().mapToLong(Long::longValue).toArray(), "keepdims", true), out);
+      out = Ops.reduceSum(b, out, ones.stream().mapToLong(Long::longValue).toArray(), true);
     }
     return out;
   }

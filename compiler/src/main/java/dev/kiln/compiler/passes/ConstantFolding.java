@@ -38,7 +38,7 @@ public final class ConstantFolding {
   private ConstantFolding() {}
 
   public static Graph run(Graph g) {
-    Op constant = OpRegistry.get("Constant");
+    Op constant = OpRegistry.get(dev.kiln.spec.ops.Constant.class);
     Map<Value, Folded> known = new IdentityHashMap<>();
     List<Node> out = new ArrayList<>(g.nodes().size());
     boolean changed = false;

@@ -100,7 +100,7 @@ public final class ExpandComposites {
                 + " where the node has " + orig.type() + " (node '" + orig.name() + "')");
           }
           // Rename back: an Identity that takes the composite's output name, scope and line.
-          Node rename = new Node(OpRegistry.get("Identity"), List.of(outs.get(i)), Attrs.EMPTY, List.of(orig), n.scope(), n.location());
+          Node rename = new Node(OpRegistry.get(dev.kiln.spec.ops.Identity.class), List.of(outs.get(i)), Attrs.EMPTY, List.of(orig), n.scope(), n.location());
           map.put(orig, b.copy(rename, List.of(outs.get(i))).output());
         }
       } else {

@@ -20,6 +20,7 @@ import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class AutodiffTest {
   }
 
   private static Value sum(GraphBuilder g, Value v) {
-    return g.apply1("ReduceSum", Attrs.of("keepdims", false), v);
+    return Ops.reduceSum(g, v, new long[0], false);
   }
 
   private static Node producer(Graph g, String valueName) {
@@ -66,7 +67,7 @@ class AutodiffTest {
     Value x = g.input("x", TensorType.of(F, 2, 3));
     Value w = param(g, "w", 3, 3);
     NoRule op = new NoRule();
-    Value a = g.applyNamed(op, List.of(g.apply1("MatMul", Attrs.EMPTY, x, w)), Attrs.EMPTY, "first").get(0);
+    Value a = g.applyNamed(op, List.of(Ops.matMul(g, x, w)), Attrs.EMPTY, "first").get(0);
     Value b = g.applyNamed(op, List.of(a), Attrs.EMPTY, "second").get(0);
     g.applyNamed(op, List.of(x), Attrs.EMPTY, "offpath");
     Value loss = sum(g, b);
@@ -85,7 +86,7 @@ class AutodiffTest {
     GraphBuilder g = new GraphBuilder("m");
     Value x = g.input("x", TensorType.of(F, 2, 3));
     Value w = param(g, "w", 3, 4);
-    Value y = g.scoped("fc", () -> g.apply1("MatMul", Attrs.EMPTY, x, w));
+    Value y = g.scoped("fc", () -> Ops.matMul(g, x, w));
     Value loss = sum(g, y);
     g.output(loss);
     Graph grads = Autodiff.gradients(g.build(), loss);
@@ -109,7 +110,7 @@ class AutodiffTest {
     Value x = g.input("x", TensorType.of(F, 2, 3));
     Value bias = param(g, "bias", 3);
     Value col = param(g, "col", 2, 1);
-    Value y = g.apply1("Add", Attrs.EMPTY, g.apply1("Add", Attrs.EMPTY, x, bias), col);
+    Value y = Ops.add(g, Ops.add(g, x, bias), col);
     Value loss = sum(g, y);
     g.output(loss);
     Graph grads = Autodiff.gradients(g.build(), loss);
@@ -130,9 +131,9 @@ class AutodiffTest {
     Value x = g.input("x", TensorType.of(F, 3));
     Value w = param(g, "w", 3);
     Value frozen = g.parameter("frozen", HostTensor.filled(F, new long[] {3}, 1), false, "test");
-    g.apply1("Relu", Attrs.EMPTY, w); // reaches no output: dead
-    Value other = g.apply1("Relu", Attrs.EMPTY, g.apply1("Add", Attrs.EMPTY, x, frozen)); // no target behind it
-    Value y = g.apply1("Add", Attrs.EMPTY, g.apply1("Add", Attrs.EMPTY, w, w), other);
+    Ops.relu(g, w); // reaches no output: dead
+    Value other = Ops.relu(g, Ops.add(g, x, frozen)); // no target behind it
+    Value y = Ops.add(g, Ops.add(g, w, w), other);
     Value loss = sum(g, y);
     g.output(loss);
     Graph grads = Autodiff.gradients(g.build(), loss);
@@ -148,7 +149,7 @@ class AutodiffTest {
     GraphBuilder g = new GraphBuilder("m");
     Value x = g.input("x", TensorType.of(F, 2));
     Value unused = g.input("unused", TensorType.of(F, 2));
-    Value loss = sum(g, g.apply1("Relu", Attrs.EMPTY, x));
+    Value loss = sum(g, Ops.relu(g, x));
     g.output(loss);
     Graph fwd = g.build();
     Graph grads = Autodiff.gradients(fwd, loss, List.of(x, unused), false);
@@ -176,7 +177,7 @@ class AutodiffTest {
     GraphBuilder g = new GraphBuilder("m");
     Value w = param(g, "w", 2);
     Value stopped = g.applyNamed(new Stop(), List.of(w), Attrs.EMPTY, "stopped").get(0);
-    Value loss = sum(g, g.apply1("Add", Attrs.EMPTY, g.apply1("Relu", Attrs.EMPTY, w), stopped));
+    Value loss = sum(g, Ops.add(g, Ops.relu(g, w), stopped));
     g.output(loss);
     Graph grads = Autodiff.gradients(g.build(), loss);
     // Only the Relu path contributes: no Add of two gradients, and the result is ReluGrad's.
@@ -188,7 +189,7 @@ class AutodiffTest {
     GraphBuilder g = new GraphBuilder("m");
     Value x = g.input("x", TensorType.of(F, 2, 3));
     Value w = param(g, "w", 3, 2);
-    Value loss = sum(g, g.apply1("Relu", Attrs.EMPTY, g.apply1("MatMul", Attrs.EMPTY, x, w)));
+    Value loss = sum(g, Ops.relu(g, Ops.matMul(g, x, w)));
     g.output(loss);
     Graph first = Autodiff.gradients(g.build(), loss, List.of(g.build().input("x")), false);
     // Differentiate sum(grad/x) with respect to x, in the gradient graph itself.
@@ -205,7 +206,7 @@ class AutodiffTest {
   void refusesBadLossesAndTargets() {
     GraphBuilder g = new GraphBuilder("m");
     Value x = g.input("x", TensorType.of(F, 2));
-    Value y = g.apply1("Relu", Attrs.EMPTY, x);
+    Value y = Ops.relu(g, x);
     g.output(y);
     Graph fwd = g.build();
     assertTrue(assertThrows(KilnException.class, () -> Autodiff.gradients(fwd, y, List.of(x), false))

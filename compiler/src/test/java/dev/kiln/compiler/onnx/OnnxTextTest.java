@@ -10,10 +10,10 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Kiln;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import org.junit.jupiter.api.Test;
 
 class OnnxTextTest {
@@ -23,9 +23,9 @@ class OnnxTextTest {
     float[] w = new float[100];
     w[0] = weight0;
     Value p = b.parameter("w", HostTensor.ofFloats(w, 100), true, "test");
-    Value big = b.apply1("Constant", Attrs.of("value", HostTensor.filled(DType.F32, new long[] {100}, 3)));
-    Value small = b.apply1("Constant", Attrs.of("value", HostTensor.ofFloats(new float[] {7}, 1)));
-    Value y = b.apply1("Add", Attrs.EMPTY, b.apply1("Add", Attrs.EMPTY, b.apply1("Add", Attrs.EMPTY, x, p), big), small);
+    Value big = Ops.constant(b, HostTensor.filled(DType.F32, new long[] {100}, 3));
+    Value small = Ops.constant(b, HostTensor.ofFloats(new float[] {7}, 1));
+    Value y = Ops.add(b, Ops.add(b, Ops.add(b, x, p), big), small);
     b.output(y);
     return b.build();
   }

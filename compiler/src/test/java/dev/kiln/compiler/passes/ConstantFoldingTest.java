@@ -7,17 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.DeadCodeElimination;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConstantFoldingTest {
-  private static Value constant(GraphBuilder b, HostTensor t) { return b.apply1("Constant", Attrs.of("value", t)); }
+  private static Value constant(GraphBuilder b, HostTensor t) { return Ops.constant(b, t); }
 
   @Test
   void foldsAChainOfAddsIntoOneConstantKeepingTheOutputName() {
@@ -25,7 +25,7 @@ class ConstantFoldingTest {
     Value c1 = constant(b, HostTensor.ofFloats(new float[] {1, 2}, 2));
     Value c2 = constant(b, HostTensor.ofFloats(new float[] {10, 20}, 2));
     Value c3 = constant(b, HostTensor.ofFloats(new float[] {100}));
-    Value s = b.apply1("Add", Attrs.EMPTY, b.apply1("Add", Attrs.EMPTY, c1, c2), c3);
+    Value s = Ops.add(b, Ops.add(b, c1, c2), c3);
     Value y = b.output("y", s);
     Graph g = b.build();
 
@@ -45,7 +45,7 @@ class ConstantFoldingTest {
     GraphBuilder b = new GraphBuilder("names");
     Value c1 = constant(b, HostTensor.ofLongs(new long[] {1, 2, 3}, 3));
     Value c2 = constant(b, HostTensor.ofLongs(new long[] {4}, 1));
-    Value sum = b.apply1("Add", Attrs.EMPTY, c1, c2);
+    Value sum = Ops.add(b, c1, c2);
     b.output(sum);
     Graph folded = ConstantFolding.run(b.build());
     Verifier.verify(folded);
@@ -61,7 +61,7 @@ class ConstantFoldingTest {
     GraphBuilder b = new GraphBuilder("mixed");
     Value x = b.input("x", TensorType.of(DType.F32, 2));
     Value c = constant(b, HostTensor.ofFloats(new float[] {1, 2}, 2));
-    Value s = b.apply1("Add", Attrs.EMPTY, x, c);
+    Value s = Ops.add(b, x, c);
     b.output(s);
     Graph g = b.build();
     Graph folded = Passes.forExport(g);
@@ -75,7 +75,7 @@ class ConstantFoldingTest {
     GraphBuilder b = new GraphBuilder("big");
     Value col = constant(b, HostTensor.filled(DType.F32, new long[] {1000, 1}, 1));
     Value row = constant(b, HostTensor.filled(DType.F32, new long[] {1, 1001}, 2));
-    b.output(b.apply1("Add", Attrs.EMPTY, col, row)); // 1,001,000 elements
+    b.output(Ops.add(b, col, row)); // 1,001,000 elements
     Graph g = b.build();
     Graph folded = ConstantFolding.run(g);
     assertEquals("Add", folded.nodes().get(2).opName());
@@ -87,7 +87,7 @@ class ConstantFoldingTest {
     GraphBuilder b = new GraphBuilder("limit");
     Value col = constant(b, HostTensor.filled(DType.F32, new long[] {1000, 1}, 1));
     Value row = constant(b, HostTensor.filled(DType.F32, new long[] {1, 1000}, 2));
-    b.output(b.apply1("Add", Attrs.EMPTY, col, row));
+    b.output(Ops.add(b, col, row));
     Graph folded = DeadCodeElimination.run(ConstantFolding.run(b.build()));
     HostTensor v = folded.nodes().get(0).attrs().getTensor("value");
     assertEquals(ConstantFolding.MAX_FOLDED_ELEMENTS, v.size());
@@ -98,7 +98,7 @@ class ConstantFoldingTest {
   void opsWithoutAFolderStay() {
     GraphBuilder b = new GraphBuilder("relu");
     Value c = constant(b, HostTensor.ofFloats(new float[] {-1, 2}, 2));
-    b.output(b.apply1("Relu", Attrs.EMPTY, c));
+    b.output(Ops.relu(b, c));
     Graph g = b.build();
     assertEquals(List.of("Constant", "Relu"), ConstantFolding.run(g).nodes().stream().map(Node::opName).toList());
   }
@@ -109,9 +109,9 @@ class ConstantFoldingTest {
     // node stays until DCE finds it unused), Gather to the constant.
     GraphBuilder b = new GraphBuilder("sym");
     Value x = b.input("x", new TensorType(DType.F32, dev.kiln.spec.Shape.parse("batch", 64)));
-    Value shape = b.apply1("Shape", Attrs.EMPTY, x);
+    Value shape = Ops.shape(b, x);
     Value one = constant(b, HostTensor.ofLongs(new long[] {1}));
-    Value d = b.apply1("Gather", Attrs.EMPTY, shape, one);
+    Value d = Ops.gather(b, shape, one);
     b.output("d", d);
     Graph folded = DeadCodeElimination.run(ConstantFolding.run(b.build()));
     Verifier.verify(folded);
@@ -123,8 +123,8 @@ class ConstantFoldingTest {
   void aSymbolicEntryStaysAtRunTime() {
     GraphBuilder b = new GraphBuilder("batch");
     Value x = b.input("x", new TensorType(DType.F32, dev.kiln.spec.Shape.parse("batch", 64)));
-    Value shape = b.apply1("Shape", Attrs.EMPTY, x);
-    b.output("n", b.apply1("Gather", Attrs.EMPTY, shape, constant(b, HostTensor.ofLongs(new long[] {0}))));
+    Value shape = Ops.shape(b, x);
+    b.output("n", Ops.gather(b, shape, constant(b, HostTensor.ofLongs(new long[] {0}))));
     Graph g = b.build();
     assertSame(g, ConstantFolding.run(g), "the batch is known only at run time");
   }

@@ -8,13 +8,13 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.DeadCodeElimination;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,9 +29,9 @@ class DeadCodeAndVerifierTest {
     b.input("unused_input", F2);
     Value w = b.parameter("w", HostTensor.ofFloats(new float[] {1, 2}, 2), true, "test");
     Value p = b.parameter("p", HostTensor.ofFloats(new float[] {3, 4}, 2), true, "test");
-    b.apply1("Relu", Attrs.EMPTY, x);
-    b.apply1("Add", Attrs.EMPTY, x, p);
-    Value y = b.apply1("Add", Attrs.EMPTY, x, w);
+    Ops.relu(b, x);
+    Ops.add(b, x, p);
+    Value y = Ops.add(b, x, w);
     b.output(y);
     Graph g = DeadCodeElimination.run(b.build());
     Verifier.verify(g);
@@ -54,8 +54,8 @@ class DeadCodeAndVerifierTest {
   void verifierRejectsUseBeforeDefine() {
     GraphBuilder b = new GraphBuilder("order");
     Value x = b.input("x", F2);
-    Value r1 = b.apply1("Relu", Attrs.EMPTY, x);
-    Value r2 = b.apply1("Relu", Attrs.EMPTY, r1);
+    Value r1 = Ops.relu(b, x);
+    Value r2 = Ops.relu(b, r1);
     b.output(r2);
     Graph ok = b.build();
     Verifier.verify(ok);

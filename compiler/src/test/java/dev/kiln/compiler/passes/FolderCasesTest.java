@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.harness.OpCases;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.DeadCodeElimination;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
@@ -16,6 +15,7 @@ import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.ops.Ops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ class FolderCasesTest {
                             double tol) {
     GraphBuilder g = new GraphBuilder("fold_" + op.name());
     List<Value> in = new ArrayList<>();
-    for (int i : feed) in.add(g.apply1("Constant", Attrs.of("value", data.get(i))));
+    for (int i : feed) in.add(Ops.constant(g, data.get(i)));
     List<Value> outs = build.apply(g, in, data);
     outs.forEach(g::output);
     Graph folded = DeadCodeElimination.run(ConstantFolding.run(g.build()));

@@ -7,11 +7,11 @@ import dev.kiln.dsl.init.Initializers;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Grad;
+import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -70,8 +70,7 @@ public final class BatchNorm implements Layer {
       // NOTE: the batch variance normalises biased (divided by the count M), as PyTorch and ONNX do; the
       // running variance is updated with the unbiased one (M / (M - 1) times it), as PyTorch does.
       // One BatchNormTraining node (a fused kernel on TF; its decomposition in ONNX and elsewhere).
-      List<Value> outs = g.apply("BatchNormTraining", List.of(x.value(), w.value(), bias.value()),
-          Attrs.of("epsilon", eps, "running_mean", runMean.name(), "running_var", runVar.name()));
+      List<Value> outs = Ops.batchNormTraining(g, x.value(), w.value(), bias.value(), eps, runMean.name(), runVar.name());
       Value y = outs.get(0);
       Tensor<T> mean = m.tensor(outs.get(1));
       Tensor<T> var = m.tensor(outs.get(2));

@@ -7,7 +7,9 @@ import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.init.Initializer;
 import dev.kiln.dsl.init.Initializers;
 import dev.kiln.spec.Shape;
-import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Objects;
 
@@ -157,8 +159,7 @@ public abstract class ConvLayer<S extends ConvLayer<S>> implements Layer {
     // (so a ConvTranspose's default init scales with its output channels).
     long fanIn = cols * receptive;
     long fanOut = rows * receptive;
-    Attrs common = Attrs.of("strides", s, "pads", pads, "dilations", d, "group", g);
-    Attrs a = transposed ? common.with("outputPadding", Check.perAxis(x, op, "outputPadding", o.outputPadding, spatial)) : common;
+    long[] outputPadding = transposed ? Check.perAxis(x, op, "outputPadding", o.outputPadding, spatial) : null;
     return m.block(name, b -> {
       DataType<T> dt = x.dataType();
       long[] wShape = new long[spatial + 2];
@@ -166,9 +167,10 @@ public abstract class ConvLayer<S extends ConvLayer<S>> implements Layer {
       wShape[1] = cols;
       System.arraycopy(k, 0, wShape, 2, spatial);
       Tensor<T> w = m.parameter("weight", dt, Shape.of(wShape), o.weightInit, fanIn, fanOut);
-      if (!o.bias) return m.apply(op, a, x, w);
-      Tensor<T> bias = m.parameter("bias", dt, Shape.of(out), o.biasInit, fanIn, fanOut);
-      return m.apply(op, a, x, w, bias);
+      Value bias = o.bias ? m.parameter("bias", dt, Shape.of(out), o.biasInit, fanIn, fanOut).value() : null;
+      GraphBuilder gb = m.graph();
+      return m.tensor(transposed ? Ops.convTranspose(gb, x.value(), w.value(), bias, s, pads, d, g, outputPadding)
+          : Ops.conv(gb, x.value(), w.value(), bias, s, pads, d, g));
     });
   }
 

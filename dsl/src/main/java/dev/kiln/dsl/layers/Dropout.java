@@ -2,10 +2,10 @@ package dev.kiln.dsl.layers;
 
 import dev.kiln.dsl.ModelBuilder;
 import dev.kiln.dsl.Tensor;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 
 /**
  * Dropout in training form: elements (or, {@link #spatial()}, whole channels of axis 1) zeroed with probability
@@ -43,8 +43,7 @@ public final class Dropout implements Transform {
     // NOTE: each dropout layer gets its own key, so two layers never share masks; fixed by seed and position.
     long seed = (m.seed() * 0x9E3779B97F4A7C15L + index * 0xBF58476D1CE4E5B9L) >>> 1;
     Value step = TrainingForm.step(g);
-    return m.tensor(g.apply1("Dropout", Attrs.of("rate", o.rate, "seed", seed, "spatial", o.spatial, "training", true),
-        x.value(), step));
+    return m.tensor(Ops.dropout(g, x.value(), step, o.rate, seed, o.spatial, true));
   }
 
   @Override public boolean equals(Object other) { return other instanceof Dropout a && a.o.equals(o); }

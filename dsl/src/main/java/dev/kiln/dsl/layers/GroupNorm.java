@@ -5,7 +5,7 @@ import dev.kiln.dsl.ModelBuilder;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.init.Initializers;
 import dev.kiln.spec.Shape;
-import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.Ops;
 
 /**
  * Group norm (PyTorch's {@code nn.GroupNorm}): the channels (axis 1) of x [N, C, ...] in {@code groups} groups, each
@@ -59,8 +59,8 @@ public final class GroupNorm implements Layer {
       DataType<T> dt = x.dataType();
       Tensor<T> w = m.parameter("weight", dt, Shape.of(c), Initializers.ones(), c, c);
       Tensor<T> bias = m.parameter("bias", dt, Shape.of(c), Initializers.zeros(), c, c);
-      Tensor<T> grouped = m.apply("Reshape", Attrs.of("shape", new long[] {0, groups, -1}), x);
-      Tensor<T> y = m.apply("Reshape", Attrs.of("shape", back), normalise(grouped, new int[] {2}));
+      Tensor<T> grouped = m.tensor(Ops.reshape(m.graph(), x.value(), new long[] {0, groups, -1}));
+      Tensor<T> y = m.tensor(Ops.reshape(m.graph(), normalise(grouped, new int[] {2}).value(), back));
       return y.mul(perChannel(w, x.rank())).add(perChannel(bias, x.rank()));
     });
   }

@@ -5,8 +5,8 @@ import dev.kiln.dsl.ModelBuilder;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.init.Initializers;
 import dev.kiln.spec.Shape;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,8 +68,7 @@ public final class LayerNorm implements Layer {
       Tensor<T> w = m.parameter("weight", dt, Shape.of(shape), Initializers.ones(), n, n);
       Tensor<T> bias = m.parameter("bias", dt, Shape.of(shape), Initializers.zeros(), n, n);
       // The native op (ONNX LayerNormalization-17, its decomposition for older opsets and on TF).
-      Value y = m.graph().apply1("LayerNormalization", Attrs.of("axis", (long) norm[0], "epsilon", o.epsilon), x.value(),
-          w.value(), bias.value());
+      Value y = Ops.layerNormalization(m.graph(), x.value(), w.value(), bias.value(), (long) norm[0], o.epsilon, 1L, false).get(0);
       return m.tensor(y);
     });
   }

@@ -2,7 +2,8 @@ package dev.kiln.dsl.layers;
 
 import dev.kiln.dsl.Padding;
 import dev.kiln.dsl.Tensor;
-import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -77,9 +78,9 @@ public abstract class PoolLayer<S extends PoolLayer<S>> implements Transform {
     long[] ones = new long[spatial];
     Arrays.fill(ones, 1);
     long[] pads = o.padding.pads(x.shape(), k, s, ones);
-    Attrs a = Attrs.of("kernel", k, "strides", s, "pads", pads, "ceil", o.ceil);
-    if (op.equals("AveragePool")) a = a.with("countIncludePad", o.countIncludePad);
-    return x.builder().apply(op, a, x);
+    GraphBuilder g = x.builder().graph();
+    return x.builder().tensor(op.equals("AveragePool") ? Ops.averagePool(g, x.value(), k, s, pads, o.ceil, o.countIncludePad)
+        : Ops.maxPool(g, x.value(), k, s, pads, new long[0], o.ceil));
   }
 
   @Override public boolean equals(Object other) {

@@ -10,6 +10,7 @@ import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -124,7 +125,7 @@ public abstract class RecurrentLayer<S extends RecurrentLayer<S>> implements Lay
     int nd = o.direction == Direction.BIDIRECTIONAL ? 2 : 1;
     return m.block(name, b -> {
       Value seq = x.value();
-      if (batchFirst) seq = g.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), seq);
+      if (batchFirst) seq = Ops.transpose(g, seq, new long[] {1, 0, 2});
       Value lastH = null;
       Value in = seq;
       for (int l = 0; l < o.layers; l++) {
@@ -140,7 +141,7 @@ public abstract class RecurrentLayer<S extends RecurrentLayer<S>> implements Lay
           r.add(onnxOrder(g, m.parameter("weight_hh" + sfx, dt, Shape.of(gh, hidden), Initializers.uniform(-k, k), hidden, gh).value()));
           Value bih = onnxOrder(g, m.parameter("bias_ih" + sfx, dt, Shape.of(gh), Initializers.uniform(-k, k), hidden, gh).value());
           Value bhh = onnxOrder(g, m.parameter("bias_hh" + sfx, dt, Shape.of(gh), Initializers.uniform(-k, k), hidden, gh).value());
-          bias.add(g.apply1("Concat", Attrs.of("axis", 0L), bih, bhh));
+          bias.add(Ops.concat(g, List.of(bih, bhh), 0L));
         }
         List<Value> ins = new ArrayList<>(List.of(in, stackDirs(g, w), stackDirs(g, r), stackDirs(g, bias)));
         if (h0 != null) ins.add(layerState(x, h0.value(), l, nd));
@@ -149,17 +150,17 @@ public abstract class RecurrentLayer<S extends RecurrentLayer<S>> implements Lay
         if (op.equals("Gru")) attrs = attrs.with("linear_before_reset", 1L);  // PyTorch's GRU
         List<Value> outs = g.applyNamed(OpRegistry.get(op), ins, attrs, "l" + l);
         // y [seq, dirs, batch, hidden] -> [seq, batch, dirs*hidden], the next layer's input
-        Value y = g.apply1("Transpose", Attrs.of("perm", new long[] {0, 2, 1, 3}), outs.get(0));
-        in = g.apply1("Reshape", Attrs.of("shape", new long[] {0, 0, nd * hidden}), y);
+        Value y = Ops.transpose(g, outs.get(0), new long[] {0, 2, 1, 3});
+        in = Ops.reshape(g, y, new long[] {0, 0, nd * hidden});
         lastH = outs.get(1);
       }
       if (o.output == Output.SEQUENCE) {
-        Value out = batchFirst ? g.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), in) : in;
+        Value out = batchFirst ? Ops.transpose(g, in, new long[] {1, 0, 2}) : in;
         return m.tensor(out);
       }
       // y_h [dirs, batch, hidden] -> [batch, dirs*hidden] (PyTorch: cat(h_n[-2], h_n[-1]) when bidirectional)
-      Value hb = g.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), lastH);
-      return m.tensor(g.apply1("Reshape", Attrs.of("shape", new long[] {0, nd * hidden}), hb));
+      Value hb = Ops.transpose(g, lastH, new long[] {1, 0, 2});
+      return m.tensor(Ops.reshape(g, hb, new long[] {0, nd * hidden}));
     });
   }
 
@@ -169,24 +170,22 @@ public abstract class RecurrentLayer<S extends RecurrentLayer<S>> implements Lay
     long hidden = o.hidden;
     List<Value> parts = new ArrayList<>();
     for (int src : onnxFromTorch) {
-      parts.add(g.apply1("Slice", Attrs.of("starts", new long[] {src * hidden}, "ends", new long[] {(src + 1) * hidden},
-          "axes", new long[] {0}), v));
+      parts.add(Ops.slice(g, v, new long[] {src * hidden}, new long[] {(src + 1) * hidden}, new long[] {0}, new long[0]));
     }
-    return g.apply("Concat", parts, Attrs.of("axis", 0L)).get(0);
+    return Ops.concat(g, parts, 0L);
   }
 
   /** Per-direction tensors to one [dirs, ...] tensor. */
   private static Value stackDirs(GraphBuilder g, List<Value> perDir) {
     List<Value> parts = new ArrayList<>();
-    for (Value v : perDir) parts.add(g.apply1("Unsqueeze", Attrs.of("axes", new long[] {0}), v));
-    return parts.size() == 1 ? parts.get(0) : g.apply("Concat", parts, Attrs.of("axis", 0L)).get(0);
+    for (Value v : perDir) parts.add(Ops.unsqueeze(g, v, new long[] {0}));
+    return parts.size() == 1 ? parts.get(0) : Ops.concat(g, parts, 0L);
   }
 
   /** Layer {@code l}'s slice [dirs, batch, hidden] of PyTorch's [layers*dirs, batch, hidden]. */
   private Value layerState(Tensor<?> x, Value s, int l, int nd) {
     if (s.type().rank() != 3) throw Check.input(x, op, "initial state must be [layers*dirs, batch, hidden], got " + s.type());
-    return x.builder().graph().apply1("Slice", Attrs.of("starts", new long[] {(long) l * nd}, "ends",
-        new long[] {(long) (l + 1) * nd}, "axes", new long[] {0}), s);
+    return Ops.slice(x.builder().graph(), s, new long[] {(long) l * nd}, new long[] {(long) (l + 1) * nd}, new long[] {0}, new long[0]);
   }
 
   @Override public boolean equals(Object other) {

@@ -6,6 +6,8 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.OpTarget;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,7 @@ final class CompositeImporters {
   static void register(Map<String, NodeImporter> m) {
     m.put("Reciprocal", (n, c) -> {
       c.onlyAttrs();
-      c.define(c.apply1("Div", Attrs.EMPTY, scalar(c, c.in(0), 1), c.in(0)));
+      c.define(Ops.div(c, scalar(c, c.in(0), 1), c.in(0)));
     });
     m.put("Clip", CompositeImporters::clip);
     m.put("Max", (n, c) -> extremum(c, true));
@@ -38,10 +40,10 @@ final class CompositeImporters {
         long[] perChannel = new long[xr - 1];
         java.util.Arrays.fill(perChannel, 1);
         perChannel[0] = -1;
-        slope = c.step("Reshape", Attrs.of("shape", perChannel), slope);
+        slope = Ops.reshape(c.step(), slope, perChannel);
       }
-      Object neg = c.step("Mul", Attrs.EMPTY, slope, c.step("Relu", Attrs.EMPTY, c.step("Neg", Attrs.EMPTY, x)));
-      c.define(c.apply1("Sub", Attrs.EMPTY, c.step("Relu", Attrs.EMPTY, x), neg));
+      Object neg = Ops.mul(c.step(), slope, Ops.relu(c.step(), Ops.neg(c.step(), x)));
+      c.define(Ops.sub(c, Ops.relu(c.step(), x), neg));
     });
     m.put("Expand", CompositeImporters::expand);
   }
@@ -51,8 +53,8 @@ final class CompositeImporters {
     c.onlyAttrs();
     if (c.inputCount() == 0) throw c.fail("needs at least one input");
     Object acc = c.in(0);
-    for (int i = 1; i < c.inputCount(); i++) acc = c.step("Add", Attrs.EMPTY, acc, c.in(i));
-    c.define(c.apply1("Div", Attrs.EMPTY, acc, scalar(c, acc, c.inputCount())));
+    for (int i = 1; i < c.inputCount(); i++) acc = Ops.add(c.step(), acc, c.in(i));
+    c.define(Ops.div(c, acc, scalar(c, acc, c.inputCount())));
   }
 
   /**
@@ -64,7 +66,7 @@ final class CompositeImporters {
   private static void expand(NodeProto n, ImportContext c) {
     c.onlyAttrs();
     if (c.hasInput(1) && c.constant(1) == null || c.folded(0) instanceof dev.kiln.spec.op.Folded.Const) {
-      c.define(c.apply1("Expand", Attrs.EMPTY, c.in(0), c.in(1)));
+      c.define(Ops.expand(c, c.in(0), c.in(1)));
       return;
     }
     long[] shape = c.requireConstant(1, "shape").toLongs();
@@ -76,10 +78,10 @@ final class CompositeImporters {
     Object x = c.in(0);
     if (count > ImportContext.MAX_FOLD_ELEMENTS || dtypeOf(x) == DType.BOOL) {
       // Zeros too large to hold, or no bool Add: the Expand op, whose output dims are known at run time.
-      c.define(c.apply1("Expand", Attrs.EMPTY, x, c.in(1)));
+      c.define(Ops.expand(c, x, c.in(1)));
       return;
     }
-    c.define(c.apply1("Add", Attrs.EMPTY, x, HostTensor.filled(dtypeOf(x), shape, 0)));
+    c.define(Ops.add(c, x, HostTensor.filled(dtypeOf(x), shape, 0)));
   }
 
   private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }
@@ -110,16 +112,16 @@ final class CompositeImporters {
     }
     Object y = x;
     if (lo == null && hi == null) {
-      c.define(c.apply1("Identity", Attrs.EMPTY, x));
+      c.define(Ops.identity(c, x));
       return;
     }
     if (lo != null) {
-      Object r = c.step("Relu", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, y, lo));
-      y = hi == null ? c.apply1("Add", Attrs.EMPTY, lo, r) : c.step("Add", Attrs.EMPTY, lo, r);
+      Object r = Ops.relu(c.step(), Ops.sub(c.step(), y, lo));
+      y = hi == null ? Ops.add(c, lo, r) : Ops.add(c.step(), lo, r);
     }
     if (hi != null) {
-      Object r = c.step("Relu", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, hi, y));
-      y = c.apply1("Sub", Attrs.EMPTY, hi, r);
+      Object r = Ops.relu(c.step(), Ops.sub(c.step(), hi, y));
+      y = Ops.sub(c, hi, r);
     }
     c.define(y);
   }
@@ -135,14 +137,14 @@ final class CompositeImporters {
     // NOTE: unsigned differences wrap around, so the relu identity does not hold for unsigned types.
     if (dtypeOf(acc).isUnsigned()) throw c.unsupported(dtypeOf(acc) + " inputs are not supported (b - a wraps around)");
     if (c.inputCount() == 1) {
-      c.define(c.apply1("Identity", Attrs.EMPTY, acc));
+      c.define(Ops.identity(c, acc));
       return;
     }
     for (int i = 1; i < c.inputCount(); i++) {
       Object b = c.in(i);
-      Object r = c.step("Relu", Attrs.EMPTY, max ? c.step("Sub", Attrs.EMPTY, b, acc) : c.step("Sub", Attrs.EMPTY, acc, b));
-      String op = max ? "Add" : "Sub";
-      acc = i == c.inputCount() - 1 ? c.apply1(op, Attrs.EMPTY, acc, r) : c.step(op, Attrs.EMPTY, acc, r);
+      Object r = Ops.relu(c.step(), max ? Ops.sub(c.step(), b, acc) : Ops.sub(c.step(), acc, b));
+      OpTarget<Object> t = i == c.inputCount() - 1 ? c : c.step();
+      acc = max ? Ops.add(t, acc, r) : Ops.sub(t, acc, r);
     }
     c.define(acc);
   }
@@ -167,8 +169,8 @@ final class CompositeImporters {
     for (int i = 0; i < 4; i++) {
       Object v = c.in(i + 1);
       if (v == null) throw c.fail("input " + (i + 1) + " is required");
-      if (dtypeOf(v) != dtypeOf(x)) v = c.step("Cast", Attrs.of("to", dtypeOf(x)), v);
-      p[i] = c.step("Reshape", Attrs.of("shape", chanShape), v);
+      if (dtypeOf(v) != dtypeOf(x)) v = Ops.cast(c.step(), v, dtypeOf(x));
+      p[i] = Ops.reshape(c.step(), v, chanShape);
     }
     Object var = p[3];
     Object centred;
@@ -178,24 +180,24 @@ final class CompositeImporters {
       long[] axes = new long[rank - 1];
       for (int i = 0; i < axes.length; i++) axes[i] = i == 0 ? 0 : i + 1;
       Attrs reduce = Attrs.of("axes", axes, "keepdims", false);
-      Object meanC = c.step("ReduceMean", reduce, x);
-      centred = c.step("Sub", Attrs.EMPTY, x, c.step("Reshape", Attrs.of("shape", chanShape), meanC));
-      Object varC = c.step("ReduceMean", reduce, c.step("Mul", Attrs.EMPTY, centred, centred));
-      var = c.step("Reshape", Attrs.of("shape", chanShape), varC);
+      Object meanC = Ops.reduceMean(c.step(), x, reduce);
+      centred = Ops.sub(c.step(), x, Ops.reshape(c.step(), meanC, chanShape));
+      Object varC = Ops.reduceMean(c.step(), Ops.mul(c.step(), centred, centred), reduce);
+      var = Ops.reshape(c.step(), varC, chanShape);
       double momentum = c.attrFloat("momentum", 0.9);
       for (int k = 0; k < 2; k++) {
         Object running = c.in(3 + k);
-        if (dtypeOf(running) != dtypeOf(x)) running = c.step("Cast", Attrs.of("to", dtypeOf(x)), running);
-        Object kept = c.step("Mul", Attrs.EMPTY, running, scalar(c, x, momentum));
-        Object fresh = c.step("Mul", Attrs.EMPTY, k == 0 ? meanC : varC, scalar(c, x, 1 - momentum));
-        c.define(1 + k, c.step("Add", Attrs.EMPTY, kept, fresh));
+        if (dtypeOf(running) != dtypeOf(x)) running = Ops.cast(c.step(), running, dtypeOf(x));
+        Object kept = Ops.mul(c.step(), running, scalar(c, x, momentum));
+        Object fresh = Ops.mul(c.step(), k == 0 ? meanC : varC, scalar(c, x, 1 - momentum));
+        c.define(1 + k, Ops.add(c.step(), kept, fresh));
       }
     } else {
-      centred = c.step("Sub", Attrs.EMPTY, x, p[2]);
+      centred = Ops.sub(c.step(), x, p[2]);
     }
-    Object std = c.step("Sqrt", Attrs.EMPTY, c.step("Add", Attrs.EMPTY, var, scalar(c, x, c.attrFloat("epsilon", 1e-5))));
-    Object norm = c.step("Div", Attrs.EMPTY, centred, std);
-    c.define(c.apply1("Add", Attrs.EMPTY, c.step("Mul", Attrs.EMPTY, norm, p[0]), p[1]));
+    Object std = Ops.sqrt(c.step(), Ops.add(c.step(), var, scalar(c, x, c.attrFloat("epsilon", 1e-5))));
+    Object norm = Ops.div(c.step(), centred, std);
+    c.define(Ops.add(c, Ops.mul(c.step(), norm, p[0]), p[1]));
   }
 
   /**
@@ -208,8 +210,8 @@ final class CompositeImporters {
     boolean stats = false;
     for (int i = 1; i < n.getOutputCount(); i++) stats |= !n.getOutput(i).isEmpty();
     Attrs attrs = Attrs.of("axis", c.attrInt("axis", -1), "epsilon", c.attrFloat("epsilon", 1e-5), "stats", stats);
-    List<Object> outs = c.hasInput(2) ? c.apply("LayerNormalization", attrs, c.in(0), c.in(1), c.in(2))
-        : c.apply("LayerNormalization", attrs, c.in(0), c.in(1));
+    List<Object> outs = c.hasInput(2) ? Ops.layerNormalization(c, c.in(0), c.in(1), c.in(2), attrs)
+        : Ops.layerNormalization(c, c.in(0), c.in(1), null, attrs);
     for (int i = 0; i < outs.size(); i++) c.define(i, outs.get(i));
   }
 }

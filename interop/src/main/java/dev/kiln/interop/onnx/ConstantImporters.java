@@ -4,8 +4,9 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.KilnException;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.Ops;
 import java.util.Map;
 
 /**
@@ -63,11 +64,11 @@ final class ConstantImporters {
     int start = clampAxis(ctx.attrInt("start", 0), r);
     int end = clampAxis(ctx.attrInt("end", r), r);
     if (start == 0 && end == r) {
-      ctx.define(ctx.apply1("Shape", Attrs.EMPTY, x));
+      ctx.define(Ops.shape(ctx, x));
       return;
     }
-    Object full = ctx.step("Shape", Attrs.EMPTY, x);
-    ctx.define(ctx.apply1("Slice", Attrs.of("starts", new long[] {start}, "ends", new long[] {Math.max(start, end)}), full));
+    Object full = Ops.shape(ctx.step(), x);
+    ctx.define(Ops.slice(ctx, full, new long[] {start}, new long[] {Math.max(start, end)}));
   }
 
   private static int clampAxis(long a, int rank) {
@@ -78,8 +79,8 @@ final class ConstantImporters {
   /** Size = the product of the shape's entries (ReduceProd of Shape), folded like any shape computation. */
   private static void size(ai.onnx.proto.OnnxMl.NodeProto n, ImportContext ctx) {
     ctx.onlyAttrs();
-    Object shape = ctx.step("Shape", Attrs.EMPTY, ctx.in(0));
-    ctx.define(ctx.apply1("ReduceProd", Attrs.of("keepdims", false), shape));
+    Object shape = Ops.shape(ctx.step(), ctx.in(0));
+    ctx.define(Ops.reduceProd(ctx, shape, new long[0], false));
   }
 
   /** The IR op, whose folder makes a constant of a constant shape, or a fill of a symbolic one. */
@@ -89,6 +90,6 @@ final class ConstantImporters {
     AttributeProto v = ctx.attr("value");
     HostTensor fill = v == null ? null : tensor(v, ctx);
     if (fill != null && fill.size() != 1) throw ctx.fail("value must hold one element, holds " + fill.size());
-    ctx.define(ctx.apply1("ConstantOfShape", fill == null ? Attrs.EMPTY : Attrs.of("value", fill), ctx.in(0)));
+    ctx.define(Ops.constantOfShape(ctx, ctx.in(0), fill == null ? Attrs.EMPTY : Attrs.of("value", fill)));
   }
 }

@@ -5,6 +5,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -70,8 +71,7 @@ final class ConvTransposeImporter {
     }
     Attrs a = Attrs.of("strides", strides, "dilations", dil, "group", c.attrInt("group", 1),
         "pads", pads, "outputPadding", outPad);
-    Object[] ins = c.hasInput(2) ? new Object[] {c.in(0), c.in(1), c.in(2)} : new Object[] {c.in(0), c.in(1)};
-    c.define(c.apply1("ConvTranspose", a, ins));
+    c.define(Ops.convTranspose(c, c.in(0), c.in(1), c.hasInput(2) ? c.in(2) : null, a));
   }
 
   private static long[] filled(long[] given, int r, long dflt) {

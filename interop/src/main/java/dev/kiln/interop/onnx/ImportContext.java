@@ -6,15 +6,16 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.ModelFileException;
 import dev.kiln.spec.ShapeException;
+import dev.kiln.spec.TensorType;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.TensorType;
 import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.Folding;
 import dev.kiln.spec.op.Op;
-import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.op.OpTarget;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -30,7 +31,7 @@ import java.util.Map;
  * (initializers) or Constant nodes, and symbolic values the IR nodes that compute them, only when a node
  * needs them as data. Node importers read inputs and attributes of the current node through it.
  */
-public final class ImportContext {
+public final class ImportContext implements OpTarget<Object> {
   /** Folding stops above this many elements, so a hostile model cannot make the importer allocate freely. */
   static final long MAX_FOLD_ELEMENTS = Folding.MAX_ELEMENTS;
 
@@ -177,7 +178,7 @@ public final class ImportContext {
     String initName = initializers.get(t);
     v = initName != null
         ? builder.parameter(initName, t, options.isTrainable(initName), "onnx initializer")
-        : builder.apply1("Constant", Attrs.of("value", t));
+        : Ops.constant(builder, t);
     materialized.put(t, v);
     return v;
   }
@@ -192,27 +193,37 @@ public final class ImportContext {
   public void define(Object valueOrConstant) { define(0, valueOrConstant); }
 
   /**
-   * Applies an IR op to inputs that are Values, constant HostTensors or Symbolic values. The op's folder is
-   * tried first ({@link Folding#fold}): a result it computes stays on the host, as a HostTensor when
-   * constant or a {@link Symbolic} value when it has symbolic entries; otherwise the op is added to the
-   * graph, its inputs made values first. A type error is a malformed-model error naming the node.
+   * Applies an IR op (through the facade: {@code Ops.reshape(c, x, shape)}) to inputs that are Values, constant
+   * HostTensors or Symbolic values. The op's folder is tried first ({@link Folding#fold}): a result it computes
+   * stays on the host, as a HostTensor when constant or a {@link Symbolic} value when it has symbolic entries;
+   * otherwise the op is added to the graph, its inputs made values first. A type error is a malformed-model error
+   * naming the node. The outputs are named after the node's first output.
    */
-  public List<Object> apply(String opName, Attrs attrs, Object... inputs) {
+  @Override
+  public List<Object> apply(Op op, List<Object> inputs, Attrs attrs) {
     String local = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : null;
-    return applyNamed(local, opName, attrs, inputs);
+    return applyNamed(local, op, attrs, inputs.toArray());
   }
 
   /**
-   * Like {@link #apply} for an intermediate step of a node that imports as several IR nodes: named
-   * {@code <output>/<op>} so the node's ONNX output name stays free for its final value.
+   * A target like this context for an intermediate step of a node that imports as several IR nodes
+   * ({@code Ops.reduceMean(c.step(), x, axes, true)}): its outputs are named {@code <output>/<op>} so the node's
+   * ONNX output name stays free for its final value.
    */
-  public Object step(String opName, Attrs attrs, Object... inputs) {
-    String base = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : "tmp";
-    return applyNamed(base + "/" + opName.toLowerCase(java.util.Locale.ROOT), opName, attrs, inputs).get(0);
+  public OpTarget<Object> step() {
+    return (op, inputs, attrs) -> {
+      String base = node.getOutputCount() > 0 && !node.getOutput(0).isEmpty() ? node.getOutput(0) : "tmp";
+      return applyNamed(base + "/" + op.name().toLowerCase(java.util.Locale.ROOT), op, attrs, inputs.toArray());
+    };
   }
 
-  private List<Object> applyNamed(String local, String opName, Attrs attrs, Object... inputs) {
-    Op op = OpRegistry.get(opName);
+  private List<Object> applyNamed(String local, Op op, Attrs attrs, Object... inputs) {
+    for (Object o : inputs) {
+      if (o != null && !(o instanceof Value) && !(o instanceof HostTensor) && !(o instanceof Symbolic)) {
+        throw new IllegalArgumentException(op.name() + ": an input must be a Value, a HostTensor or a Symbolic value, not "
+            + o.getClass().getName());
+      }
+    }
     List<Folded> known = new ArrayList<>();
     for (Object o : inputs) known.add(o == null ? null : folded(o));
     List<Folded> res;
@@ -245,9 +256,6 @@ public final class ImportContext {
   }
 
   private static String firstLine(String m) { return m == null ? "null" : m.lines().findFirst().orElse(m); }
-
-  /** Applies an op with one output. */
-  public Object apply1(String opName, Attrs attrs, Object... inputs) { return apply(opName, attrs, inputs).get(0); }
 
   /** The node's attribute {@code name}, or null. */
   public AttributeProto attr(String name) {

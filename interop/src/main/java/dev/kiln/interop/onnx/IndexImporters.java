@@ -6,6 +6,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +41,8 @@ final class IndexImporters {
     if (axis < 0) axis += r;
     if (c.opset() < 13 && axis != r - 1) throw c.unsupported("before opset 13 only axis = the last axis is supported");
     if (!s.dim((int) axis).isStatic()) throw c.unsupported("the axis must have a static size, is " + s.dim((int) axis));
-    Object idx = c.step("ArgMax", Attrs.of("axis", axis, "keepdims", false), x);
-    c.define(c.apply1("OneHot", Attrs.of("depth", s.dim((int) axis).size(), "axis", axis, "dtype", dtypeOf(x)), idx));
+    Object idx = Ops.argMax(c.step(), x, axis, false);
+    c.define(Ops.oneHot(c, idx, s.dim((int) axis).size(), dtypeOf(x), axis));
   }
 
   /**
@@ -63,9 +64,9 @@ final class IndexImporters {
     Object axes = HostTensor.ofLongs(new long[] {axis}, 1);
     Object start = HostTensor.ofLongs(new long[] {0}, 1);
     for (int i = 0; i < outs; i++) {
-      Object firstSizes = c.step("Slice", Attrs.of("starts", new long[] {0}, "ends", new long[] {i + 1}), sizes);
-      Object end = c.step("ReduceSum", Attrs.of("axes", new long[] {0}, "keepdims", true), firstSizes);
-      c.define(i, c.step("DynamicSlice", Attrs.EMPTY, c.in(0), start, end, axes));
+      Object firstSizes = Ops.slice(c.step(), sizes, new long[] {0}, new long[] {i + 1});
+      Object end = Ops.reduceSum(c.step(), firstSizes, new long[] {0}, true);
+      c.define(i, Ops.dynamicSlice(c.step(), c.in(0), start, end, axes, null));
       start = end;
     }
   }
@@ -98,7 +99,7 @@ final class IndexImporters {
       total += v;
     }
     if (total != d) throw c.fail("split sizes " + java.util.Arrays.toString(sizes) + " do not add up to the axis size " + d);
-    List<Object> parts = c.apply("Split", Attrs.of("axis", axis, "split", sizes), x);
+    List<Object> parts = Ops.split(c, x, axis, sizes, 0L);
     for (int i = 0; i < outs; i++) c.define(i, parts.get(i));
   }
 
@@ -121,19 +122,18 @@ final class IndexImporters {
     if (min) {
       DType t = dtypeOf(x);
       if (t.isUnsigned() || t == DType.BOOL) throw c.unsupported("ArgMin of " + t + " inputs is not supported");
-      x = c.step("Neg", Attrs.EMPTY, x);
+      x = Ops.neg(c.step(), x);
     }
     Attrs a = Attrs.of("axis", axis, "keepdims", keep);
     if (!last) {
-      c.define(c.apply1("ArgMax", a, x));
+      c.define(Ops.argMax(c, x, a));
       return;
     }
     if (!s.dim((int) axis).isStatic()) throw c.unsupported("select_last_index needs a static size on the axis, is " + s.dim((int) axis));
     long d = s.dim((int) axis).size();
-    Object rev = c.step("Slice", Attrs.of("starts", new long[] {-1}, "ends", new long[] {Long.MIN_VALUE},
-        "axes", new long[] {axis}, "steps", new long[] {-1}), x);
-    Object first = c.step("ArgMax", a, rev);
-    c.define(c.apply1("Sub", Attrs.EMPTY, HostTensor.ofLongs(new long[] {d - 1}), first));
+    Object rev = Ops.slice(c.step(), x, new long[] {-1}, new long[] {Long.MIN_VALUE}, new long[] {axis}, new long[] {-1});
+    Object first = Ops.argMax(c.step(), rev, a);
+    c.define(Ops.sub(c, HostTensor.ofLongs(new long[] {d - 1}), first));
   }
 
   /**
@@ -171,12 +171,11 @@ final class IndexImporters {
       axes[cut++] = i;
     }
     if (cut > 0) {
-      data = c.step("Slice", Attrs.of("starts", new long[cut], "ends", java.util.Arrays.copyOf(ends, cut),
-          "axes", java.util.Arrays.copyOf(axes, cut)), data);
+      data = Ops.slice(c.step(), data, new long[cut], java.util.Arrays.copyOf(ends, cut), java.util.Arrays.copyOf(axes, cut), new long[0]);
     }
-    Object wide = c.step("Unsqueeze", Attrs.of("axes", new long[] {axis + 1}), data);
-    Object hot = c.step("OneHot", Attrs.of("depth", depth, "axis", axis, "dtype", dt), idx);
-    c.define(c.apply1("ReduceSum", Attrs.of("axes", new long[] {axis}, "keepdims", false), c.step("Mul", Attrs.EMPTY, wide, hot)));
+    Object wide = Ops.unsqueeze(c.step(), data, new long[] {axis + 1});
+    Object hot = Ops.oneHot(c.step(), idx, depth, dt, axis);
+    c.define(Ops.reduceSum(c, Ops.mul(c.step(), wide, hot), new long[] {axis}, false));
   }
 
   private static DType dtypeOf(Object o) { return ImportContext.typeOf(o).dtype(); }

@@ -4,8 +4,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
-import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 
@@ -24,13 +25,13 @@ final class LayoutImporters {
     m.put("TopK", LayoutImporters::topK);
     m.put("GatherND", (n, c) -> {
       c.onlyAttrs("batch_dims");
-      c.define(c.apply1("GatherND", Attrs.of("batch_dims", c.attrInt("batch_dims", 0)), c.in(0), c.in(1)));
+      c.define(Ops.gatherND(c, c.in(0), c.in(1), c.attrInt("batch_dims", 0)));
     });
     m.put("ScatterElements", LayoutImporters::scatterElements);
     m.put("Scatter", LayoutImporters::scatterElements);
     m.put("ScatterND", (n, c) -> {
       c.onlyAttrs("reduction");
-      c.define(c.apply1("ScatterND", Attrs.of("reduction", c.attrString("reduction", "none")), c.in(0), c.in(1), c.in(2)));
+      c.define(Ops.scatterND(c, c.in(0), c.in(1), c.in(2), c.attrString("reduction", "none")));
     });
   }
 
@@ -41,9 +42,9 @@ final class LayoutImporters {
     if (!c.hasInput(1)) throw c.fail("input 1 (axis) is required");
     if (axis != null) {
       if (axis.size() != 1) throw c.fail("axis must hold one value, has shape " + java.util.Arrays.toString(axis.shape()));
-      c.define(c.apply1("CumSum", a.with("axis", axis.getLong(0)), c.in(0)));
+      c.define(Ops.cumSum(c, c.in(0), null, a.with("axis", axis.getLong(0))));
     } else {
-      c.define(c.apply1("CumSum", a, c.in(0), c.in(1)));
+      c.define(Ops.cumSum(c, c.in(0), c.in(1), a));
     }
   }
 
@@ -59,13 +60,13 @@ final class LayoutImporters {
         throw c.unsupported("attribute 'dtype': " + e.getMessage());
       }
     }
-    c.define(c.apply1("EyeLike", Attrs.of("dtype", dt, "k", c.attrInt("k", 0)), x));
+    c.define(Ops.eyeLike(c, x, dt, c.attrInt("k", 0)));
   }
 
   private static void scatterElements(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis", "reduction");
     Attrs a = Attrs.of("axis", c.attrInt("axis", 0), "reduction", c.attrString("reduction", "none"));
-    c.define(c.apply1("ScatterElements", a, c.in(0), c.in(1), c.in(2)));
+    c.define(Ops.scatterElements(c, c.in(0), c.in(1), c.in(2), a));
   }
 
   private static void topK(NodeProto n, ImportContext c) {
@@ -73,12 +74,12 @@ final class LayoutImporters {
     Attrs a = Attrs.of("axis", c.attrInt("axis", -1), "largest", c.attrInt("largest", 1) != 0);
     List<Object> outs;
     if (c.opset() < 10) {
-      outs = c.apply("TopK", a.with("k", c.attrInt("k", 1)), c.in(0));
+      outs = Ops.topK(c, c.in(0), null, a.with("k", c.attrInt("k", 1)));
     } else {
       HostTensor k = c.constant(1);
       if (!c.hasInput(1)) throw c.fail("input 1 (K) is required");
       if (k != null && k.size() != 1) throw c.fail("K must hold one value, has shape " + java.util.Arrays.toString(k.shape()));
-      outs = k != null ? c.apply("TopK", a.with("k", k.getLong(0)), c.in(0)) : c.apply("TopK", a, c.in(0), c.in(1));
+      outs = k != null ? Ops.topK(c, c.in(0), null, a.with("k", k.getLong(0))) : Ops.topK(c, c.in(0), c.in(1), a);
     }
     c.define(0, outs.get(0));
     c.define(1, outs.get(1));

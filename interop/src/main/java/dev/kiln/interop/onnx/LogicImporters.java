@@ -6,6 +6,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.Map;
 
 /**
@@ -22,24 +23,24 @@ final class LogicImporters {
     m.put("Not", (n, c) -> {
       c.onlyAttrs();
       requireBool(c, c.in(0), "x");
-      c.define(c.apply1("Equal", Attrs.EMPTY, c.in(0), bool(false)));
+      c.define(Ops.equal(c, c.in(0), bool(false)));
     });
     m.put("And", (n, c) -> logic(c, "And"));
     m.put("Or", (n, c) -> logic(c, "Or"));
     m.put("Xor", (n, c) -> logic(c, "Xor"));
     m.put("GreaterOrEqual", (n, c) -> {
       c.onlyAttrs();
-      c.define(c.apply1("Equal", Attrs.EMPTY, c.step("Less", Attrs.EMPTY, c.in(0), c.in(1)), bool(false)));
+      c.define(Ops.equal(c, Ops.less(c.step(), c.in(0), c.in(1)), bool(false)));
     });
     m.put("LessOrEqual", (n, c) -> {
       c.onlyAttrs();
-      c.define(c.apply1("Equal", Attrs.EMPTY, c.step("Greater", Attrs.EMPTY, c.in(0), c.in(1)), bool(false)));
+      c.define(Ops.equal(c, Ops.greater(c.step(), c.in(0), c.in(1)), bool(false)));
     });
     m.put("CastLike", (n, c) -> {
       c.onlyAttrs("saturate");
       if (c.attrInt("saturate", 1) != 1) throw c.unsupported("saturate=0 is not supported");
       if (c.in(1) == null) throw c.fail("input 1 (target_type) is required");
-      c.define(c.apply1("Cast", Attrs.of("to", dtypeOf(c.in(1))), c.in(0)));
+      c.define(Ops.cast(c, c.in(0), dtypeOf(c.in(1))));
     });
     m.put("Trilu", LogicImporters::trilu);
   }
@@ -51,11 +52,11 @@ final class LogicImporters {
     requireBool(c, a, "A");
     requireBool(c, b, "B");
     Attrs toInt = Attrs.of("to", DType.I32);
-    Object sum = c.step("Add", Attrs.EMPTY, c.step("Cast", toInt, a), c.step("Cast", toInt, b));
+    Object sum = Ops.add(c.step(), Ops.cast(c.step(), a, toInt), Ops.cast(c.step(), b, toInt));
     Object y = switch (op) {
-      case "And" -> c.apply1("Greater", Attrs.EMPTY, sum, HostTensor.scalar(DType.I32, 1));
-      case "Or" -> c.apply1("Greater", Attrs.EMPTY, sum, HostTensor.scalar(DType.I32, 0));
-      default -> c.apply1("Equal", Attrs.EMPTY, sum, HostTensor.scalar(DType.I32, 1));
+      case "And" -> Ops.greater(c, sum, HostTensor.scalar(DType.I32, 1));
+      case "Or" -> Ops.greater(c, sum, HostTensor.scalar(DType.I32, 0));
+      default -> Ops.equal(c, sum, HostTensor.scalar(DType.I32, 1));
     };
     c.define(y);
   }
@@ -82,12 +83,13 @@ final class LogicImporters {
     Object k = c.hasInput(1) ? c.in(1) : HostTensor.ofLongs(new long[] {0});
     if (dtypeOf(k) != DType.I64) throw c.fail("k must be i64, got " + dtypeOf(k));
     if (shapeOf(k).elementCount() != 1) throw c.fail("k must hold one value, has shape " + shapeOf(k));
-    if (shapeOf(k).rank() > 0) k = c.step("Reshape", Attrs.of("shape", new long[0]), k);
-    Object drop = c.step(upper ? "Less" : "Greater", Attrs.EMPTY, HostTensor.ofLongs(diff, rows, cols), k);
+    if (shapeOf(k).rank() > 0) k = Ops.reshape(c.step(), k, new long[0]);
+    HostTensor offsets = HostTensor.ofLongs(diff, rows, cols);
+    Object drop = upper ? Ops.less(c.step(), offsets, k) : Ops.greater(c.step(), offsets, k);
     // NOTE: ONNX Runtime has no bool Where kernel, so bool inputs are refused rather than exported broken.
     if (dtypeOf(x) == DType.BOOL) throw c.unsupported("bool input is not supported");
     Object zero = HostTensor.scalar(dtypeOf(x), 0);
-    c.define(c.apply1("Where", Attrs.EMPTY, drop, zero, x));
+    c.define(Ops.where(c, drop, zero, x));
   }
 
   private static void requireBool(ImportContext c, Object o, String name) {

@@ -7,6 +7,7 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.HostArrays;
+import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ final class LossImporters {
     c.onlyAttrs("reduction", "ignore_index");
     Object scores = c.in(0);
     if (shapeOf(scores).rank() < 2) throw c.fail("scores must have rank >= 2 (N, C, ...), has rank " + shapeOf(scores).rank());
-    Object logp = c.step("LogSoftmax", Attrs.of("axis", 1L), scores);
+    Object logp = Ops.logSoftmax(c.step(), scores, 1L);
     c.define(0, nll(c, logp, c.in(1), c.in(2)));
     c.define(1, logp);
   }
@@ -64,36 +65,36 @@ final class LossImporters {
     Object keep = null; // 1 where the target counts, 0 where it is the ignore_index
     if (c.attr("ignore_index") != null) {
       long ii = c.attrInt("ignore_index", 0);
-      Object ignored = c.step("Equal", Attrs.EMPTY, target, HostArrays.ofLongs(it, new long[] {ii}, new long[0]));
-      safe = c.step("Where", Attrs.EMPTY, ignored, HostArrays.ofLongs(it, new long[] {0}, new long[0]), target);
-      keep = c.step("Where", Attrs.EMPTY, ignored, HostTensor.scalar(ft, 0), HostTensor.scalar(ft, 1));
+      Object ignored = Ops.equal(c.step(), target, HostArrays.ofLongs(it, new long[] {ii}, new long[0]));
+      safe = Ops.where(c.step(), ignored, HostArrays.ofLongs(it, new long[] {0}, new long[0]), target);
+      keep = Ops.where(c.step(), ignored, HostTensor.scalar(ft, 0), HostTensor.scalar(ft, 1));
     }
-    Object hot = c.step("OneHot", Attrs.of("depth", classes, "axis", 1L, "dtype", ft), safe);
+    Object hot = Ops.oneHot(c.step(), safe, classes, ft, 1L);
     Attrs overClasses = Attrs.of("axes", new long[] {1}, "keepdims", false);
-    Object picked = c.step("ReduceSum", overClasses, c.step("Mul", Attrs.EMPTY, x, hot));
+    Object picked = Ops.reduceSum(c.step(), Ops.mul(c.step(), x, hot), overClasses);
     Object w = keep;
     if (weight != null) {
       if (shapeOf(weight).rank() != 1) throw c.fail("weight must be 1-D (C), has rank " + shapeOf(weight).rank());
       long[] wShape = new long[rank - 1];
       Arrays.fill(wShape, 1);
       wShape[0] = classes;
-      Object wb = c.step("Reshape", Attrs.of("shape", wShape), weight);
-      Object wt = c.step("ReduceSum", overClasses, c.step("Mul", Attrs.EMPTY, hot, wb));
-      w = keep == null ? wt : c.step("Mul", Attrs.EMPTY, wt, keep);
+      Object wb = Ops.reshape(c.step(), weight, wShape);
+      Object wt = Ops.reduceSum(c.step(), Ops.mul(c.step(), hot, wb), overClasses);
+      w = keep == null ? wt : Ops.mul(c.step(), wt, keep);
     }
-    Object loss = c.step("Neg", Attrs.EMPTY, picked);
+    Object loss = Ops.neg(c.step(), picked);
     Attrs all = Attrs.of("axes", new long[0], "keepdims", false);
     switch (reduction) {
       case "none":
-        return w == null ? c.apply1("Identity", Attrs.EMPTY, loss) : c.apply1("Mul", Attrs.EMPTY, loss, w);
+        return w == null ? Ops.identity(c, loss) : Ops.mul(c, loss, w);
       case "sum":
-        if (w != null) loss = c.step("Mul", Attrs.EMPTY, loss, w);
-        return c.apply1("ReduceSum", all, loss);
+        if (w != null) loss = Ops.mul(c.step(), loss, w);
+        return Ops.reduceSum(c, loss, all);
       default:
-        if (w == null) return c.apply1("ReduceMean", all, loss);
-        Object total = c.step("ReduceSum", all, c.step("Mul", Attrs.EMPTY, loss, w));
+        if (w == null) return Ops.reduceMean(c, loss, all);
+        Object total = Ops.reduceSum(c.step(), Ops.mul(c.step(), loss, w), all);
         // NOTE: when every target is ignored this is 0 / 0 = NaN, as in ONNX's reference.
-        return c.apply1("Div", Attrs.EMPTY, total, c.step("ReduceSum", all, w));
+        return Ops.div(c, total, Ops.reduceSum(c.step(), w, all));
     }
   }
 

@@ -3,8 +3,8 @@ package dev.kiln.interop.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +39,7 @@ final class PadImporter {
       value = c.attrFloat("value", 0.0);
     } else if (!c.hasInput(3) && ((c.hasInput(1) && c.constant(1) == null) || (c.hasInput(2) && c.constant(2) == null))) {
       // pads or value computed at run time: DynamicPad (constant operands become Constant nodes).
-      List<Object> ins = new ArrayList<>(List.of(x, c.in(1)));
-      if (c.hasInput(2)) ins.add(c.in(2));
-      c.define(c.apply1("DynamicPad", Attrs.of("mode", mode), ins.toArray()));
+      c.define(Ops.dynamicPad(c, x, c.in(1), c.hasInput(2) ? c.in(2) : null, mode));
       return;
     } else {
       long[] given = c.requireConstant(1, "pads").toLongs();
@@ -62,7 +60,7 @@ final class PadImporter {
     }
     for (long p : pads) if (p < 0) throw c.unsupported("negative pads (cropping) are not supported");
     if (mode.equals("constant")) {
-      c.define(c.apply1("Pad", Attrs.of("pads", pads, "value", value), x));
+      c.define(Ops.pad(c, x, pads, value));
       return;
     }
     // edge and reflect: axis by axis (as numpy does, so corners come out alike), the border cells
@@ -84,14 +82,13 @@ final class PadImporter {
       for (long k = before; k >= 1; k--) parts.add(cell(c, y, ax, reflect ? k : 0));
       parts.add(y);
       for (long k = 1; k <= after; k++) parts.add(cell(c, y, ax, reflect ? size - 1 - k : size - 1));
-      y = c.step("Concat", Attrs.of("axis", (long) ax), parts.toArray());
+      y = Ops.concat(c.step(), List.of(parts.toArray()), (long) ax);
     }
-    c.define(c.apply1("Identity", Attrs.EMPTY, y));
+    c.define(Ops.identity(c, y));
   }
 
   /** The one-wide slab at {@code index} of axis {@code axis}. */
   private static Object cell(ImportContext c, Object x, int axis, long index) {
-    return c.step("Slice", Attrs.of("starts", new long[] {index}, "ends", new long[] {index + 1},
-        "axes", new long[] {axis}), x);
+    return Ops.slice(c.step(), x, new long[] {index}, new long[] {index + 1}, new long[] {axis}, new long[0]);
   }
 }

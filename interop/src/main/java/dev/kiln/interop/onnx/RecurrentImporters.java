@@ -8,6 +8,7 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,9 @@ final class RecurrentImporters {
 
     Attrs attrs = Attrs.of("direction", direction, "layout", layout);
     if (gru) attrs = attrs.with("linear_before_reset", c.attrInt("linear_before_reset", 0));
-    List<Object> outs = c.apply(irOp, attrs, ins.toArray());
+    Object[] in = ins.toArray(new Object[6]); // absent trailing inputs are null
+    List<Object> outs = lstm ? Ops.lstm(c, in[0], in[1], in[2], in[3], in[4], in[5], attrs)
+        : gru ? Ops.gru(c, in[0], in[1], in[2], in[3], in[4], attrs) : Ops.rnn(c, in[0], in[1], in[2], in[3], in[4], attrs);
     for (int i = 0; i < outs.size(); i++) c.define(i, outs.get(i));
   }
 

@@ -2,6 +2,8 @@ package dev.kiln.interop.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.OpTarget;
+import dev.kiln.spec.ops.Ops;
 import java.util.Map;
 
 /**
@@ -15,10 +17,10 @@ final class ReduceImporters {
   private ReduceImporters() {}
 
   static void register(Map<String, NodeImporter> m) {
-    m.put("ReduceSum", (n, c) -> reduce(n, c, "ReduceSum", 13));
-    m.put("ReduceMean", (n, c) -> reduce(n, c, "ReduceMean", 18));
-    m.put("ReduceMax", (n, c) -> reduce(n, c, "ReduceMax", 18));
-    m.put("ReduceProd", (n, c) -> reduce(n, c, "ReduceProd", 18));
+    m.put("ReduceSum", (n, c) -> reduce(c, Ops::reduceSum, 13, true));
+    m.put("ReduceMean", (n, c) -> reduce(c, Ops::reduceMean, 18, false));
+    m.put("ReduceMax", (n, c) -> reduce(c, Ops::reduceMax, 18, false));
+    m.put("ReduceProd", (n, c) -> reduce(c, Ops::reduceProd, 18, false));
     for (String op : new String[] {"ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"}) {
       m.put(op, (n, c) -> composite(c, op, reduceAttrs(c, 18)));
     }
@@ -34,16 +36,22 @@ final class ReduceImporters {
     return Attrs.of("axes", axes, "keepdims", c.attrInt("keepdims", 1) != 0);
   }
 
-  private static void reduce(NodeProto n, ImportContext c, String op, int axesInputSince) {
-    if (op.equals("ReduceSum") && c.opset() >= axesInputSince && c.hasInput(1) && c.constant(1) == null) {
+  /** A facade method of a reduction, with its attributes as a whole ({@code Ops::reduceSum}). */
+  private interface ReduceOp {
+    Object apply(OpTarget<Object> target, Object x, Attrs attrs);
+  }
+
+  /** {@code hasDynamicForm}: axes computed at run time become {@code DynamicReduceSum}. */
+  private static void reduce(ImportContext c, ReduceOp irOp, int axesInputSince, boolean hasDynamicForm) {
+    if (hasDynamicForm && c.opset() >= axesInputSince && c.hasInput(1) && c.constant(1) == null) {
       // Axes computed at run time: the Dynamic form, whose rank follows from the axes' static length.
       c.onlyAttrs("keepdims", "noop_with_empty_axes");
       Attrs a = Attrs.of("keepdims", c.attrInt("keepdims", 1) != 0, "noop_with_empty_axes", c.attrInt("noop_with_empty_axes", 0) != 0);
-      c.define(c.apply1("DynamicReduceSum", a, c.in(0), c.in(1)));
+      c.define(Ops.dynamicReduceSum(c, c.in(0), c.in(1), a));
       return;
     }
     Attrs a = reduceAttrs(c, axesInputSince);
-    c.define(a == null ? c.apply1("Identity", Attrs.EMPTY, c.in(0)) : c.apply1(op, a, c.in(0)));
+    c.define(a == null ? Ops.identity(c, c.in(0)) : irOp.apply(c, c.in(0), a));
   }
 
   /**
@@ -56,16 +64,16 @@ final class ReduceImporters {
     if (a == null) throw c.unsupported("noop_with_empty_axes=1 with no axes is not supported");
     Object x = c.in(0);
     Object y = switch (op) {
-      case "ReduceMin" -> c.apply1("Neg", Attrs.EMPTY, c.step("ReduceMax", a, c.step("Neg", Attrs.EMPTY, x)));
-      case "ReduceL1" -> c.apply1("ReduceSum", a, c.step("Abs", Attrs.EMPTY, x));
-      case "ReduceL2" -> c.apply1("Sqrt", Attrs.EMPTY, c.step("ReduceSum", a, c.step("Mul", Attrs.EMPTY, x, x)));
-      case "ReduceSumSquare" -> c.apply1("ReduceSum", a, c.step("Mul", Attrs.EMPTY, x, x));
-      case "ReduceLogSum" -> c.apply1("Log", Attrs.EMPTY, c.step("ReduceSum", a, x));
+      case "ReduceMin" -> Ops.neg(c, Ops.reduceMax(c.step(), Ops.neg(c.step(), x), a));
+      case "ReduceL1" -> Ops.reduceSum(c, Ops.abs(c.step(), x), a);
+      case "ReduceL2" -> Ops.sqrt(c, Ops.reduceSum(c.step(), Ops.mul(c.step(), x, x), a));
+      case "ReduceSumSquare" -> Ops.reduceSum(c, Ops.mul(c.step(), x, x), a);
+      case "ReduceLogSum" -> Ops.log(c, Ops.reduceSum(c.step(), x, a));
       default -> {
-        Object mKeep = c.step("ReduceMax", a.with("keepdims", true), x);
-        Object s = c.step("ReduceSum", a, c.step("Exp", Attrs.EMPTY, c.step("Sub", Attrs.EMPTY, x, mKeep)));
-        Object m = a.getBool("keepdims") ? mKeep : c.step("ReduceMax", a, x);
-        yield c.apply1("Add", Attrs.EMPTY, m, c.step("Log", Attrs.EMPTY, s));
+        Object mKeep = Ops.reduceMax(c.step(), x, a.with("keepdims", true));
+        Object s = Ops.reduceSum(c.step(), Ops.exp(c.step(), Ops.sub(c.step(), x, mKeep)), a);
+        Object m = a.getBool("keepdims") ? mKeep : Ops.reduceMax(c.step(), x, a);
+        yield Ops.add(c, m, Ops.log(c.step(), s));
       }
     };
     c.define(y);

@@ -3,6 +3,7 @@ package dev.kiln.interop.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class ResizeImporter {
     Attrs a = legacy(c);
     if (c.opset() < 9) {
       if (c.attr("scales") == null) throw c.fail("attribute scales is required");
-      c.define(c.apply1("Resize", a.with("scales", floatsAttr(c)), c.in(0)));
+      c.define(Ops.resize(c, c.in(0), null, null, a.with("scales", floatsAttr(c))));
       return;
     }
     finish(c, a, null, c.in(1), null);
@@ -83,10 +84,7 @@ final class ResizeImporter {
       if (t.size() > 0) a = a.with("roi", t.toDoubles());
       roi = null;
     }
-    List<Object> ins = new ArrayList<>(List.of(c.in(0)));
-    if (size != null || roi != null) ins.add(size == null ? null : c.toValue(size));
-    if (roi != null) ins.add(roi);
-    c.define(c.apply1("Resize", a, ins.toArray()));
+    c.define(Ops.resize(c, c.in(0), size == null ? null : c.toValue(size), roi, a));
   }
 
   private static boolean present(Object o) { return o != null && !(o instanceof HostTensor t && t.size() == 0); }

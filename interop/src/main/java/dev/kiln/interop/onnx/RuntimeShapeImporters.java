@@ -2,7 +2,7 @@ package dev.kiln.interop.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.Ops;
 import java.util.Map;
 
 /**
@@ -24,15 +24,15 @@ final class RuntimeShapeImporters {
     if (!c.hasInput(1)) throw c.fail("input 1 (repeats) is required");
     HostTensor r = c.constant(1);
     if (r != null) {
-      c.define(c.apply1("Tile", Attrs.of("repeats", r.toLongs()), c.in(0)));
+      c.define(Ops.tile(c, c.in(0), r.toLongs()));
     } else {
-      c.define(c.apply1("DynamicTile", Attrs.EMPTY, c.in(0), c.in(1)));
+      c.define(Ops.dynamicTile(c, c.in(0), c.in(1)));
     }
   }
 
   private static void range(NodeProto n, ImportContext c) {
     c.onlyAttrs();
     for (int i = 0; i < 3; i++) if (!c.hasInput(i)) throw c.fail("input " + i + " (start, limit, delta) is required");
-    c.define(c.apply1("Range", Attrs.EMPTY, c.in(0), c.in(1), c.in(2)));
+    c.define(Ops.range(c, c.in(0), c.in(1), c.in(2)));
   }
 }

@@ -7,6 +7,7 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.SymInt;
+import dev.kiln.spec.ops.Ops;
 import dev.kiln.spec.ops.Reshape;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,29 +24,30 @@ final class ShapeImporters {
 
   static void register(Map<String, NodeImporter> m) {
     m.put("Reshape", ShapeImporters::reshape);
-    m.put("Squeeze", (n, c) -> squeezeOrUnsqueeze(c, "Squeeze", true));
-    m.put("Unsqueeze", (n, c) -> squeezeOrUnsqueeze(c, "Unsqueeze", false));
+    m.put("Squeeze", (n, c) -> squeezeOrUnsqueeze(c, true));
+    m.put("Unsqueeze", (n, c) -> squeezeOrUnsqueeze(c, false));
     m.put("Flatten", (n, c) -> {
       c.onlyAttrs("axis");
-      c.define(c.apply1("Flatten", Attrs.of("axis", c.attrInt("axis", 1)), c.in(0)));
+      c.define(Ops.flatten(c, c.in(0), c.attrInt("axis", 1)));
     });
     m.put("Slice", ShapeImporters::slice);
     m.put("Transpose", (n, c) -> {
       c.onlyAttrs("perm");
-      c.define(c.apply1("Transpose", Attrs.of("perm", c.attrInts("perm", new long[0])), c.in(0)));
+      c.define(Ops.transpose(c, c.in(0), c.attrInts("perm", new long[0])));
     });
     m.put("Gather", ShapeImporters::gather);
     m.put("Concat", ShapeImporters::concat);
   }
 
   /** Squeeze/Unsqueeze: constant axes as the attribute; axes computed at run time (opset 13+) as the Dynamic op. */
-  private static void squeezeOrUnsqueeze(ImportContext c, String op, boolean optional) {
+  private static void squeezeOrUnsqueeze(ImportContext c, boolean squeeze) {
     if (c.opset() >= 13 && c.hasInput(1) && c.constant(1) == null) {
       c.onlyAttrs();
-      c.define(c.apply1("Dynamic" + op, Attrs.EMPTY, c.in(0), c.in(1)));
+      c.define(squeeze ? Ops.dynamicSqueeze(c, c.in(0), c.in(1)) : Ops.dynamicUnsqueeze(c, c.in(0), c.in(1)));
       return;
     }
-    c.define(c.apply1(op, axes(c, 13, optional), c.in(0)));
+    Attrs a = axes(c, 13, squeeze);
+    c.define(squeeze ? Ops.squeeze(c, c.in(0), a) : Ops.unsqueeze(c, c.in(0), a));
   }
 
   /** Axes from the attribute (before {@code inputSince}) or the second input; null when absent and optional. */
@@ -70,19 +72,19 @@ final class ShapeImporters {
       if (c.folded(1) instanceof Folded.ShapeValue target && !(allowZero && hasZero(target.entries()))) {
         long[] spec = Reshape.staticSpec(ImportContext.typeOf(c.in(0)).shape(), target.entries());
         if (spec != null) {
-          c.define(c.apply1("Reshape", Attrs.of("shape", spec), c.in(0)));
+          c.define(Ops.reshape(c, c.in(0), spec));
           return;
         }
       }
       if (allowZero) throw c.unsupported("allowzero=1 with a shape computed at run time is not supported");
-      c.define(c.apply1("DynamicReshape", Attrs.EMPTY, c.in(0), c.in(1)));
+      c.define(Ops.dynamicReshape(c, c.in(0), c.in(1)));
       return;
     }
     long[] shape = c.requireConstant(1, "shape").toLongs();
     if (allowZero) {
       for (long s : shape) if (s == 0) throw c.unsupported("allowzero=1 with a 0 in the shape (an empty dim) is not supported");
     }
-    c.define(c.apply1("Reshape", Attrs.of("shape", shape), c.in(0)));
+    c.define(Ops.reshape(c, c.in(0), shape));
   }
 
   private static boolean hasZero(List<SymInt> entries) {
@@ -106,7 +108,7 @@ final class ShapeImporters {
       if (c.hasInput(4)) a = a.with("steps", c.requireConstant(4, "steps").toLongs());
     }
     if (a.get("starts") == null || a.get("ends") == null) throw c.fail("starts and ends are required");
-    c.define(c.apply1("Slice", a, c.in(0)));
+    c.define(Ops.slice(c, c.in(0), a));
   }
 
   /** Whether any of inputs {@code from..to} is given and computed at run time. */
@@ -134,16 +136,17 @@ final class ShapeImporters {
     }
     // ONNX allows i32 bounds; the IR op takes i64.
     for (int i = 1; i < ins.size(); i++) {
-      if (ImportContext.typeOf(ins.get(i)).dtype() == DType.I32) ins.set(i, c.step("Cast", Attrs.of("to", DType.I64), ins.get(i)));
+      if (ImportContext.typeOf(ins.get(i)).dtype() == DType.I32) ins.set(i, Ops.cast(c.step(), ins.get(i), DType.I64));
     }
-    c.define(c.apply1("DynamicSlice", Attrs.EMPTY, ins.toArray()));
+    Object[] in = ins.toArray(new Object[5]); // absent trailing inputs are null
+    c.define(Ops.dynamicSlice(c, in[0], in[1], in[2], in[3], in[4]));
   }
 
   /** Gather: the IR op (an embedding lookup), which folds constants and entries of folded shapes. */
   private static void gather(NodeProto n, ImportContext c) {
     c.onlyAttrs("axis");
     if (!c.hasInput(0) || !c.hasInput(1)) throw c.fail("inputs 0 (data) and 1 (indices) are required");
-    c.define(c.apply1("Gather", Attrs.of("axis", c.attrInt("axis", 0)), c.in(0), c.in(1)));
+    c.define(Ops.gather(c, c.in(0), c.in(1), c.attrInt("axis", 0)));
   }
 
   /** Concat: the IR op, which folds constants and folded shapes. */
@@ -154,6 +157,6 @@ final class ShapeImporters {
     if (axis == Long.MIN_VALUE) throw c.fail("attribute axis is required");
     Object[] ins = new Object[c.inputCount()];
     for (int i = 0; i < ins.length; i++) ins[i] = c.in(i);
-    c.define(c.apply1("Concat", Attrs.of("axis", axis), ins));
+    c.define(Ops.concat(c, List.of(ins), axis));
   }
 }

@@ -61,7 +61,7 @@ final class SimpleImporter implements NodeImporter {
     List<Object> ins = new ArrayList<>();
     for (int i = 0; i < Math.min(declared, ctx.inputCount()); i++) ins.add(ctx.in(i));
     while (!ins.isEmpty() && ins.get(ins.size() - 1) == null) ins.remove(ins.size() - 1);
-    List<Object> outs = ctx.apply(op.name(), attrs, ins.toArray());
+    List<Object> outs = ctx.apply(op, ins, attrs);
     for (int i = 0; i < outs.size(); i++) ctx.define(i, outs.get(i));
   }
 

@@ -6,6 +6,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.Map;
 
 /**
@@ -37,8 +38,7 @@ final class WindowImporters {
     long[] dil = c.attrInts("dilations", new long[0]);
     Attrs a = Attrs.of("strides", strides, "dilations", dil, "group", c.attrInt("group", 1),
         "pads", pads(c, kernel, strides, dil));
-    Object[] ins = c.hasInput(2) ? new Object[] {c.in(0), c.in(1), c.in(2)} : new Object[] {c.in(0), c.in(1)};
-    c.define(c.apply1("Conv", a, ins));
+    c.define(Ops.conv(c, c.in(0), c.in(1), c.hasInput(2) ? c.in(2) : null, a));
   }
 
   private static void maxPool(NodeProto n, ImportContext c) {
@@ -48,8 +48,7 @@ final class WindowImporters {
     long[] kernel = kernel(c);
     long[] strides = c.attrInts("strides", new long[0]);
     long[] dil = c.attrInts("dilations", new long[0]);
-    c.define(c.apply1("MaxPool", Attrs.of("kernel", kernel, "strides", strides, "dilations", dil,
-        "ceil", c.attrInt("ceil_mode", 0) != 0, "pads", pads(c, kernel, strides, dil)), c.in(0)));
+    c.define(Ops.maxPool(c, c.in(0), kernel, strides, pads(c, kernel, strides, dil), dil, c.attrInt("ceil_mode", 0) != 0));
   }
 
   private static void averagePool(NodeProto n, ImportContext c) {
@@ -58,9 +57,7 @@ final class WindowImporters {
     long[] dil = c.attrInts("dilations", new long[0]);
     for (long d : dil) if (d != 1) throw c.unsupported("dilations other than 1 are not supported");
     long[] strides = c.attrInts("strides", new long[0]);
-    c.define(c.apply1("AveragePool", Attrs.of("kernel", kernel, "strides", strides,
-        "ceil", c.attrInt("ceil_mode", 0) != 0, "countIncludePad", c.attrInt("count_include_pad", 0) != 0,
-        "pads", pads(c, kernel, strides, dil)), c.in(0)));
+    c.define(Ops.averagePool(c, c.in(0), kernel, strides, pads(c, kernel, strides, dil), c.attrInt("ceil_mode", 0) != 0, c.attrInt("count_include_pad", 0) != 0));
   }
 
   private static long[] kernel(ImportContext c) {

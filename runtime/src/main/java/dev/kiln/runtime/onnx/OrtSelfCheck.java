@@ -15,6 +15,7 @@ import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.HostConv;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,10 +160,9 @@ public final class OrtSelfCheck {
       Case c = cases.get(i);
       HostConv g = c.g();
       Value y = switch (c.kind()) {
-        case CONV -> b.apply1("Conv", attrs(g, false), in(b, "a" + i, g.xShape()), in(b, "b" + i, g.wShape()));
-        case CONV_TRANSPOSE -> b.apply1("ConvTranspose", attrs(g, false).with("outputPadding", outputPadding(g)),
-            in(b, "a" + i, g.yShape()), in(b, "b" + i, g.wShape()));
-        case FILTER_GRAD -> b.apply1("ConvFilterGrad", attrs(g, true), in(b, "a" + i, g.xShape()), in(b, "b" + i, g.yShape()));
+        case CONV -> Ops.conv(b, in(b, "a" + i, g.xShape()), in(b, "b" + i, g.wShape()), null, attrs(g, false));
+        case CONV_TRANSPOSE -> Ops.convTranspose(b, in(b, "a" + i, g.yShape()), in(b, "b" + i, g.wShape()), null, attrs(g, false).with("outputPadding", outputPadding(g)));
+        case FILTER_GRAD -> Ops.convFilterGrad(b, in(b, "a" + i, g.xShape()), in(b, "b" + i, g.yShape()), attrs(g, true));
       };
       b.output("y" + i, y);
     }

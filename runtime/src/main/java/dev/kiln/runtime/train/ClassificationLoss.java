@@ -3,9 +3,9 @@ package dev.kiln.runtime.train;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ShapeException;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
 import java.util.List;
 
@@ -50,9 +50,9 @@ public final class ClassificationLoss implements Loss {
     if (logits && weights == null && smoothing == 0 && !target.type().dtype().isFloating()) {
       // The plain case as one op: its gradient is softmax - onehot, which TF computes in the same kernel.
       requireLabels(target);
-      return reduction.apply(b, b.apply("SoftmaxCrossEntropy", List.of(input, target), Attrs.EMPTY).get(0));
+      return reduction.apply(b, Ops.softmaxCrossEntropy(b, input, target).get(0));
     }
-    Value logp = logits ? b.apply1("LogSoftmax", Attrs.of("axis", 1L), input) : input;
+    Value logp = logits ? Ops.logSoftmax(b, input, 1L) : input;
     boolean labels = !target.type().dtype().isFloating();
     if (!labels && !logits) throw new ShapeException("nll takes integer labels, got " + target.type());
     Value q = labels ? oneHot(b, target, classes, input) : target;
@@ -65,7 +65,7 @@ public final class ClassificationLoss implements Loss {
       if (weights.length != classes) {
         throw new ShapeException("class weights have length " + weights.length + ", expected " + classes + " classes");
       }
-      w = b.apply1("Constant", Attrs.of("value", HostTensor.fromDoubles(input.type().dtype(), weights, classes)));
+      w = Ops.constant(b, HostTensor.fromDoubles(input.type().dtype(), weights, classes));
       q = Ir.mul(b, q, w);
     }
     Value perExample = Ir.neg(b, Ir.sum(b, Ir.mul(b, q, logp), false, 1));
@@ -87,7 +87,7 @@ public final class ClassificationLoss implements Loss {
   /** onehot(labels) in {@code like}'s dtype; labels must be i32/i64 [batch]. */
   static Value oneHot(GraphBuilder b, Value labels, long classes, Value like) {
     requireLabels(labels);
-    return b.apply1("OneHot", Attrs.of("depth", classes, "dtype", like.type().dtype()), labels);
+    return Ops.oneHot(b, labels, classes, like.type().dtype(), -1L);
   }
 
   private static void requireLabels(Value labels) {

@@ -2,9 +2,9 @@ package dev.kiln.runtime.train;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 
 /** Short spellings of the IR ops that losses, optimizers and clipping are written in. */
 final class Ir {
@@ -14,30 +14,30 @@ final class Ir {
   static Value c(GraphBuilder b, Value like, double v) { return c(b, like.type().dtype(), v); }
 
   static Value c(GraphBuilder b, DType d, double v) {
-    return b.apply1("Constant", Attrs.of("value", HostTensor.scalar(d, v)));
+    return Ops.constant(b, HostTensor.scalar(d, v));
   }
 
-  static Value add(GraphBuilder b, Value x, Value y) { return b.apply1("Add", Attrs.EMPTY, x, y); }
+  static Value add(GraphBuilder b, Value x, Value y) { return Ops.add(b, x, y); }
 
-  static Value sub(GraphBuilder b, Value x, Value y) { return b.apply1("Sub", Attrs.EMPTY, x, y); }
+  static Value sub(GraphBuilder b, Value x, Value y) { return Ops.sub(b, x, y); }
 
-  static Value mul(GraphBuilder b, Value x, Value y) { return b.apply1("Mul", Attrs.EMPTY, x, y); }
+  static Value mul(GraphBuilder b, Value x, Value y) { return Ops.mul(b, x, y); }
 
-  static Value div(GraphBuilder b, Value x, Value y) { return b.apply1("Div", Attrs.EMPTY, x, y); }
+  static Value div(GraphBuilder b, Value x, Value y) { return Ops.div(b, x, y); }
 
-  static Value pow(GraphBuilder b, Value x, Value y) { return b.apply1("Pow", Attrs.EMPTY, x, y); }
+  static Value pow(GraphBuilder b, Value x, Value y) { return Ops.pow(b, x, y); }
 
-  static Value neg(GraphBuilder b, Value x) { return b.apply1("Neg", Attrs.EMPTY, x); }
+  static Value neg(GraphBuilder b, Value x) { return Ops.neg(b, x); }
 
-  static Value abs(GraphBuilder b, Value x) { return b.apply1("Abs", Attrs.EMPTY, x); }
+  static Value abs(GraphBuilder b, Value x) { return Ops.abs(b, x); }
 
-  static Value exp(GraphBuilder b, Value x) { return b.apply1("Exp", Attrs.EMPTY, x); }
+  static Value exp(GraphBuilder b, Value x) { return Ops.exp(b, x); }
 
-  static Value log(GraphBuilder b, Value x) { return b.apply1("Log", Attrs.EMPTY, x); }
+  static Value log(GraphBuilder b, Value x) { return Ops.log(b, x); }
 
-  static Value sqrt(GraphBuilder b, Value x) { return b.apply1("Sqrt", Attrs.EMPTY, x); }
+  static Value sqrt(GraphBuilder b, Value x) { return Ops.sqrt(b, x); }
 
-  static Value relu(GraphBuilder b, Value x) { return b.apply1("Relu", Attrs.EMPTY, x); }
+  static Value relu(GraphBuilder b, Value x) { return Ops.relu(b, x); }
 
   static Value square(GraphBuilder b, Value x) { return mul(b, x, x); }
 
@@ -58,16 +58,16 @@ final class Ir {
 
   /** Sum over {@code axes} (all when empty). */
   static Value sum(GraphBuilder b, Value x, boolean keepdims, long... axes) {
-    return b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", keepdims), x);
+    return Ops.reduceSum(b, x, axes, keepdims);
   }
 
   /** Mean over {@code axes} (all when empty). */
   static Value mean(GraphBuilder b, Value x, boolean keepdims, long... axes) {
-    return b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", keepdims), x);
+    return Ops.reduceMean(b, x, axes, keepdims);
   }
 
   /** {@code x} in dtype {@code d} (x itself when it already is). */
   static Value cast(GraphBuilder b, Value x, DType d) {
-    return x.type().dtype() == d ? x : b.apply1("Cast", Attrs.of("to", d), x);
+    return x.type().dtype() == d ? x : Ops.cast(b, x, d);
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.runtime.train;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 
 /**
  * Loss functions built from IR ops, with PyTorch's semantics (names in each method's javadoc). Each
@@ -106,8 +107,7 @@ public final class Losses {
       Value perExample = Ir.scale(b, Ir.sum(b, others, false, 1), 1.0 / classes);
       if (w != null) {
         if (w.length != classes) throw new ShapeException("class weights have length " + w.length + ", expected " + classes);
-        Value wc = b.apply1("Constant", dev.kiln.spec.ir.Attrs.of("value",
-            dev.kiln.spec.HostTensor.fromDoubles(x.type().dtype(), w, classes)));
+        Value wc = Ops.constant(b, dev.kiln.spec.HostTensor.fromDoubles(x.type().dtype(), w, classes));
         perExample = Ir.mul(b, perExample, Ir.sum(b, Ir.mul(b, oneHot, wc), false, 1));
       }
       return reduce(b, reduction, perExample);

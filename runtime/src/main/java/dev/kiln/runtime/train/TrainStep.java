@@ -8,12 +8,12 @@ import dev.kiln.spec.Dim;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -81,11 +81,11 @@ public final class TrainStep {
     Value l = loss.build(b, c.get(out), labels);
     if (l.type().shape().rank() != 0 && !(l.type().shape().isStatic() && l.type().shape().elementCount() == 1)) {
       // A per-example loss ("none" reduction) is averaged, as Keras does for training.
-      l = b.apply1("ReduceMean", Attrs.of("keepdims", false), l);
+      l = Ops.reduceMean(b, l, new long[0], false);
     }
     if (penalty != null) {
       List<Value> ps = forward.parameters().stream().filter(Parameter::trainable).map(p -> c.get(p.value())).toList();
-      l = b.apply1("Add", Attrs.EMPTY, l, penalty.penalty(b, ps));
+      l = Ops.add(b, l, penalty.penalty(b, ps));
     }
     b.output(LOSS, l);
     for (Value o : forward.outputs()) b.output(c.get(o));

@@ -15,6 +15,8 @@ import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +62,8 @@ class DynamicShapeGradientTest {
       GraphBuilder g = new GraphBuilder("grad_" + c.op);
       Value x = g.input("x", new TensorType(DType.F64, Shape.of(c.xShape)));
       List<Value> in = new ArrayList<>(List.of(x));
-      for (HostTensor t : c.operands) in.add(g.apply1("Constant", Attrs.of("value", t)));
-      Value y = g.apply(c.op, in, c.attrs).get(0);
+      for (HostTensor t : c.operands) in.add(Ops.constant(g, t));
+      Value y = g.apply(OpRegistry.get(c.op), in, c.attrs).get(0); // ops named by the case table
       Random rnd = new Random(c.label.hashCode());
       Value loss = g.output("loss", GradientChecker.dot(g, y, uniform(c.yShape, rnd, -1, 1)));
       assertNull(GradientChecker.check(g.build(), loss, Map.of("x", uniform(c.xShape, rnd, -2, 2))), c.label);
@@ -73,9 +75,9 @@ class DynamicShapeGradientTest {
   void tileGradientByHandOnBothBackEnds() {
     GraphBuilder g = new GraphBuilder("tile_grad");
     Value x = g.input("x", new TensorType(DType.F32, Shape.of(2)));
-    Value y = g.apply1("DynamicTile", Attrs.EMPTY, x, g.apply1("Constant", Attrs.of("value", longs(3))));
-    Value r = g.apply1("Constant", Attrs.of("value", HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 6)));
-    Value loss = g.output("loss", g.apply1("ReduceSum", Attrs.of("keepdims", false), g.apply1("Mul", Attrs.EMPTY, y, r)));
+    Value y = Ops.dynamicTile(g, x, Ops.constant(g, longs(3)));
+    Value r = Ops.constant(g, HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 6));
+    Value loss = g.output("loss", Ops.reduceSum(g, Ops.mul(g, y, r), new long[0], false));
     Graph grads = Autodiff.gradients(g.build(), loss, List.of(x), false);
     Map<String, HostTensor> feed = Map.of("x", HostTensor.ofFloats(new float[] {7, 8}, 2));
     try (OnnxRuntimeModel m = OnnxRuntimeModel.load(OnnxExporter.export(grads).toByteArray())) {

@@ -10,10 +10,10 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,8 +33,8 @@ class GatherGradientTest {
       HostTensor idx = HostTensor.ofLongs(new long[] {4, 0, -1, 2, 4, 1}, 2, 3);
       GraphBuilder g = new GraphBuilder("gather_grad_" + axis);
       Value x = g.input("x", new TensorType(DType.F64, Shape.of(shape)));
-      Value i = g.apply1("Constant", Attrs.of("value", idx));
-      Value y = g.apply1("Gather", Attrs.of("axis", (long) axis), x, i);
+      Value i = Ops.constant(g, idx);
+      Value y = Ops.gather(g, x, i, (long) axis);
       Random rnd = new Random(axis);
       Value loss = g.output("loss", GradientChecker.dot(g, y, GradientChecker.randomLike(y, rnd, -1, 1)));
       Graph graph = g.build();
@@ -47,8 +47,8 @@ class GatherGradientTest {
     GraphBuilder g = new GraphBuilder("gather_grad_grad");
     Value up = g.input("updates", new TensorType(DType.F64, Shape.of(2, 4, 3)));
     Value like = g.input("like", new TensorType(DType.F64, Shape.of(2, 5, 3)));
-    Value i = g.apply1("Constant", Attrs.of("value", HostTensor.ofInts(new int[] {1, -1, 1, 0}, 4)));
-    Value y = g.apply1("GatherGrad", Attrs.of("axis", 1L), up, i, like);
+    Value i = Ops.constant(g, HostTensor.ofInts(new int[] {1, -1, 1, 0}, 4));
+    Value y = Ops.gatherGrad(g, up, i, like, 1L);
     Random rnd = new Random(9);
     Value loss = g.output("loss", GradientChecker.dot(g, y, GradientChecker.randomLike(y, rnd, -1, 1)));
     Map<String, HostTensor> feed = Map.of("updates", GradientChecker.randomLike(up, rnd, -2, 2),
@@ -61,10 +61,10 @@ class GatherGradientTest {
   void embeddingGradientByHand() {
     GraphBuilder g = new GraphBuilder("embedding_grad");
     Value table = g.input("table", new TensorType(DType.F32, Shape.of(4, 2)));
-    Value ids = g.apply1("Constant", Attrs.of("value", HostTensor.ofLongs(new long[] {3, 1, 3}, 3)));
-    Value y = g.apply1("Gather", Attrs.EMPTY, table, ids);
-    Value r = g.apply1("Constant", Attrs.of("value", HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 3, 2)));
-    Value loss = g.output("loss", g.apply1("ReduceSum", Attrs.of("keepdims", false), g.apply1("Mul", Attrs.EMPTY, y, r)));
+    Value ids = Ops.constant(g, HostTensor.ofLongs(new long[] {3, 1, 3}, 3));
+    Value y = Ops.gather(g, table, ids);
+    Value r = Ops.constant(g, HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
+    Value loss = g.output("loss", Ops.reduceSum(g, Ops.mul(g, y, r), new long[0], false));
     Graph grads = Autodiff.gradients(g.build(), loss, List.of(table), false);
     try (OnnxRuntimeModel m = OnnxRuntimeModel.load(OnnxExporter.export(grads).toByteArray())) {
       HostTensor got = m.run(Map.of("table", HostTensor.ofFloats(new float[8], 4, 2))).get("grad/table");

@@ -6,10 +6,10 @@ import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +91,7 @@ public final class GradientChecker {
     Value l2 = null;
     for (Value out : grads.outputs().subList(1, grads.outputs().size())) {
       Value term = dot(b, c.get(out), randomLike(out, rnd, -1, 1));
-      l2 = l2 == null ? term : b.apply1("Add", Attrs.EMPTY, l2, term);
+      l2 = l2 == null ? term : Ops.add(b, l2, term);
     }
     Value l = b.output("loss2", l2);
     Graph second = b.build();
@@ -100,9 +100,9 @@ public final class GradientChecker {
 
   /** sum(v · r) as one MatMul of the flattened tensors: a scalar. */
   public static Value dot(GraphBuilder b, Value v, HostTensor r) {
-    Value flat = b.apply1("Reshape", Attrs.of("shape", new long[] {-1}), v);
-    Value rc = b.apply1("Constant", Attrs.of("value", r.reshape(r.size())));
-    return b.apply1("MatMul", Attrs.EMPTY, flat, rc);
+    Value flat = Ops.reshape(b, v, new long[] {-1});
+    Value rc = Ops.constant(b, r.reshape(r.size()));
+    return Ops.matMul(b, flat, rc);
   }
 
   /** A tensor of {@code v}'s (static) type with elements uniform in [lo, hi). */

@@ -6,9 +6,9 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,11 +27,11 @@ class LayerNormStatsGradientTest {
     Value x = g.input("x", new TensorType(DType.F32, Shape.of(2, 3, 4)));
     Value scale = g.input("scale", new TensorType(DType.F32, Shape.of(3, 4)));
     Value bias = g.input("bias", new TensorType(DType.F32, Shape.of(3, 4)));
-    List<Value> ys = g.apply("LayerNormalization", List.of(x, scale, bias), Attrs.of("axis", 1L, "stats", true));
+    List<Value> ys = Ops.layerNormalization(g, x, scale, bias, 1L, 1.0E-5, 1L, true);
     Value loss = null;
     for (Value y : ys) {
       Value term = GradientChecker.dot(g, y, GradientChecker.randomLike(y, rnd, -1, 1));
-      loss = loss == null ? term : g.apply1("Add", Attrs.EMPTY, loss, term);
+      loss = loss == null ? term : Ops.add(g, loss, term);
     }
     Value l = g.output("loss", loss);
     Map<String, HostTensor> feed = Map.of("x", GradientChecker.randomLike(x, rnd, -2, 2),

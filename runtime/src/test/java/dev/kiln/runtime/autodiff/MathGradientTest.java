@@ -14,6 +14,8 @@ import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,9 +35,8 @@ class MathGradientTest {
     GraphBuilder g = new GraphBuilder("where_grad");
     Value a = g.input("a", new TensorType(DType.F64, Shape.of(2, 3)));
     Value b = g.input("b", new TensorType(DType.F64, Shape.of(3)));
-    Value cond = g.apply1("Constant", Attrs.of("value",
-        HostTensor.ofBooleans(new boolean[] {true, false, true, false, false, true}, 2, 3)));
-    Value y = g.apply1("Where", Attrs.EMPTY, cond, a, b);
+    Value cond = Ops.constant(g, HostTensor.ofBooleans(new boolean[] {true, false, true, false, false, true}, 2, 3));
+    Value y = Ops.where(g, cond, a, b);
     Value loss = g.output("loss", GradientChecker.dot(g, y, HostTensor.ofDoubles(R, 2, 3)));
     Random rnd = new Random(5);
     Map<String, HostTensor> feed = Map.of("a", GradientChecker.randomLike(a, rnd, -2, 2),
@@ -47,7 +48,7 @@ class MathGradientTest {
   void reduceMeanOverSymbolicAxisDividesByRuntimeCount() {
     GraphBuilder g = new GraphBuilder("mean_grad");
     Value x = g.input("x", new TensorType(DType.F64, Shape.parse("batch", 3)));
-    Value y = g.apply1("ReduceMean", Attrs.of("axes", new long[] {0}, "keepdims", false), x);
+    Value y = Ops.reduceMean(g, x, new long[] {0}, false);
     Value loss = g.output("loss", GradientChecker.dot(g, y, HostTensor.ofDoubles(new double[] {1, 2, 3}, 3)));
     Graph grads = Autodiff.gradients(g.build(), loss, List.of(x), false);
     HostTensor gx = run(grads, Map.of("x", HostTensor.filled(DType.F64, new long[] {4, 3}, 1))).get("grad/x");
@@ -63,10 +64,10 @@ class MathGradientTest {
   void castToF32AndBackPassesTheGradientRounded() {
     GraphBuilder g = new GraphBuilder("cast_grad");
     Value x = g.input("x", new TensorType(DType.F64, Shape.of(3)));
-    Value x32 = g.apply1("Cast", Attrs.of("to", DType.F32), x);
+    Value x32 = Ops.cast(g, x, DType.F32);
     double[] r = {0.1, -1.0 / 3, 7};
-    Value y = g.apply1("Mul", Attrs.EMPTY, x32, g.apply1("Constant", Attrs.of("value", HostTensor.fromDoubles(DType.F32, r, 3))));
-    Value loss = g.output("loss", g.apply1("Cast", Attrs.of("to", DType.F64), g.apply1("ReduceSum", Attrs.of("keepdims", false), y)));
+    Value y = Ops.mul(g, x32, Ops.constant(g, HostTensor.fromDoubles(DType.F32, r, 3)));
+    Value loss = g.output("loss", Ops.cast(g, Ops.reduceSum(g, y, new long[0], false), DType.F64));
     HostTensor gx = run(Autodiff.gradients(g.build(), loss, List.of(x), false), Map.of("x", HostTensor.ofDoubles(new double[] {1, 2, 3}, 3)))
         .get("grad/x");
     double[] expected = new double[3];
@@ -89,7 +90,7 @@ class MathGradientTest {
   void reduceMaxSplitsAmongTies() {
     GraphBuilder g = new GraphBuilder("max_grad");
     Value x = g.input("x", new TensorType(DType.F64, Shape.of(2, 3)));
-    Value y = g.apply1("ReduceMax", Attrs.of("axes", new long[] {1}, "keepdims", false), x);
+    Value y = Ops.reduceMax(g, x, new long[] {1}, false);
     Value loss = g.output("loss", GradientChecker.dot(g, y, HostTensor.ofDoubles(new double[] {6, 9}, 2)));
     HostTensor gx = run(Autodiff.gradients(g.build(), loss, List.of(x), false),
         Map.of("x", HostTensor.ofDoubles(new double[] {1, 3, 3, 7, 7, 7}, 2, 3))).get("grad/x");
@@ -100,7 +101,7 @@ class MathGradientTest {
   void clipPassesTheGradientOnItsBounds() {
     GraphBuilder g = new GraphBuilder("clip_grad");
     Value x = g.input("x", new TensorType(DType.F64, Shape.of(6)));
-    Value y = g.apply1("Clip", Attrs.of("min", -1.0, "max", 1.0), x);
+    Value y = Ops.clip(g, x, -1.0, 1.0);
     Value loss = g.output("loss", GradientChecker.dot(g, y, HostTensor.ofDoubles(R, 6)));
     HostTensor gx = run(Autodiff.gradients(g.build(), loss, List.of(x), false),
         Map.of("x", HostTensor.ofDoubles(new double[] {-2, -1, 0, 1, 1.5, 0.5}, 6))).get("grad/x");
@@ -111,7 +112,7 @@ class MathGradientTest {
     GraphBuilder g = new GraphBuilder("grad_" + op);
     Value va = g.input("a", new TensorType(DType.F64, Shape.of(a.length)));
     Value vb = g.input("b", new TensorType(DType.F64, Shape.of(b.length)));
-    Value y = g.apply1(op, Attrs.EMPTY, va, vb);
+    Value y = g.apply(OpRegistry.get(op), List.of(va, vb), Attrs.EMPTY).get(0); // ops named by the parameter list
     Value loss = g.output("loss", GradientChecker.dot(g, y, HostTensor.ofDoubles(R, R.length)));
     Map<String, HostTensor> out = run(Autodiff.gradients(g.build(), loss, List.of(va, vb), false),
         Map.of("a", HostTensor.ofDoubles(a, a.length), "b", HostTensor.ofDoubles(b, b.length)));

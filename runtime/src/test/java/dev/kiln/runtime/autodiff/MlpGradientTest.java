@@ -35,7 +35,7 @@ class MlpGradientTest {
       Tensor<dev.kiln.dsl.types.F64> x = m.input("x", F64, "batch", 4);
       Tensor<dev.kiln.dsl.types.F64> y = m.linear("fc2", m.linear("fc1", x, 6).relu(), 3);
       m.output("logits", y);
-      return m.apply("ReduceSum", Attrs.of("keepdims", false), y);
+      return y.sum(false);
     });
     Graph g = withRandomBiases(model.graph(), new Random(3));
     Value loss = g.outputs().stream().filter(v -> v.name().equals("output")).findFirst().orElseThrow();

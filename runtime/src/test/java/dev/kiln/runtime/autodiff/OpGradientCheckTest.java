@@ -3,22 +3,22 @@ package dev.kiln.runtime.autodiff;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.spec.DType;
-import dev.kiln.spec.ModelFileException;
 import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
+import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.ModelFileException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.harness.OpCases;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.OpRegistry;
 import dev.kiln.spec.op.Vjp;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +108,7 @@ class OpGradientCheckTest {
     for (Value y : ys) {
       if (y.type().dtype() != dtype) return null;
       Value term = GradientChecker.dot(g, y, GradientChecker.randomLike(y, rnd, -1, 1));
-      loss = loss == null ? term : g.apply1("Add", Attrs.EMPTY, loss, term);
+      loss = loss == null ? term : Ops.add(g, loss, term);
     }
     Value l = g.output("loss", loss);
     return new Case(label, g.build(), l, feed, cases.smooth() && dtype == DType.F64, dtype == DType.F32);

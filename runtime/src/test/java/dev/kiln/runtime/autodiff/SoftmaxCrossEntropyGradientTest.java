@@ -12,10 +12,10 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,10 +34,10 @@ class SoftmaxCrossEntropyGradientTest {
   private static Graph graph(boolean both, Random rnd) {
     GraphBuilder g = new GraphBuilder(both ? "sce_both" : "sce_loss");
     Value x = g.input("logits", new TensorType(DType.F64, Shape.of(5, 4)));
-    Value labels = g.apply1("Constant", Attrs.of("value", LABELS));
-    List<Value> y = g.apply("SoftmaxCrossEntropy", List.of(x, labels), Attrs.EMPTY);
+    Value labels = Ops.constant(g, LABELS);
+    List<Value> y = Ops.softmaxCrossEntropy(g, x, labels);
     Value loss = GradientChecker.dot(g, y.get(0), GradientChecker.randomLike(y.get(0), rnd, -1, 1));
-    if (both) loss = g.apply1("Add", Attrs.EMPTY, loss, GradientChecker.dot(g, y.get(1), GradientChecker.randomLike(y.get(1), rnd, -1, 1)));
+    if (both) loss = Ops.add(g, loss, GradientChecker.dot(g, y.get(1), GradientChecker.randomLike(y.get(1), rnd, -1, 1)));
     g.output("loss", loss);
     return g.build();
   }
@@ -61,8 +61,8 @@ class SoftmaxCrossEntropyGradientTest {
       GraphBuilder g = new GraphBuilder("sce_mean_" + d);
       Value x = g.input("logits", new TensorType(d, Shape.parse("batch", 4L)));
       Value labels = g.input("labels", new TensorType(DType.I64, Shape.parse("batch")));
-      Value ce = g.apply("SoftmaxCrossEntropy", List.of(x, labels), Attrs.EMPTY).get(0);
-      Value loss = g.output("loss", g.apply1("ReduceMean", Attrs.of("keepdims", false), ce));
+      Value ce = Ops.softmaxCrossEntropy(g, x, labels).get(0);
+      Value loss = g.output("loss", Ops.reduceMean(g, ce, new long[0], false));
       Graph grads = Autodiff.gradients(g.build(), loss, List.of(x), true);
       Random rnd = new Random(3);
       double[] v = new double[20];

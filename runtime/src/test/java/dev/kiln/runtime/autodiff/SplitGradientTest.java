@@ -32,7 +32,7 @@ class SplitGradientTest {
     GraphBuilder g = new GraphBuilder("split_vjp_gaps");
     Value x = g.input("x", new TensorType(DType.F32, Shape.of(2, 6)));
     Attrs attrs = Attrs.of("axis", -1L, "split", new long[] {1, 2, 3}, "outputs", 0L);
-    Op split = OpRegistry.get("Split");
+    Op split = OpRegistry.get(dev.kiln.spec.ops.Split.class);
     List<Value> pieces = g.apply(split, List.of(x), attrs);
     Value gy1 = g.input("gy1", pieces.get(1).type());
     Node node = new Node(split, List.of(x), attrs, pieces, List.of(), SourceLocation.UNKNOWN);

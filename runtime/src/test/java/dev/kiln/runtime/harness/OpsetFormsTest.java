@@ -3,6 +3,7 @@ package dev.kiln.runtime.harness;
 import dev.kiln.compiler.onnx.ExportOptions;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.OpRegistry;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -38,6 +39,6 @@ class OpsetFormsTest {
     return CASES.stream().flatMap(c -> IntStream.rangeClosed(ExportOptions.MIN_OPSET, ExportOptions.MAX_OPSET).mapToObj(opset ->
         DynamicTest.dynamicTest(c.op() + c.attrs() + " @ opset " + opset, () ->
             OnnxRuntimeOpCasesTest.check(c.op() + "_" + opset, List.of(c.input()),
-                (g, in) -> g.apply(c.op(), in, c.attrs()), List.of(c.expected()), opset, 1e-6, 1e-6))));
+                (g, in) -> g.apply(OpRegistry.get(c.op()), in, c.attrs()), List.of(c.expected()), opset, 1e-6, 1e-6))));
   }
 }

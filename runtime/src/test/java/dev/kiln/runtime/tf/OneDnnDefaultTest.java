@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ops.Ops;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ class OneDnnDefaultTest {
     GraphBuilder g = new GraphBuilder("onednn_default");
     var a = g.input("a", TensorType.of(DType.F32, 4, 8));
     var b = g.input("b", TensorType.of(DType.F32, 8, 2));
-    g.output("y", g.apply1("MatMul", Attrs.EMPTY, a, b));
+    g.output("y", Ops.matMul(g, a, b));
     Set<String> types = new TreeSet<>();
     try (TfModel m = TfModel.load(g.build())) {
       var r = m.session().runner()

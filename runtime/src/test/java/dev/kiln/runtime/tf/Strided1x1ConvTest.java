@@ -10,10 +10,10 @@ import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,8 +57,8 @@ class Strided1x1ConvTest {
     GraphBuilder g = new GraphBuilder("shortcut");
     Value x = g.input("x", TensorType.of(DType.F32, 1, 4, 6, 6));
     Value w = g.parameter("w", random(new long[] {8, 4, 1, 1}, 5), true, "test");
-    Value y = g.apply1("Conv", Attrs.of("group", 1L, "strides", new long[] {2, 2}), x, w);
-    g.output("loss", g.apply1("ReduceSum", Attrs.of("keepdims", false), g.apply1("Mul", Attrs.EMPTY, y, y)));
+    Value y = Ops.conv(g, x, w, null, new long[] {2, 2}, new long[0], new long[0], 1L);
+    g.output("loss", Ops.reduceSum(g, Ops.mul(g, y, y), new long[0], false));
     Graph fwd = g.build();
     return Autodiff.gradients(fwd, fwd.outputs().get(0), List.of(fwd.parameters().get(0).value(), fwd.inputs().get(0)), true);
   }

@@ -9,10 +9,10 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +34,9 @@ class TfAssignmentsTest {
     Value x = b.input("x", TensorType.of(DType.F32, 2));
     Value p = b.parameter("p", HostTensor.ofFloats(new float[] {1, 2}, 2), true, "given");
     Value q = b.parameter("q", HostTensor.ofFloats(new float[] {10, 20}, 2), false, "given");
-    b.output("old_p", b.apply1("Add", Attrs.EMPTY, b.apply1("Identity", Attrs.EMPTY, p), x));
-    b.output("new_p", b.apply1("Add", Attrs.EMPTY, p, q));
-    next = b.output("new_q", b.apply1("Add", Attrs.EMPTY, q, q));
+    b.output("old_p", Ops.add(b, Ops.identity(b, p), x));
+    b.output("new_p", Ops.add(b, p, q));
+    next = b.output("new_q", Ops.add(b, q, q));
     return b.build();
   }
 
@@ -46,7 +46,7 @@ class TfAssignmentsTest {
     Map<Value, String> assign = Map.of(g.outputs().get(1), "p", g.outputs().get(2), "q");
     GraphBuilder eb = new GraphBuilder("eval_probe");
     Value p = eb.parameter("p", HostTensor.ofFloats(new float[] {0, 0}, 2), true, "given");
-    eb.output("p_read", eb.apply1("Identity", Attrs.EMPTY, p));
+    eb.output("p_read", Ops.identity(eb, p));
     try (TfTrainSession s = TfTrainSession.open(g, assign, eb.build())) {
       HostTensor zero = HostTensor.ofFloats(new float[] {0, 0}, 2);
       float[] expectP = {1, 2};

@@ -22,6 +22,7 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,7 @@ class TfLowererTest {
     Value x = g.input("x", TensorType.of(DType.F32, 2));
     Value y = g.apply(new NoTf(), List.of(x), Attrs.EMPTY).get(0);
     Value z = g.apply(new NoTfEither(), List.of(y), Attrs.EMPTY).get(0);
-    g.output("z", g.apply1("Relu", Attrs.EMPTY, z));
+    g.output("z", Ops.relu(g, z));
     UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> TfModel.load(g.build()));
     assertTrue(e.getMessage().contains("NoTf (no kernel for it), NoTfEither (not yet)"), e.getMessage());
     assertTrue(!e.getMessage().contains("Relu"), e.getMessage());
@@ -137,7 +138,7 @@ class TfLowererTest {
     GraphBuilder g = new GraphBuilder("params");
     Value x = g.input("x", new TensorType(DType.F32, Shape.of(Dim.symbolic("batch"), Dim.of(2))));
     Value w = g.parameter("w", HostTensor.ofFloats(new float[] {1, 2, 3, 4}, 2, 2), true, "test");
-    g.output("y", g.apply1("MatMul", Attrs.EMPTY, x, w));
+    g.output("y", Ops.matMul(g, x, w));
     try (TfModel m = TfModel.load(g.build())) {
       assertEquals(1, m.lowered().variables().size());
       assertEquals("VarHandleOp", m.lowered().variables().get("w").op().type());
@@ -169,9 +170,9 @@ class TfLowererTest {
     Value a = g.input("a", TensorType.of(DType.I8, 4));
     Value b = g.input("b", TensorType.of(DType.I16, 2));
     HostTensor c = HostTensor.fromDoubles(DType.I8, new double[] {-128, 1, 2, 127}, 4);
-    g.output("relu_a", g.apply1("Relu", Attrs.EMPTY, a));
-    g.output("sum", g.apply1("Add", Attrs.EMPTY, a, g.apply1("Constant", Attrs.of("value", c))));
-    g.output("b_out", g.apply1("Identity", Attrs.EMPTY, b));
+    g.output("relu_a", Ops.relu(g, a));
+    g.output("sum", Ops.add(g, a, Ops.constant(g, c)));
+    g.output("b_out", Ops.identity(g, b));
     HostTensor av = HostTensor.fromDoubles(DType.I8, new double[] {-5, 0, 7, -1}, 4);
     HostTensor bv = HostTensor.fromDoubles(DType.I16, new double[] {-300, 32000}, 2);
     try (TfModel m = TfModel.load(g.build())) {

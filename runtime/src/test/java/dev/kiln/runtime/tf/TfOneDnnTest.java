@@ -6,7 +6,7 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.GraphBuilder;
-import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.Ops;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class TfOneDnnTest {
     GraphBuilder g = new GraphBuilder("onednn_probe");
     var a = g.input("a", TensorType.of(DType.F32, 4, 8));
     var b = g.input("b", TensorType.of(DType.F32, 8, 2));
-    g.output("y", g.apply1("Relu", Attrs.EMPTY, g.apply1("MatMul", Attrs.EMPTY, a, b)));
+    g.output("y", Ops.relu(g, Ops.matMul(g, a, b)));
     Set<String> opTypes = new TreeSet<>();
     try (TfModel m = TfModel.load(g.build())) {
       var r = m.session().runner()

@@ -1,6 +1,5 @@
 package dev.kiln.runtime.tf;
 
-import dev.kiln.runtime.Cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.autodiff.Autodiff;
 import dev.kiln.compiler.onnx.OnnxExporter;
+import dev.kiln.runtime.Cpu;
 import dev.kiln.runtime.harness.Close;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,8 +123,8 @@ class TfSelfCheckTest {
     GraphBuilder g = new GraphBuilder("conv_grad");
     Value x = g.input("x", TensorType.of(DType.F32, 2, 3, 12, 12));
     Value w = g.parameter("w", random(new long[] {8, 3, 3, 3}, 5), true, "test");
-    Value y = g.apply1("Conv", Attrs.of("group", 1L, "pads", new long[] {1, 1, 1, 1}), x, w);
-    Value loss = g.apply1("ReduceSum", Attrs.of("keepdims", false), g.apply1("Mul", Attrs.EMPTY, y, y));
+    Value y = Ops.conv(g, x, w, null, new long[0], new long[] {1, 1, 1, 1}, new long[0], 1L);
+    Value loss = Ops.reduceSum(g, Ops.mul(g, y, y), new long[0], false);
     g.output("loss", loss);
     Graph fwd = g.build();
     return Autodiff.gradients(fwd, fwd.outputs().get(0), List.of(fwd.parameters().get(0).value()), true);

@@ -17,11 +17,11 @@ import dev.kiln.runtime.tf.TfTrainSession;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -206,12 +206,11 @@ class FusedOptimizerTest {
     GraphBuilder b = new GraphBuilder(name);
     Value p = b.parameter("p", p0, true, "fixture");
     Value g = b.input("g", p0.type());
-    b.output(TrainStep.LOSS, b.apply1("ReduceSum", Attrs.of("axes", new long[0], "keepdims", false),
-        b.apply1("Mul", Attrs.EMPTY, p, g)));
+    b.output(TrainStep.LOSS, Ops.reduceSum(b, Ops.mul(b, p, g), new long[0], false));
     TrainStep s = TrainStep.compile(b.build(), opt, null);
     assertEquals(kernel, s.inPlaceUpdates().get(0).tfOp());
     GraphBuilder eb = new GraphBuilder("eval");
-    eb.output("p_read", eb.apply1("Identity", Attrs.EMPTY, eb.parameter("p", p0, true, "fixture")));
+    eb.output("p_read", Ops.identity(eb, eb.parameter("p", p0, true, "fixture")));
     try (TfTrainSession t = TfTrainSession.open(s.graph(), s.assignments(), s.inPlaceUpdates(), eb.build())) {
       for (int k = 0; k < 5; k++) {
         t.step(Map.of("g", HostTensor.ofFloats(Arrays.copyOfRange(grads, k * n, (k + 1) * n), n),

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.kiln.runtime.autodiff.GradientChecker;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
@@ -48,7 +48,7 @@ class LossGradientTest {
   private static void check(Loss loss, HostTensor prediction, HostTensor target) {
     GraphBuilder b = new GraphBuilder("loss");
     Value p = b.input("prediction", prediction.type());
-    Value t = b.apply1("Constant", Attrs.of("value", target));
+    Value t = Ops.constant(b, target);
     Value l = loss.build(b, p, t);
     b.output(l);
     Graph g = b.build();

@@ -69,9 +69,9 @@ public final class EvalMode {
     Value mean = statistic(g, n, "running_mean", n.outputs().get(1).type());
     Value var = statistic(g, n, "running_var", n.outputs().get(2).type());
     Attrs eps = Attrs.of("epsilon", n.attrs().getDouble("epsilon"), "running_mean", "", "running_var", "");
-    Op identity = OpRegistry.get("Identity");
+    Op identity = OpRegistry.get(dev.kiln.spec.ops.Identity.class);
     return List.of(
-        new Node(OpRegistry.get("BatchNormalization"), List.of(n.input(0), n.input(1), n.input(2), mean, var), eps,
+        new Node(OpRegistry.get(dev.kiln.spec.ops.BatchNormalization.class), List.of(n.input(0), n.input(1), n.input(2), mean, var), eps,
             List.of(n.output()), n.scope(), n.location()),
         new Node(identity, List.of(mean), Attrs.EMPTY, List.of(n.outputs().get(1)), n.scope(), n.location()),
         new Node(identity, List.of(var), Attrs.EMPTY, List.of(n.outputs().get(2)), n.scope(), n.location()));

@@ -7,6 +7,7 @@ import dev.kiln.spec.TensorType;
 import dev.kiln.spec.op.AttrSpec;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.OpRegistry;
+import dev.kiln.spec.op.OpTarget;
 import dev.kiln.spec.op.Signature;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.Set;
  * Builds a {@link Graph} node by node. Each node's type rule runs as it is added, so a mistake is
  * reported at once with the op, the shapes, the name scope and the user's source line.
  */
-public final class GraphBuilder {
+public final class GraphBuilder implements OpTarget<Value> {
   private final String name;
   private final List<Value> inputs = new ArrayList<>();
   private final List<Parameter> parameters = new ArrayList<>();
@@ -65,17 +66,12 @@ public final class GraphBuilder {
     return v;
   }
 
-  /** Applies an op by name; see {@link #apply(Op, List, Attrs)}. */
-  public List<Value> apply(String opName, List<Value> in, Attrs attrs) {
-    return apply(OpRegistry.get(opName), in, attrs);
-  }
-
-  /** Applies an op with one output and returns it. */
-  public Value apply1(String opName, Attrs attrs, Value... in) {
-    return apply(OpRegistry.get(opName), List.of(in), attrs).get(0);
-  }
-
-  /** Applies an op: checks arity and attributes, fills defaults, runs the type rule, adds the node. */
+  /**
+   * Applies an op: checks arity and attributes, fills defaults, runs the type rule, adds the node. Code
+   * that builds IR names ops through the facade {@code dev.kiln.spec.ops.Ops} ({@code Ops.relu(b, x)}),
+   * which calls this.
+   */
+  @Override
   public List<Value> apply(Op op, List<Value> in, Attrs attrs) {
     return applyNamed(op, in, attrs, null);
   }
@@ -175,7 +171,7 @@ public final class GraphBuilder {
       if (usedNames.containsKey(outputName)) throw new KilnException("output name '" + outputName + "' is already used");
       Deque<String> saved = new ArrayDeque<>(scope);
       scope.clear();
-      out = applyNamed(OpRegistry.get("Identity"), List.of(v), Attrs.EMPTY, outputName).get(0);
+      out = applyNamed(OpRegistry.get(dev.kiln.spec.ops.Identity.class), List.of(v), Attrs.EMPTY, outputName).get(0);
       scope.addAll(saved);
     }
     output(out);

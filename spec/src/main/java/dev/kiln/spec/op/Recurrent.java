@@ -9,6 +9,7 @@ import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +161,7 @@ public final class Recurrent {
     int nd = directions(a);
     boolean reverseOnly = a.getString("direction").equals("reverse");
     Value x = in.get(0);
-    if (batchFirst) x = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), x);
+    if (batchFirst) x = Ops.transpose(b, x, new long[] {1, 0, 2});
     Dim seqDim = x.type().shape().dim(0);
     if (!seqDim.isStatic()) {
       throw new ShapeException(node.opName() + ": unrolling needs a static sequence length, got " + in.get(0).type()
@@ -170,24 +171,24 @@ public final class Recurrent {
     long h = node.input(2).type().shape().dim(2).size();
     long gh = gates * h;
     Value h0all = in.size() > 4 ? in.get(4) : null, c0all = in.size() > 5 ? in.get(5) : null;
-    if (batchFirst && h0all != null) h0all = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), h0all);
-    if (batchFirst && c0all != null) c0all = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0, 2}), c0all);
+    if (batchFirst && h0all != null) h0all = Ops.transpose(b, h0all, new long[] {1, 0, 2});
+    if (batchFirst && c0all != null) c0all = Ops.transpose(b, c0all, new long[] {1, 0, 2});
     List<Value> ws = perDirection(b, in.get(1), nd), rs = perDirection(b, in.get(2), nd);
     List<Value> bs = in.size() > 3 ? perDirection(b, in.get(3), nd) : null;
     List<Value> h0s = h0all == null ? null : perDirection(b, h0all, nd), c0s = c0all == null ? null : perDirection(b, c0all, nd);
     List<List<Value>> ys = new ArrayList<>();
     List<Value> lastH = new ArrayList<>(), lastC = new ArrayList<>();
     for (int d = 0; d < nd; d++) {
-      Value wT = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), ws.get(d));
-      Value rT = b.apply1("Transpose", Attrs.of("perm", new long[] {1, 0}), rs.get(d));
-      Value xw = b.apply1("MatMul", Attrs.EMPTY, x, wT);  // [seq, batch, gates*hidden], all steps at once
+      Value wT = Ops.transpose(b, ws.get(d), new long[] {1, 0});
+      Value rT = Ops.transpose(b, rs.get(d), new long[] {1, 0});
+      Value xw = Ops.matMul(b, x, wT);  // [seq, batch, gates*hidden], all steps at once
       Value rb = null;
       if (bs != null) {
         List<Value> wbRb = split(b, bs.get(d), 0, gh, gh);
         Value wb = wbRb.get(0), rbias = wbRb.get(1);
-        if (foldRb) xw = b.apply1("Add", Attrs.EMPTY, xw, b.apply1("Add", Attrs.EMPTY, wb, rbias));
+        if (foldRb) xw = Ops.add(b, xw, Ops.add(b, wb, rbias));
         else {
-          xw = b.apply1("Add", Attrs.EMPTY, xw, wb);
+          xw = Ops.add(b, xw, wb);
           rb = rbias;
         }
       }
@@ -202,7 +203,7 @@ public final class Recurrent {
       Value[] step = new Value[seq];
       for (int k = 0; k < seq; k++) {
         int t = backward ? seq - 1 - k : k;
-        Value xt = b.apply1("Squeeze", Attrs.of("axes", new long[] {0}), xws.get(t));
+        Value xt = Ops.squeeze(b, xws.get(t), new long[] {0});
         Value[] hc = cell.step(b, xt, hPrev, cPrev, w);
         hPrev = hc[0];
         cPrev = hc[1];
@@ -215,12 +216,12 @@ public final class Recurrent {
     List<Value> perT = new ArrayList<>();
     for (int t = 0; t < seq; t++) {
       List<Value> dirs = new ArrayList<>();
-      for (int d = 0; d < nd; d++) dirs.add(b.apply1("Unsqueeze", Attrs.of("axes", new long[] {0, 1}), ys.get(d).get(t)));
+      for (int d = 0; d < nd; d++) dirs.add(Ops.unsqueeze(b, ys.get(d).get(t), new long[] {0, 1}));
       perT.add(concat(b, dirs, 1));
     }
     Value y = concat(b, perT, 0);  // [seq, dirs, batch, hidden]
     List<Value> outs = new ArrayList<>();
-    outs.add(batchFirst ? b.apply1("Transpose", Attrs.of("perm", new long[] {2, 0, 1, 3}), y) : y);
+    outs.add(batchFirst ? Ops.transpose(b, y, new long[] {2, 0, 1, 3}) : y);
     outs.add(stack(b, lastH, batchFirst));
     if (node.outputs().size() > 2) outs.add(stack(b, lastC, batchFirst));
     return outs;
@@ -231,7 +232,7 @@ public final class Recurrent {
     long[] ones = new long[nd];
     java.util.Arrays.fill(ones, 1);
     List<Value> out = new ArrayList<>();
-    for (Value p : split(b, v, 0, ones)) out.add(b.apply1("Squeeze", Attrs.of("axes", new long[] {0}), p));
+    for (Value p : split(b, v, 0, ones)) out.add(Ops.squeeze(b, p, new long[] {0}));
     return out;
   }
 
@@ -241,7 +242,7 @@ public final class Recurrent {
    */
   public static List<Value> split(GraphBuilder b, Value v, long axis, long... sizes) {
     if (sizes.length == 1) return List.of(v);
-    return b.apply("Split", List.of(v), Attrs.of("axis", axis, "split", sizes));
+    return Ops.split(b, v, axis, sizes, 0L);
   }
 
   /** The {@code n} gates of a {@code [batch, n*hidden]} value, by one Split of the last axis. */
@@ -255,17 +256,17 @@ public final class Recurrent {
   public static Value add(GraphBuilder b, Value x, Value y) {
     if (x == null) return y;
     if (y == null) return x;
-    return b.apply1("Add", Attrs.EMPTY, x, y);
+    return Ops.add(b, x, y);
   }
 
   private static Value concat(GraphBuilder b, List<Value> parts, long axis) {
-    return parts.size() == 1 ? parts.get(0) : b.apply("Concat", parts, Attrs.of("axis", axis)).get(0);
+    return parts.size() == 1 ? parts.get(0) : Ops.concat(b, parts, axis);
   }
 
   /** Final states per direction as {@code [dirs, batch, hidden]} (or {@code [batch, dirs, hidden]} batch-first). */
   private static Value stack(GraphBuilder b, List<Value> perDir, boolean batchFirst) {
     List<Value> parts = new ArrayList<>();
-    for (Value v : perDir) parts.add(b.apply1("Unsqueeze", Attrs.of("axes", new long[] {batchFirst ? 1 : 0}), v));
+    for (Value v : perDir) parts.add(Ops.unsqueeze(b, v, new long[] {batchFirst ? 1 : 0}));
     return concat(b, parts, batchFirst ? 1 : 0);
   }
 }

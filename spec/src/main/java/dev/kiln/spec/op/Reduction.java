@@ -7,6 +7,7 @@ import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -140,8 +141,8 @@ public abstract class Reduction extends Op {
       return dev.kiln.spec.ops.Reshape.reshapeTo(b, gy, Shape.of(dims));
     } catch (dev.kiln.spec.ShapeException e) {
       // Several dynamic dims kept: the kept shape is read at run time from the same reduction with keepdims.
-      dev.kiln.spec.ir.Value kept = b.apply1(node.op().name(), node.attrs().with("keepdims", true), node.input(0));
-      return b.apply1("DynamicReshape", Attrs.EMPTY, gy, b.apply1("Shape", Attrs.EMPTY, kept));
+      dev.kiln.spec.ir.Value kept = b.apply(node.op(), java.util.List.of(node.input(0)), node.attrs().with("keepdims", true)).get(0);
+      return Ops.dynamicReshape(b, gy, Ops.shape(b, kept));
     }
   }
 }

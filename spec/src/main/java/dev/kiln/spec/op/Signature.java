@@ -14,6 +14,7 @@ public final class Signature {
   private int optionalFrom = Integer.MAX_VALUE;
   private boolean variadic;
   private int outputs = 1;
+  private boolean outputsVary;
 
   public static Signature inputs(String... names) {
     Signature s = new Signature();
@@ -38,6 +39,12 @@ public final class Signature {
     return this;
   }
 
+  /** The number of outputs depends on the attributes (Split's pieces, LayerNormalization's statistics). */
+  public Signature varyingOutputs() {
+    outputsVary = true;
+    return this;
+  }
+
   public Signature attr(String name, AttrKind kind, Object dflt, String doc) {
     attrs.add(AttrSpec.optional(name, kind, dflt, doc));
     return this;
@@ -54,7 +61,13 @@ public final class Signature {
 
   public boolean isVariadic() { return variadic; }
 
+  /** The number of outputs (the most common number where {@link #varyingOutputs()}). */
   public int outputCount() { return outputs; }
+
+  public boolean outputsVary() { return outputsVary; }
+
+  /** Whether an application may have more than one output (the facade then returns a list). */
+  public boolean hasSeveralOutputs() { return outputs > 1 || outputsVary; }
 
   public int minInputs() { return variadic ? inputs.size() : Math.min(inputs.size(), optionalFrom); }
 

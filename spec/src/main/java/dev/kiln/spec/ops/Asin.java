@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -27,7 +26,7 @@ public final class Asin extends Elementwise {
       Grad g = Grad.in(b);
       Value x = node.input(0);
       Value gy = gys.get(0);
-      return List.of(g.div(gy, b.apply1("Sqrt", Attrs.EMPTY, g.sub(g.scalar(x, 1), g.mul(x, x)))));
+      return List.of(g.div(gy, Ops.sqrt(b, g.sub(g.scalar(x, 1), g.mul(x, x)))));
     };
   }
 }

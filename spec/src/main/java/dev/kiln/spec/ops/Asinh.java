@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -36,7 +35,7 @@ public final class Asinh extends Elementwise {
       Grad g = Grad.in(b);
       Value x = node.input(0);
       Value gy = gys.get(0);
-      return List.of(g.div(gy, b.apply1("Sqrt", Attrs.EMPTY, g.add(g.mul(x, x), g.scalar(x, 1)))));
+      return List.of(g.div(gy, Ops.sqrt(b, g.add(g.mul(x, x), g.scalar(x, 1)))));
     };
   }
 }

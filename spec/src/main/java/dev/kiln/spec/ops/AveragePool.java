@@ -1,11 +1,10 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.UnsupportedOpException;
-import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.TensorType;
+import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxEmitter;
@@ -15,6 +14,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Windows;
 import java.util.List;
 import java.util.Map;
@@ -68,13 +68,12 @@ public final class AveragePool extends Op {
       long[] out = GlobalAveragePool.spatialSizes(node.outputs().get(0).type());
       if (!x.shape().dim(1).isStatic()) throw new UnsupportedOpException("AveragePool gradient needs static channels, got " + x);
       long c = x.shape().dim(1).size();
-      Value scaled = b.apply1("Mul", Attrs.EMPTY, gys.get(0),
-          b.apply1("Constant", Attrs.of("value", reciprocalCounts(x.dtype(), g, in, out, a.getBool("countIncludePad")))));
+      Value scaled = Ops.mul(b, gys.get(0), Ops.constant(b, reciprocalCounts(x.dtype(), g, in, out, a.getBool("countIncludePad"))));
       long[] kshape = new long[n + 2];
       kshape[0] = c;
       kshape[1] = 1;
       System.arraycopy(g.kernel(), 0, kshape, 2, n);
-      Value ones = b.apply1("Constant", Attrs.of("value", HostTensor.filled(x.dtype(), kshape, 1)));
+      Value ones = Ops.constant(b, HostTensor.filled(x.dtype(), kshape, 1));
       // ConvTranspose yields stride*(out-1) + kernel - padBegin - padEnd' + outputPadding cells: crop the
       // ceil-mode overhang through padEnd', add the uncovered tail through outputPadding.
       long[] pads = g.pads().clone();
@@ -84,8 +83,7 @@ public final class AveragePool extends Op {
         pads[i + n] = Math.max(diff, 0);
         outputPadding[i] = Math.max(-diff, 0);
       }
-      return List.of(b.apply1("ConvTranspose", Attrs.of("strides", g.strides(), "pads", pads, "group", c,
-          "outputPadding", outputPadding), scaled, ones));
+      return List.of(Ops.convTranspose(b, scaled, ones, null, g.strides(), pads, new long[0], c, outputPadding));
     };
   }
 

@@ -37,7 +37,7 @@ public final class BatchNormTraining extends Op {
   }
 
   @Override public Signature signature() {
-    return Signature.inputs("x", "scale", "bias")
+    return Signature.inputs("x", "scale", "bias").outputs(3)
         .attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance")
         .attr("running_mean", AttrKind.STRING, "", "parameter with the running mean (for the eval-mode rewrite)")
         .attr("running_var", AttrKind.STRING, "", "parameter with the running variance");
@@ -65,16 +65,14 @@ public final class BatchNormTraining extends Op {
     return (b, node, in) -> {
       Grad g = Grad.in(b);
       long[] axes = BatchNormalization.otherAxes(in.get(0).type().rank());
-      Value m = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), in.get(0));
+      Value m = Ops.reduceMean(b, in.get(0), axes, true);
       Value d = g.sub(in.get(0), m);
-      Value v = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), g.mul(d, d));
-      Value mean = b.apply1("Squeeze", Attrs.of("axes", axes), m);
-      Value var = b.apply1("Squeeze", Attrs.of("axes", axes), v);
+      Value v = Ops.reduceMean(b, g.mul(d, d), axes, true);
+      Value mean = Ops.squeeze(b, m, axes);
+      Value var = Ops.squeeze(b, v, axes);
       // NOTE: still naming the running statistics, so the eval-mode rewrite (which ONNX export runs after
       // expanding composites) turns this BatchNormalization into its inference form.
-      Value y = b.apply1("BatchNormalization", Attrs.of("epsilon", node.attrs().getDouble("epsilon"),
-          "running_mean", node.attrs().getString("running_mean"), "running_var", node.attrs().getString("running_var")),
-          in.get(0), in.get(1), in.get(2), mean, var);
+      Value y = Ops.batchNormalization(b, in.get(0), in.get(1), in.get(2), mean, var, node.attrs().getDouble("epsilon"), node.attrs().getString("running_mean"), node.attrs().getString("running_var"));
       return List.of(y, mean, var);
     };
   }
@@ -93,7 +91,7 @@ public final class BatchNormTraining extends Op {
       Value dx = null;
       List<Value> out = new ArrayList<>(Arrays.asList(null, null, null));
       if (gys.get(0) != null) {
-        List<Value> grads = b.apply("BatchNormTrainingGrad", List.of(gys.get(0), x, node.input(1), node.outputs().get(1), node.outputs().get(2)), eps);
+        List<Value> grads = Ops.batchNormTrainingGrad(b, gys.get(0), x, node.input(1), node.outputs().get(1), node.outputs().get(2), eps);
         dx = grads.get(0);
         out.set(1, grads.get(1));
         out.set(2, grads.get(2));
@@ -101,7 +99,7 @@ public final class BatchNormTraining extends Op {
       if (gys.get(1) != null || gys.get(2) != null) {
         long[] axes = BatchNormalization.otherAxes(rank);
         Value ones = g.broadcastLike(g.scalar(x, 1), x);
-        Value invM = g.div(b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), ones), g.sumKept(ones, axes));
+        Value invM = g.div(Ops.reduceMean(b, ones, axes, true), g.sumKept(ones, axes));
         Value extra = null;
         if (gys.get(1) != null) extra = g.mul(BatchNormalization.perChannel(b, gys.get(1), rank), invM);
         if (gys.get(2) != null) {

@@ -30,7 +30,7 @@ public final class BatchNormTrainingGrad extends Op {
   @Override public String summary() { return "(dx, dscale, dbias) of training-form batch norm for gy, given x, scale and the batch statistics"; }
 
   @Override public Signature signature() {
-    return Signature.inputs("gy", "x", "scale", "mean", "var").attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance");
+    return Signature.inputs("gy", "x", "scale", "mean", "var").outputs(3).attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance");
   }
 
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
@@ -60,13 +60,13 @@ public final class BatchNormTrainingGrad extends Op {
       int rank = x.type().rank();
       long[] axes = BatchNormalization.otherAxes(rank);
       Value var = BatchNormalization.perChannel(b, in.get(4), rank);
-      Value r = g.div(g.scalar(var, 1), b.apply1("Sqrt", Attrs.EMPTY, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
+      Value r = g.div(g.scalar(var, 1), Ops.sqrt(b, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
       Value xhat = g.mul(g.sub(x, BatchNormalization.perChannel(b, in.get(3), rank)), r);
       Value gxhat = g.mul(gy, xhat);
-      Value dbias = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy);
-      Value dscale = b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gxhat);
-      Value meanGy = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), gy);
-      Value meanGxhat = b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), gxhat);
+      Value dbias = Ops.reduceSum(b, gy, axes, false);
+      Value dscale = Ops.reduceSum(b, gxhat, axes, false);
+      Value meanGy = Ops.reduceMean(b, gy, axes, true);
+      Value meanGxhat = Ops.reduceMean(b, gxhat, axes, true);
       Value inner = g.sub(g.sub(gy, meanGy), g.mul(xhat, meanGxhat));
       Value dx = g.mul(g.mul(BatchNormalization.perChannel(b, in.get(2), rank), r), inner);
       return List.of(dx, dscale, dbias);

@@ -107,7 +107,7 @@ public final class BatchNormalization extends Op {
       Value mean = perChannel(b, node.input(3), rank);
       Value var = perChannel(b, node.input(4), rank);
       Value gy = gys.get(0);
-      Value r = g.div(g.scalar(x, 1), b.apply1("Sqrt", Attrs.EMPTY, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
+      Value r = g.div(g.scalar(x, 1), Ops.sqrt(b, g.add(var, g.scalar(var, node.attrs().getDouble("epsilon")))));
       Value centred = g.sub(x, mean);
       Value gScaled = g.mul(gy, scale);
       Value dx = g.mul(gScaled, r);
@@ -130,7 +130,7 @@ public final class BatchNormalization extends Op {
   }
 
   private static Value sum(GraphBuilder b, Value v, long[] axes) {
-    return b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), v);
+    return Ops.reduceSum(b, v, axes, false);
   }
 
   /** (C) → (C, 1, ..., 1), broadcasting along axis 1 of a rank-{@code rank} tensor. */
@@ -138,6 +138,6 @@ public final class BatchNormalization extends Op {
     if (rank == 2) return v;
     long[] axes = new long[rank - 2];
     for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
-    return b.apply1("Unsqueeze", Attrs.of("axes", axes), v);
+    return Ops.unsqueeze(b, v, axes);
   }
 }

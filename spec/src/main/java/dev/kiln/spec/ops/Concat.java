@@ -1,22 +1,22 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.Folder;
 import dev.kiln.spec.op.Folding;
 import dev.kiln.spec.op.HostArrays;
-import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
@@ -71,8 +71,7 @@ public final class Concat extends Op {
           throw new ShapeException("gradient needs a static size on axis " + axis + " for input " + i + " " + node.input(i).type());
         }
         long end = last ? Long.MAX_VALUE : offset + d.size();
-        gxs.add(b.apply1("Slice", Attrs.of("starts", new long[] {offset}, "ends", new long[] {end}, "axes", new long[] {axis}),
-            gys.get(0)));
+        gxs.add(Ops.slice(b, gys.get(0), new long[] {offset}, new long[] {end}, new long[] {axis}, new long[0]));
         if (!last) offset = end;
       }
       return gxs;

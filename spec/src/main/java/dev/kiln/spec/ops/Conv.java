@@ -1,13 +1,12 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.UnsupportedOpException;
-import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
+import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxEmitter;
@@ -17,6 +16,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,13 +119,13 @@ public final class Conv extends Op {
         outputPadding[i] = in.size() + g.pads()[i] + g.pads()[i + n] - reached;
       }
       Attrs window = Attrs.of("strides", g.strides(), "pads", g.pads(), "dilations", g.dilations(), "group", group);
-      Value dx = b.apply1("ConvTranspose", window.with("outputPadding", outputPadding), gy, node.input(1));
-      Value dw = b.apply1("ConvFilterGrad", window.with("kernel", g.kernel()), node.input(0), gy);
+      Value dx = Ops.convTranspose(b, gy, node.input(1), null, window.with("outputPadding", outputPadding));
+      Value dw = Ops.convFilterGrad(b, node.input(0), gy, window.with("kernel", g.kernel()));
       List<Value> grads = new ArrayList<>(java.util.Arrays.asList(dx, dw));
       if (node.inputs().size() > 2) {
         long[] axes = new long[n + 1];
         for (int i = 1; i <= n; i++) axes[i] = i + 1;
-        grads.add(b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy));
+        grads.add(Ops.reduceSum(b, gy, axes, false));
       }
       return grads;
     };

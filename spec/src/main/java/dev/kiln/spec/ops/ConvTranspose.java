@@ -5,6 +5,7 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxEmitter;
@@ -14,9 +15,8 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConvGrad;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
-import dev.kiln.spec.op.Windows;
 import dev.kiln.spec.op.Vjp;
-import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,12 +115,12 @@ public final class ConvTranspose extends Op {
       int n = g.spatial();
       Attrs window = Attrs.of("strides", g.strides(), "pads", g.pads(), "dilations", g.dilations(), "group", node.attrs().getLong("group"));
       List<Value> grads = new ArrayList<>();
-      grads.add(b.apply1("Conv", window, gy, node.input(1)));
-      grads.add(b.apply1("ConvFilterGrad", window.with("kernel", g.kernel()), gy, node.input(0)));
+      grads.add(Ops.conv(b, gy, node.input(1), null, window));
+      grads.add(Ops.convFilterGrad(b, gy, node.input(0), window.with("kernel", g.kernel())));
       if (node.inputs().size() > 2) {
         long[] axes = new long[n + 1];
         for (int i = 1; i <= n; i++) axes[i] = i + 1;
-        grads.add(b.apply1("ReduceSum", Attrs.of("axes", axes, "keepdims", false), gy));
+        grads.add(Ops.reduceSum(b, gy, axes, false));
       }
       return grads;
     };

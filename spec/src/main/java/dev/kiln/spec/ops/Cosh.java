@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -34,7 +33,7 @@ public final class Cosh extends Elementwise {
       Grad g = Grad.in(b);
       Value x = node.input(0);
       Value gy = gys.get(0);
-      return List.of(g.mul(gy, b.apply1("Sinh", Attrs.EMPTY, x)));
+      return List.of(g.mul(gy, Ops.sinh(b, x)));
     };
   }
 }

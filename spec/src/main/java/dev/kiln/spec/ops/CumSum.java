@@ -79,8 +79,8 @@ public final class CumSum extends Op {
   @Override public Vjp vjp() {
     return (b, node, gys) -> {
       Attrs a = node.attrs().with("reverse", !node.attrs().getBool("reverse"));
-      if (!axisInput(node)) return List.of(b.apply1("CumSum", a, gys.get(0)));
-      return Arrays.asList(b.apply1("CumSum", a, gys.get(0), node.input(1)), null);
+      if (!axisInput(node)) return List.of(Ops.cumSum(b, gys.get(0), null, a));
+      return Arrays.asList(Ops.cumSum(b, gys.get(0), node.input(1), a), null);
     };
   }
 

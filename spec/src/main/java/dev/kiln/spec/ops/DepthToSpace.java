@@ -61,9 +61,9 @@ public final class DepthToSpace extends Op {
       long n = s.dim(0).isStatic() ? s.dim(0).size() : 0;
       long[] split = dcr ? new long[] {n, b, b, c, h, w} : new long[] {n, c, b, b, h, w};
       long[] perm = dcr ? new long[] {0, 3, 4, 1, 5, 2} : new long[] {0, 1, 4, 2, 5, 3};
-      Value v = g.apply1("Reshape", Attrs.of("shape", split), inputs.get(0));
-      v = g.apply1("Transpose", Attrs.of("perm", perm), v);
-      v = g.apply1("Reshape", Attrs.of("shape", new long[] {n, c, h * b, w * b}), v);
+      Value v = Ops.reshape(g, inputs.get(0), split);
+      v = Ops.transpose(g, v, perm);
+      v = Ops.reshape(g, v, new long[] {n, c, h * b, w * b});
       if (!v.type().equals(node.output().type())) throw new KilnException("DepthToSpace decomposition gave " + v.type());
       return List.of(v);
     };

@@ -102,8 +102,8 @@ public final class DynamicPad extends Op {
     if (!mode.equals("constant")) throw new KilnException("DynamicPad: no gradient for mode " + mode + " (only constant)");
     Value x = node.input(0);
     int r = x.type().rank();
-    Value begins = b.apply1("Slice", Attrs.of("starts", new long[] {0}, "ends", new long[] {r}), node.input(1));
-    Value ends = b.apply1("Add", Attrs.EMPTY, begins, b.apply1("Shape", Attrs.EMPTY, x));
-    return DynamicReshape.like(b, b.apply1("DynamicSlice", Attrs.EMPTY, gy, begins, ends), x);
+    Value begins = Ops.slice(b, node.input(1), new long[] {0}, new long[] {r});
+    Value ends = Ops.add(b, begins, Ops.shape(b, x));
+    return DynamicReshape.like(b, Ops.dynamicSlice(b, gy, begins, ends), x);
   }
 }

@@ -83,10 +83,10 @@ public final class DynamicReduceSum extends Op {
     Value x = node.input(0);
     Value kept = gy;
     if (!node.attrs().getBool("keepdims")) {
-      Value keptSum = b.apply1("DynamicReduceSum", node.attrs().with("keepdims", true), x, node.input(1));
-      kept = b.apply1("DynamicReshape", Attrs.EMPTY, gy, b.apply1("Shape", Attrs.EMPTY, keptSum));
+      Value keptSum = Ops.dynamicReduceSum(b, x, node.input(1), node.attrs().with("keepdims", true));
+      kept = Ops.dynamicReshape(b, gy, Ops.shape(b, keptSum));
     }
-    Value spread = b.apply1("Expand", Attrs.EMPTY, kept, b.apply1("Shape", Attrs.EMPTY, x));
+    Value spread = Ops.expand(b, kept, Ops.shape(b, x));
     return DynamicReshape.like(b, spread, x);
   }
 }

@@ -62,7 +62,7 @@ public final class DynamicReshape extends Op {
     try {
       return Reshape.reshapeTo(b, v, x.type().shape());
     } catch (ShapeException e) {
-      return b.apply1("DynamicReshape", Attrs.EMPTY, v, b.apply1("Shape", Attrs.EMPTY, x));
+      return Ops.dynamicReshape(b, v, Ops.shape(b, x));
     }
   }
 }

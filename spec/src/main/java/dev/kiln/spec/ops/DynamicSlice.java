@@ -90,16 +90,16 @@ public final class DynamicSlice extends Op {
 
   private static Value backward(GraphBuilder b, Node node, Value gy) {
     Value x = node.input(0);
-    Attrs flat = Attrs.of("shape", new long[] {-1});
-    Value xf = b.apply1("Reshape", flat, x);
-    Value count = b.apply1("Reshape", Attrs.of("shape", new long[0]), b.apply1("Shape", Attrs.EMPTY, xf));
-    Value zero = b.apply1("Constant", Attrs.of("value", HostTensor.ofLongs(new long[] {0})));
-    Value one = b.apply1("Constant", Attrs.of("value", HostTensor.ofLongs(new long[] {1})));
-    Value ids = b.apply1("DynamicReshape", Attrs.EMPTY, b.apply1("Range", Attrs.EMPTY, zero, count, one), b.apply1("Shape", Attrs.EMPTY, x));
-    List<Value> sliceIn = new ArrayList<>(node.inputs());
-    sliceIn.set(0, ids);
-    Value picked = b.apply1("Reshape", flat, b.apply("DynamicSlice", sliceIn, Attrs.EMPTY).get(0));
-    Value dxf = b.apply1("GatherGrad", Attrs.of("axis", 0L), b.apply1("Reshape", flat, gy), picked, xf);
+    long[] flat = {-1};
+    Value xf = Ops.reshape(b, x, flat);
+    Value count = Ops.reshape(b, Ops.shape(b, xf), new long[0]);
+    Value zero = Ops.constant(b, HostTensor.ofLongs(new long[] {0}));
+    Value one = Ops.constant(b, HostTensor.ofLongs(new long[] {1}));
+    Value ids = Ops.dynamicReshape(b, Ops.range(b, zero, count, one), Ops.shape(b, x));
+    List<Value> in = node.inputs();
+    Value sliced = Ops.dynamicSlice(b, ids, in.get(1), in.get(2), in.size() > 3 ? in.get(3) : null, in.size() > 4 ? in.get(4) : null);
+    Value picked = Ops.reshape(b, sliced, flat);
+    Value dxf = Ops.gatherGrad(b, Ops.reshape(b, gy, flat), picked, xf, 0L);
     return DynamicReshape.like(b, dxf, x);
   }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -27,7 +26,7 @@ public final class Erf extends Elementwise {
     return (b, node, gys) -> {
       Grad g = Grad.in(b);
       Value x = node.input(0);
-      Value e = b.apply1("Exp", Attrs.EMPTY, g.neg(g.mul(x, x)));
+      Value e = Ops.exp(b, g.neg(g.mul(x, x)));
       return List.of(g.mul(g.mul(gys.get(0), e), 2 / Math.sqrt(Math.PI)));
     };
   }

@@ -2,22 +2,22 @@ package dev.kiln.spec.ops;
 
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.op.Folded;
-import dev.kiln.spec.op.Folder;
-import dev.kiln.spec.op.Folding;
-import dev.kiln.spec.op.HostArrays;
-import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.Folder;
+import dev.kiln.spec.op.Folding;
+import dev.kiln.spec.op.HostArrays;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
@@ -114,7 +114,7 @@ public final class Expand extends Op {
     }
     Value g = gy;
     if (!axes.isEmpty()) {
-      g = b.apply1("ReduceSum", Attrs.of("axes", axes.stream().mapToLong(Long::longValue).toArray(), "keepdims", true), g);
+      g = Ops.reduceSum(b, g, axes.stream().mapToLong(Long::longValue).toArray(), true);
     }
     return DynamicReshape.like(b, g, x);
   }

@@ -13,11 +13,11 @@ import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.Folder;
 import dev.kiln.spec.op.Folding;
 import dev.kiln.spec.op.HostArrays;
-import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
@@ -120,6 +120,6 @@ public final class Gather extends Op {
   /** ddata = GatherGrad(gy, indices, data): gy's slices summed into zeros at the indices (repeats add up). */
   @Override public Vjp vjp() {
     return (b, node, gys) -> Arrays.asList(
-        b.apply1("GatherGrad", Attrs.of("axis", node.attrs().getLong("axis")), gys.get(0), node.input(1), node.input(0)), null);
+        Ops.gatherGrad(b, gys.get(0), node.input(1), node.input(0), node.attrs().getLong("axis")), null);
   }
 }

@@ -128,6 +128,6 @@ public final class GatherGrad extends Op {
   /** dupdates = Gather(gy, indices, axis): the op is linear in updates; indices and like get none. */
   @Override public Vjp vjp() {
     return (b, node, gys) -> Arrays.asList(
-        b.apply1("Gather", Attrs.of("axis", node.attrs().getLong("axis")), gys.get(0), node.input(1)), null, null);
+        Ops.gather(b, gys.get(0), node.input(1), node.attrs().getLong("axis")), null, null);
   }
 }

@@ -129,10 +129,9 @@ public final class GatherND extends Op {
   @Override public Vjp vjp() {
     return (bld, node, gys) -> {
       if (node.attrs().getLong("batch_dims") != 0) throw new ShapeException("GatherND: no gradient with batch_dims > 0");
-      var zero = bld.apply1("Constant", Attrs.of("value", HostTensor.fromDoubles(node.input(0).type().dtype(), new double[] {0})));
-      var zeros = bld.apply1("BroadcastLike", Attrs.EMPTY, zero, node.input(0));
-      return Arrays.asList(bld.apply1("ScatterND", Attrs.of("reduction", "add"),
-          zeros, node.input(1), gys.get(0)), null);
+      var zero = Ops.constant(bld, HostTensor.fromDoubles(node.input(0).type().dtype(), new double[] {0}));
+      var zeros = Ops.broadcastLike(bld, zero, node.input(0));
+      return Arrays.asList(Ops.scatterND(bld, zeros, node.input(1), gys.get(0), "add"), null);
     };
   }
 }

@@ -1,13 +1,12 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.UnsupportedOpException;
-import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
+import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
+import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
@@ -15,6 +14,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,9 +56,9 @@ public final class GlobalAveragePool extends Op {
       TensorType x = node.inputs().get(0).type();
       long cells = 1;
       for (long s : spatialSizes(x)) cells *= s;
-      Value scale = b.apply1("Constant", Attrs.of("value", HostTensor.scalar(x.dtype(), 1.0 / cells)));
-      Value spread = b.apply1("BroadcastLike", Attrs.EMPTY, gys.get(0), node.input(0));
-      return List.of(b.apply1("Mul", Attrs.EMPTY, spread, scale));
+      Value scale = Ops.constant(b, HostTensor.scalar(x.dtype(), 1.0 / cells));
+      Value spread = Ops.broadcastLike(b, gys.get(0), node.input(0));
+      return List.of(Ops.mul(b, spread, scale));
     };
   }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
@@ -12,6 +11,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +38,6 @@ public final class GlobalMaxPool extends Op {
 
   /** As MaxPool's gradient with one window covering all spatial axes (static sizes needed). */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(b.apply1("MaxPoolGrad", Attrs.of("kernel", GlobalAveragePool.spatialSizes(node.inputs().get(0).type())),
-        node.input(0), gys.get(0)));
+    return (b, node, gys) -> List.of(Ops.maxPoolGrad(b, node.input(0), gys.get(0), GlobalAveragePool.spatialSizes(node.inputs().get(0).type())));
   }
 }

@@ -61,24 +61,24 @@ public final class Gru extends Op {
     Value rbzr = rb == null ? null : rb.get(0), rbh = rb == null ? null : rb.get(1);
     List<Value> xwParts = Recurrent.split(b, xw, -1, 2 * h, h);
     Value zr = Recurrent.add(b, xwParts.get(0),
-        Recurrent.add(b, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, rTzr), rbzr));
+        Recurrent.add(b, hPrev == null ? null : Ops.matMul(b, hPrev, rTzr), rbzr));
     List<Value> zrGates = Recurrent.gates(b, zr, 2, h);
-    Value z = b.apply1("Sigmoid", Attrs.EMPTY, zrGates.get(0));
-    Value r = b.apply1("Sigmoid", Attrs.EMPTY, zrGates.get(1));
+    Value z = Ops.sigmoid(b, zrGates.get(0));
+    Value r = Ops.sigmoid(b, zrGates.get(1));
     Value xh = xwParts.get(1);
     Value rec;
     if (linearBeforeReset) {
-      Value hr = Recurrent.add(b, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, rTh), rbh);
-      rec = hr == null ? null : b.apply1("Mul", Attrs.EMPTY, r, hr);
+      Value hr = Recurrent.add(b, hPrev == null ? null : Ops.matMul(b, hPrev, rTh), rbh);
+      rec = hr == null ? null : Ops.mul(b, r, hr);
     } else {
       rec = Recurrent.add(b, hPrev == null ? null
-          : b.apply1("MatMul", Attrs.EMPTY, b.apply1("Mul", Attrs.EMPTY, r, hPrev), rTh), rbh);
+          : Ops.matMul(b, Ops.mul(b, r, hPrev), rTh), rbh);
     }
-    Value n = b.apply1("Tanh", Attrs.EMPTY, Recurrent.add(b, xh, rec));
+    Value n = Ops.tanh(b, Recurrent.add(b, xh, rec));
     // h' = (1-z)*n + z*h = n + z*(h - n); with no previous state h = 0: n - z*n.
     Value hNew = hPrev == null
-        ? b.apply1("Sub", Attrs.EMPTY, n, b.apply1("Mul", Attrs.EMPTY, z, n))
-        : b.apply1("Add", Attrs.EMPTY, n, b.apply1("Mul", Attrs.EMPTY, z, b.apply1("Sub", Attrs.EMPTY, hPrev, n)));
+        ? Ops.sub(b, n, Ops.mul(b, z, n))
+        : Ops.add(b, n, Ops.mul(b, z, Ops.sub(b, hPrev, n)));
     return new Value[] {hNew, null};
   }
 }

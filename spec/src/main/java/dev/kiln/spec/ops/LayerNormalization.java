@@ -39,7 +39,7 @@ public final class LayerNormalization extends Op {
   @Override public String summary() { return "y = (x - mean) / sqrt(var + epsilon) * scale + bias over axes axis.., (Mean, InvStdDev)"; }
 
   @Override public Signature signature() {
-    return Signature.inputs("x", "scale", "bias").optionalFrom(2)
+    return Signature.inputs("x", "scale", "bias").optionalFrom(2).varyingOutputs()
         .attr("axis", AttrKind.INT, -1L, "first normalised axis; the axes from it to the last are normalised")
         .attr("epsilon", AttrKind.FLOAT, 1e-5, "added to the variance")
         .attr("stash_type", AttrKind.INT, 1L, "ONNX's precision of Mean/InvStdDev: 1 (f32) is the one supported")
@@ -114,7 +114,7 @@ public final class LayerNormalization extends Op {
   }
 
   private static Value mean(GraphBuilder b, Value v, long[] axes) {
-    return b.apply1("ReduceMean", Attrs.of("axes", axes, "keepdims", true), v);
+    return Ops.reduceMean(b, v, axes, true);
   }
 
   /** 1 / sqrt(var + epsilon) and x - mean, the statistics over the normalised axes. */
@@ -124,7 +124,7 @@ public final class LayerNormalization extends Op {
     Value m = mean(b, x, axes);
     Value d = g.sub(x, m);
     Value var = mean(b, g.mul(d, d), axes);
-    Value inv = g.div(g.scalar(x, 1), b.apply1("Sqrt", Attrs.EMPTY, g.add(var, g.scalar(x, node.attrs().getDouble("epsilon")))));
+    Value inv = g.div(g.scalar(x, 1), Ops.sqrt(b, g.add(var, g.scalar(x, node.attrs().getDouble("epsilon")))));
     return new Value[] {m, d, inv};
   }
 
@@ -140,7 +140,7 @@ public final class LayerNormalization extends Op {
   }
 
   private static Value toF32(GraphBuilder b, Value v) {
-    return v.type().dtype() == DType.F32 ? v : b.apply1("Cast", Attrs.of("to", DType.F32), v);
+    return v.type().dtype() == DType.F32 ? v : Ops.cast(b, v, DType.F32);
   }
 
   /**

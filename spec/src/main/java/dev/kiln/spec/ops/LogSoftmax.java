@@ -1,10 +1,9 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.AxisSoftmax;
 import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Vjp;
-import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.op.AxisSoftmax;
 
 /**
  * y = x - log(sum(exp(x))) along {@code axis}. ONNX LogSoftmax-13 (one axis; earlier opsets
@@ -19,7 +18,7 @@ public final class LogSoftmax extends AxisSoftmax {
   @Override public Vjp vjp() {
     return (b, node, gys) -> {
       Grad g = Grad.in(b);
-      Value p = b.apply1("Exp", Attrs.EMPTY, node.output());
+      Value p = Ops.exp(b, node.output());
       long[] axis = {node.attrs().getLong("axis")};
       return java.util.List.of(g.sub(gys.get(0), g.mul(p, g.sumKept(gys.get(0), axis))));
     };

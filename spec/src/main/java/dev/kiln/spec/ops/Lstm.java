@@ -36,15 +36,15 @@ public final class Lstm extends Op {
   @Override public Decomposition decomposition() { return Recurrent.unrolled(4, true, Lstm::step); }
 
   private static Value[] step(GraphBuilder b, Value xw, Value hPrev, Value cPrev, Recurrent.Weights w) {
-    Value z = Recurrent.add(b, xw, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, w.rT()));
+    Value z = Recurrent.add(b, xw, hPrev == null ? null : Ops.matMul(b, hPrev, w.rT()));
     List<Value> gates = Recurrent.gates(b, z, 4, w.hidden());
-    Value i = b.apply1("Sigmoid", Attrs.EMPTY, gates.get(0));
-    Value o = b.apply1("Sigmoid", Attrs.EMPTY, gates.get(1));
-    Value f = b.apply1("Sigmoid", Attrs.EMPTY, gates.get(2));
-    Value g = b.apply1("Tanh", Attrs.EMPTY, gates.get(3));
-    Value ig = b.apply1("Mul", Attrs.EMPTY, i, g);
-    Value c = cPrev == null ? ig : b.apply1("Add", Attrs.EMPTY, b.apply1("Mul", Attrs.EMPTY, f, cPrev), ig);
-    Value hNew = b.apply1("Mul", Attrs.EMPTY, o, b.apply1("Tanh", Attrs.EMPTY, c));
+    Value i = Ops.sigmoid(b, gates.get(0));
+    Value o = Ops.sigmoid(b, gates.get(1));
+    Value f = Ops.sigmoid(b, gates.get(2));
+    Value g = Ops.tanh(b, gates.get(3));
+    Value ig = Ops.mul(b, i, g);
+    Value c = cPrev == null ? ig : Ops.add(b, Ops.mul(b, f, cPrev), ig);
+    Value hNew = Ops.mul(b, o, Ops.tanh(b, c));
     return new Value[] {hNew, c};
   }
 }

@@ -7,6 +7,8 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
@@ -15,8 +17,6 @@ import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
-import dev.kiln.spec.ir.GraphBuilder;
-import dev.kiln.spec.ir.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,8 +98,8 @@ public final class MatMul extends Op {
       Value b = node.input(1);
       boolean va = a.type().rank() == 1;
       boolean vb = b.type().rank() == 1;
-      Value a2 = va ? g.apply1("Reshape", Attrs.of("shape", new long[] {1, -1}), a) : a;
-      Value b2 = vb ? g.apply1("Reshape", Attrs.of("shape", new long[] {-1, 1}), b) : b;
+      Value a2 = va ? Ops.reshape(g, a, new long[] {1, -1}) : a;
+      Value b2 = vb ? Ops.reshape(g, b, new long[] {-1, 1}) : b;
       Value gy = gys.get(0);
       if (va || vb) {
         int batch = gy.type().rank() - (va ? 0 : 1) - (vb ? 0 : 1);
@@ -108,16 +108,16 @@ public final class MatMul extends Op {
         s[batch] = va ? 1 : -1;
         s[batch + 1] = vb ? 1 : -1;
         if (va && vb) s = new long[] {1, 1};
-        gy = g.apply1("Reshape", Attrs.of("shape", s), gy);
+        gy = Ops.reshape(g, gy, s);
       }
-      Value da = g.apply1("MatMul", Attrs.EMPTY, gy, swapLast(g, b2));
-      Value db = g.apply1("MatMul", Attrs.EMPTY, swapLast(g, a2), gy);
+      Value da = Ops.matMul(g, gy, swapLast(g, b2));
+      Value db = Ops.matMul(g, swapLast(g, a2), gy);
       // A promoted left vector's extra leading 1 is summed away as a broadcast axis; a right one's
       // trailing 1 must be dropped here, since the driver only sums leading axes.
       if (vb) {
         long[] s = new long[db.type().rank() - 1];
         s[s.length - 1] = -1;
-        db = g.apply1("Reshape", Attrs.of("shape", s), db);
+        db = Ops.reshape(g, db, s);
       }
       return List.of(da, db);
     };
@@ -129,6 +129,6 @@ public final class MatMul extends Op {
     for (int i = 0; i < r; i++) perm[i] = i;
     perm[r - 2] = r - 1;
     perm[r - 1] = r - 2;
-    return g.apply1("Transpose", Attrs.of("perm", perm), v);
+    return Ops.transpose(g, v, perm);
   }
 }

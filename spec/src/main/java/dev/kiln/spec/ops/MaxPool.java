@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
@@ -15,6 +14,7 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +79,6 @@ public final class MaxPool extends Op {
 
   /** dx = MaxPoolGrad(x, gy): each window's gradient to its first maximum. */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(b.apply1("MaxPoolGrad", node.attrs(), node.input(0), gys.get(0)));
+    return (b, node, gys) -> List.of(Ops.maxPoolGrad(b, node.input(0), gys.get(0), node.attrs()));
   }
 }

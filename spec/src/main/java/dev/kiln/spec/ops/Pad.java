@@ -95,7 +95,7 @@ public final class Pad extends Op {
         ends.add(pads[i + r] == 0 ? Long.MAX_VALUE : -pads[i + r]);
       }
       if (axes.isEmpty()) return List.of(gys.get(0));
-      return List.of(b.apply1("Slice", Attrs.of("starts", longs(starts), "ends", longs(ends), "axes", longs(axes)), gys.get(0)));
+      return List.of(Ops.slice(b, gys.get(0), longs(starts), longs(ends), longs(axes), new long[0]));
     };
   }
 

@@ -1,13 +1,12 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.op.Grad;
-import dev.kiln.spec.op.Vjp;
 import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.Binary;
+import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.TfLowering;
+import dev.kiln.spec.op.Vjp;
 
 /**
  * y = a ^ b with NumPy broadcasting; base and exponent share one dtype (ONNX allows them to differ;
@@ -33,8 +32,8 @@ public final class Pow extends Binary {
       Value a = node.input(0);
       Value e = node.input(1);
       Value gy = gys.get(0);
-      Value da = g.mul(g.mul(gy, e), b.apply1("Pow", Attrs.EMPTY, a, g.sub(e, g.scalar(e, 1))));
-      Value db = g.mul(g.mul(gy, node.output()), b.apply1("Log", Attrs.EMPTY, a));
+      Value da = g.mul(g.mul(gy, e), Ops.pow(b, a, g.sub(e, g.scalar(e, 1))));
+      Value db = g.mul(g.mul(gy, node.output()), Ops.log(b, a));
       return java.util.List.of(da, db);
     };
   }

@@ -1,8 +1,7 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Onnx;
+import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Reduction;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
@@ -23,6 +22,6 @@ public final class ReduceSum extends Reduction {
 
   /** dx = gy with the reduced axes restored as size 1, broadcast to x's shape. */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(b.apply1("BroadcastLike", Attrs.EMPTY, keptDims(b, node, gys.get(0)), node.input(0)));
+    return (b, node, gys) -> List.of(Ops.broadcastLike(b, keptDims(b, node, gys.get(0)), node.input(0)));
   }
 }

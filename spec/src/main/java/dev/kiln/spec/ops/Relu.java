@@ -17,6 +17,6 @@ public final class Relu extends Elementwise {
 
   /** dx = gy where x &gt; 0 (0 at the kink, as PyTorch and TF take it). */
   @Override public dev.kiln.spec.op.Vjp vjp() {
-    return (b, node, gys) -> java.util.List.of(b.apply1("ReluGrad", dev.kiln.spec.ir.Attrs.EMPTY, node.input(0), gys.get(0)));
+    return (b, node, gys) -> java.util.List.of(Ops.reluGrad(b, node.input(0), gys.get(0)));
   }
 }

@@ -52,6 +52,6 @@ public final class ReluGrad extends Op {
 
   /** Linear in gy (same mask); zero almost everywhere in x, so x gets none. */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> Arrays.asList(null, b.apply1("ReluGrad", Attrs.EMPTY, node.input(0), gys.get(0)));
+    return (b, node, gys) -> Arrays.asList(null, Ops.reluGrad(b, node.input(0), gys.get(0)));
   }
 }

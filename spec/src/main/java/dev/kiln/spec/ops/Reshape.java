@@ -111,7 +111,7 @@ public final class Reshape extends Op {
     if (spec == null) {
       throw new ShapeException("cannot reshape " + v.type() + " back to " + target + ": more than one dynamic dim to infer");
     }
-    return b.apply1("Reshape", Attrs.of("shape", spec), v);
+    return Ops.reshape(b, v, spec);
   }
 
   /**

@@ -185,7 +185,7 @@ public final class Resize extends Op {
         ResizeTaps taps = ResizeTaps.of(in, out, scale, scales.length == 0, roi.length > 0 ? roi[i] : 0, roi.length > 0 ? roi[r + i] : 1, a);
         y = axis(b, y, i, r, taps, crop, a.getDouble("extrapolation_value"));
       }
-      return List.of(b.apply1("Identity", Attrs.EMPTY, y));
+      return List.of(Ops.identity(b, y));
     };
   }
 
@@ -198,16 +198,16 @@ public final class Resize extends Op {
     Value acc = null;
     for (int k = 0; k < taps.index().length; k++) {
       Value idx = constant(b, HostTensor.ofLongs(taps.index()[k], out));
-      Value g = b.apply1("Gather", Attrs.of("axis", (long) i), x, idx);
-      Value term = taps.index().length == 1 ? g : b.apply1("Mul", Attrs.EMPTY, g, constant(b, HostTensor.fromDoubles(dt, taps.weight()[k], column)));
-      acc = acc == null ? term : b.apply1("Add", Attrs.EMPTY, acc, term);
+      Value g = Ops.gather(b, x, idx, (long) i);
+      Value term = taps.index().length == 1 ? g : Ops.mul(b, g, constant(b, HostTensor.fromDoubles(dt, taps.weight()[k], column)));
+      acc = acc == null ? term : Ops.add(b, acc, term);
     }
     if (crop) {
       Value mask = constant(b, HostTensor.ofBooleans(taps.outside(), column));
-      acc = b.apply1("Where", Attrs.EMPTY, mask, constant(b, HostTensor.fromDoubles(dt, new double[] {fill})), acc);
+      acc = Ops.where(b, mask, constant(b, HostTensor.fromDoubles(dt, new double[] {fill})), acc);
     }
     return acc;
   }
 
-  private static Value constant(GraphBuilder b, HostTensor t) { return b.apply1("Constant", Attrs.of("value", t)); }
+  private static Value constant(GraphBuilder b, HostTensor t) { return Ops.constant(b, t); }
 }

@@ -32,7 +32,7 @@ public final class Rnn extends Op {
 
   @Override public Decomposition decomposition() {
     return Recurrent.unrolled(1, true, (b, xw, hPrev, cPrev, w) -> new Value[] {
-        b.apply1("Tanh", Attrs.EMPTY, Recurrent.add(b, xw, hPrev == null ? null : b.apply1("MatMul", Attrs.EMPTY, hPrev, w.rT()))),
+        Ops.tanh(b, Recurrent.add(b, xw, hPrev == null ? null : Ops.matMul(b, hPrev, w.rT()))),
         null});
   }
 }

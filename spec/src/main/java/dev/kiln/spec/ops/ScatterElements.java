@@ -80,10 +80,10 @@ public final class ScatterElements extends Op {
       if (!it.shape().isStatic() || !data.shape().dim(ax).isStatic()) {
         throw new KilnException("ScatterElements: decomposing needs a static indices shape and axis size, got " + it + " into " + data);
       }
-      Value idx = it.dtype() == DType.I64 ? in.get(1) : b.apply1("Cast", Attrs.of("to", DType.I64), in.get(1));
+      Value idx = it.dtype() == DType.I64 ? in.get(1) : Ops.cast(b, in.get(1), DType.I64);
       Value size = constant(b, HostTensor.ofLongs(new long[] {data.shape().dim(ax).size()}));
-      Value neg = b.apply1("Less", Attrs.EMPTY, idx, constant(b, HostTensor.ofLongs(new long[] {0})));
-      idx = b.apply1("Where", Attrs.EMPTY, neg, b.apply1("Add", Attrs.EMPTY, idx, size), idx);
+      Value neg = Ops.less(b, idx, constant(b, HostTensor.ofLongs(new long[] {0})));
+      idx = Ops.where(b, neg, Ops.add(b, idx, size), idx);
       long[] s = it.shape().sizes();
       int r = s.length;
       long count = Shape.of(s).elementCount();
@@ -92,7 +92,7 @@ public final class ScatterElements extends Op {
       one[r] = 1;
       for (int j = 0; j < r; j++) {
         if (j == ax) {
-          parts.add(b.apply1("Unsqueeze", Attrs.of("axes", new long[] {r}), idx));
+          parts.add(Ops.unsqueeze(b, idx, new long[] {r}));
           continue;
         }
         long[] c = new long[Math.toIntExact(count)];
@@ -103,10 +103,10 @@ public final class ScatterElements extends Op {
         }
         parts.add(constant(b, HostTensor.ofLongs(c, one)));
       }
-      Value coords = b.apply("Concat", parts, Attrs.of("axis", (long) r)).get(0);
-      return List.of(b.apply1("ScatterND", Attrs.of("reduction", node.attrs().getString("reduction")), in.get(0), coords, in.get(2)));
+      Value coords = Ops.concat(b, parts, (long) r);
+      return List.of(Ops.scatterND(b, in.get(0), coords, in.get(2), node.attrs().getString("reduction")));
     };
   }
 
-  private static Value constant(GraphBuilder b, HostTensor t) { return b.apply1("Constant", Attrs.of("value", t)); }
+  private static Value constant(GraphBuilder b, HostTensor t) { return Ops.constant(b, t); }
 }

@@ -84,12 +84,12 @@ public final class ScatterND extends Op {
     return (b, node, gys) -> {
       String red = node.attrs().getString("reduction");
       Value gy = gys.get(0);
-      Value dup = b.apply1("GatherND", Attrs.EMPTY, gy, node.input(1));
+      Value dup = Ops.gatherND(b, gy, node.input(1));
       if (red.equals("add")) return java.util.Arrays.asList(gy, null, dup);
       if (!red.equals("none")) throw new ShapeException("ScatterND: no gradient for reduction " + red);
-      Value zero = b.apply1("Constant", Attrs.of("value", HostTensor.fromDoubles(gy.type().dtype(), new double[] {0})));
-      Value zeros = b.apply1("BroadcastLike", Attrs.EMPTY, zero, node.input(2));
-      return java.util.Arrays.asList(b.apply1("ScatterND", Attrs.EMPTY, gy, node.input(1), zeros), null, dup);
+      Value zero = Ops.constant(b, HostTensor.fromDoubles(gy.type().dtype(), new double[] {0}));
+      Value zeros = Ops.broadcastLike(b, zero, node.input(2));
+      return java.util.Arrays.asList(Ops.scatterND(b, gy, node.input(1), zeros), null, dup);
     };
   }
 }

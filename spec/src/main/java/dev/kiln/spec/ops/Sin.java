@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -24,7 +23,7 @@ public final class Sin extends Elementwise {
       Grad g = Grad.in(b);
       Value x = node.input(0);
       Value gy = gys.get(0);
-      return List.of(g.mul(gy, b.apply1("Cos", Attrs.EMPTY, x)));
+      return List.of(g.mul(gy, Ops.cos(b, x)));
     };
   }
 }

@@ -5,30 +5,30 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
+import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.GraphBuilder;
+import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.Folder;
 import dev.kiln.spec.op.Folding;
 import dev.kiln.spec.op.HostArrays;
-import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
+import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import dev.kiln.spec.UnsupportedOpException;
-import dev.kiln.spec.ir.GraphBuilder;
-import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.op.Vjp;
 
 /**
  * Strided slices along some axes, clamped like ONNX Slice (ends may be huge such as Long.MAX_VALUE;
@@ -226,8 +226,7 @@ public final class Slice extends Op {
     first = step > 0 ? clamp(first, 0, size) : clamp(first, 0, size - 1) - (len - 1) * s;
     if (len == 0) first = 0;
     if (step < 0 && len > 1) {
-      g = b.apply1("Slice", Attrs.of("starts", new long[] {-1}, "ends", new long[] {Long.MIN_VALUE}, "axes", new long[] {ax},
-          "steps", new long[] {-1}), g);
+      g = Ops.slice(b, g, new long[] {-1}, new long[] {Long.MIN_VALUE}, new long[] {ax}, new long[] {-1});
     }
     long span = len;
     if (s > 1 && len > 0) {
@@ -241,19 +240,19 @@ public final class Slice extends Op {
       }
       long[] pads = new long[2 * (r + 1)];
       pads[r + 1 + ax + 1] = s - 1;
-      g = b.apply1("Unsqueeze", Attrs.of("axes", new long[] {ax + 1}), g);
-      g = b.apply1("Pad", Attrs.of("pads", pads), g);
-      g = b.apply1("Reshape", Attrs.of("shape", shape), g);
+      g = Ops.unsqueeze(b, g, new long[] {ax + 1});
+      g = Ops.pad(b, g, pads);
+      g = Ops.reshape(b, g, shape);
       span = len * s;
     }
     if (first + span > size) {
-      g = b.apply1("Slice", Attrs.of("starts", new long[] {0}, "ends", new long[] {size - first}, "axes", new long[] {ax}), g);
+      g = Ops.slice(b, g, new long[] {0}, new long[] {size - first}, new long[] {ax}, new long[0]);
       span = size - first;
     }
     if (first == 0 && span == size) return g;
     long[] pads = new long[2 * x.rank()];
     pads[ax] = first;
     pads[ax + x.rank()] = size - first - span;
-    return b.apply1("Pad", Attrs.of("pads", pads), g);
+    return Ops.pad(b, g, pads);
   }
 }

@@ -37,7 +37,7 @@ public final class SoftmaxCrossEntropy extends Op {
     return "(loss, dlogits) per example: -log softmax(logits)[label], softmax(logits) - onehot(label)";
   }
 
-  @Override public Signature signature() { return Signature.inputs("logits", "labels"); }
+  @Override public Signature signature() { return Signature.inputs("logits", "labels").outputs(2); }
 
   @Override public List<TensorType> inferTypes(List<TensorType> in, Attrs attrs) {
     TensorType logits = in.get(0);
@@ -72,10 +72,10 @@ public final class SoftmaxCrossEntropy extends Op {
       Grad g = Grad.in(b);
       Value logits = in.get(0);
       long classes = logits.type().shape().dim(1).size();
-      Value logp = b.apply1("LogSoftmax", Attrs.of("axis", 1L), logits);
-      Value oneHot = b.apply1("OneHot", Attrs.of("depth", classes, "dtype", logits.type().dtype()), in.get(1));
-      Value loss = g.neg(b.apply1("ReduceSum", Attrs.of("axes", new long[] {1}, "keepdims", false), g.mul(oneHot, logp)));
-      Value dlogits = g.sub(b.apply1("Exp", Attrs.EMPTY, logp), oneHot);
+      Value logp = Ops.logSoftmax(b, logits, 1L);
+      Value oneHot = Ops.oneHot(b, in.get(1), classes, logits.type().dtype(), -1L);
+      Value loss = g.neg(Ops.reduceSum(b, g.mul(oneHot, logp), new long[] {1}, false));
+      Value dlogits = g.sub(Ops.exp(b, logp), oneHot);
       return List.of(loss, dlogits);
     };
   }
@@ -89,10 +89,10 @@ public final class SoftmaxCrossEntropy extends Op {
       Grad g = Grad.in(b);
       Value dx = null;
       if (gys.get(0) != null) {
-        dx = g.mul(node.outputs().get(1), b.apply1("Unsqueeze", Attrs.of("axes", new long[] {1}), gys.get(0)));
+        dx = g.mul(node.outputs().get(1), Ops.unsqueeze(b, gys.get(0), new long[] {1}));
       }
       if (gys.get(1) != null) {
-        Value p = b.apply1("Softmax", Attrs.of("axis", 1L), node.input(0));
+        Value p = Ops.softmax(b, node.input(0), 1L);
         Value gp = g.mul(gys.get(1), p);
         Value pulled = g.sub(gp, g.mul(p, g.sumKept(gp, new long[] {1})));
         dx = dx == null ? pulled : g.add(dx, pulled);

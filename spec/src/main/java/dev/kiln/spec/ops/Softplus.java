@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Onnx;
@@ -35,6 +34,6 @@ public final class Softplus extends Elementwise {
 
   /** dx = gy * sigmoid(x). */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(Grad.in(b).mul(gys.get(0), b.apply1("Sigmoid", Attrs.EMPTY, node.input(0))));
+    return (b, node, gys) -> List.of(Grad.in(b).mul(gys.get(0), Ops.sigmoid(b, node.input(0))));
   }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -32,7 +31,7 @@ public final class Softsign extends Elementwise {
     return (b, node, gys) -> {
       Grad g = Grad.in(b);
       Value x = node.input(0);
-      Value d = g.add(g.scalar(x, 1), b.apply1("Abs", Attrs.EMPTY, x));
+      Value d = g.add(g.scalar(x, 1), Ops.abs(b, x));
       return List.of(g.div(gys.get(0), g.mul(d, d)));
     };
   }

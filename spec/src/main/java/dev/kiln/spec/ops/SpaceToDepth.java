@@ -53,9 +53,9 @@ public final class SpaceToDepth extends Op {
       long h = s.dim(2).size() / b;
       long w = s.dim(3).size() / b;
       long n = s.dim(0).isStatic() ? s.dim(0).size() : 0;
-      Value v = g.apply1("Reshape", Attrs.of("shape", new long[] {n, c, h, b, w, b}), inputs.get(0));
-      v = g.apply1("Transpose", Attrs.of("perm", new long[] {0, 3, 5, 1, 2, 4}), v);
-      v = g.apply1("Reshape", Attrs.of("shape", new long[] {n, c * b * b, h, w}), v);
+      Value v = Ops.reshape(g, inputs.get(0), new long[] {n, c, h, b, w, b});
+      v = Ops.transpose(g, v, new long[] {0, 3, 5, 1, 2, 4});
+      v = Ops.reshape(g, v, new long[] {n, c * b * b, h, w});
       if (!v.type().equals(node.output().type())) throw new KilnException("SpaceToDepth decomposition gave " + v.type());
       return List.of(v);
     };

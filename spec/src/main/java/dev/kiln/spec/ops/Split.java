@@ -35,7 +35,7 @@ public final class Split extends Op {
   @Override public String summary() { return "y0, y1, ... = x cut along axis into pieces of the sizes split (or equal parts)"; }
 
   @Override public Signature signature() {
-    return Signature.inputs("x")
+    return Signature.inputs("x").varyingOutputs()
         .attr("axis", AttrKind.INT, 0L, "the axis to cut (negative counts from the end); its size must be static")
         .attr("split", AttrKind.INTS, new long[0], "the pieces' sizes along axis, summing to its size; empty: equal parts")
         .attr("outputs", AttrKind.INT, 0L, "how many pieces; needed when split is empty, else 0 or len(split)");
@@ -119,14 +119,14 @@ public final class Split extends Op {
         parts.add(g != null ? g : zerosLike(b, node.outputs().get(i)));
       }
       long ax = axis(node.input(0).type(), node.attrs());
-      Value dx = parts.size() == 1 ? parts.get(0) : b.apply("Concat", parts, Attrs.of("axis", ax)).get(0);
+      Value dx = parts.size() == 1 ? parts.get(0) : Ops.concat(b, parts, ax);
       return List.of(dx);
     };
   }
 
   /** Zeros of v's type: a scalar 0 broadcast to v's shape (v's values are not read, so NaNs stay out). */
   private static Value zerosLike(GraphBuilder b, Value v) {
-    Value zero = b.apply1("Constant", Attrs.of("value", HostTensor.scalar(v.type().dtype(), 0)));
-    return b.apply1("BroadcastLike", Attrs.EMPTY, zero, v);
+    Value zero = Ops.constant(b, HostTensor.scalar(v.type().dtype(), 0));
+    return Ops.broadcastLike(b, zero, v);
   }
 }

@@ -68,7 +68,7 @@ public final class Squeeze extends Op {
   @Override public Vjp vjp() {
     return (b, node, gys) -> {
       long[] gone = removed(node.inputs().get(0).type(), node.attrs().getLongs("axes"));
-      return List.of(gone.length == 0 ? gys.get(0) : b.apply1("Unsqueeze", Attrs.of("axes", gone), gys.get(0)));
+      return List.of(gone.length == 0 ? gys.get(0) : Ops.unsqueeze(b, gys.get(0), gone));
     };
   }
 

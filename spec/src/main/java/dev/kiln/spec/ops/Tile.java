@@ -53,7 +53,7 @@ public final class Tile extends Op {
   @Override public Vjp vjp() {
     return (b, node, gys) -> {
       long[] r = node.attrs().getLongs("repeats");
-      Value repeats = b.apply1("Constant", Attrs.of("value", HostTensor.ofLongs(r, r.length)));
+      Value repeats = Ops.constant(b, HostTensor.ofLongs(r, r.length));
       return List.of(backward(b, gys.get(0), node.input(0), repeats));
     };
   }
@@ -66,13 +66,12 @@ public final class Tile extends Op {
     int n = x.type().rank();
     if (n == 0) return gy;
     Attrs col = Attrs.of("axes", new long[] {1});
-    Value pairs = b.apply1("Concat", Attrs.of("axis", 1L), b.apply1("Unsqueeze", col, repeats),
-        b.apply1("Unsqueeze", col, b.apply1("Shape", Attrs.EMPTY, x)));
-    Value interleaved = b.apply1("Reshape", Attrs.of("shape", new long[] {2L * n}), pairs);
-    Value split = b.apply1("DynamicReshape", Attrs.EMPTY, gy, interleaved);
+    Value pairs = Ops.concat(b, List.of(Ops.unsqueeze(b, repeats, col), Ops.unsqueeze(b, Ops.shape(b, x), col)), 1L);
+    Value interleaved = Ops.reshape(b, pairs, new long[] {2L * n});
+    Value split = Ops.dynamicReshape(b, gy, interleaved);
     long[] repeatAxes = new long[n];
     for (int i = 0; i < n; i++) repeatAxes[i] = 2L * i;
-    Value summed = b.apply1("ReduceSum", Attrs.of("axes", repeatAxes, "keepdims", false), split);
+    Value summed = Ops.reduceSum(b, split, repeatAxes, false);
     return DynamicReshape.like(b, summed, x);
   }
 }

@@ -138,9 +138,9 @@ public final class TopK extends Op {
       if (!d.isStatic()) throw new ShapeException("TopK: the gradient needs a static size on axis " + ax + ", got " + xt);
       Value gy = gys.get(0);
       if (gy == null) return Arrays.asList(new Value[node.inputs().size()]);
-      Value hot = b.apply1("OneHot", Attrs.of("depth", d.size(), "axis", (long) ax + 1, "dtype", xt.dtype()), node.outputs().get(1));
-      Value wide = b.apply1("Unsqueeze", Attrs.of("axes", new long[] {ax + 1}), gy);
-      Value dx = b.apply1("ReduceSum", Attrs.of("axes", new long[] {ax}, "keepdims", false), b.apply1("Mul", Attrs.EMPTY, hot, wide));
+      Value hot = Ops.oneHot(b, node.outputs().get(1), d.size(), xt.dtype(), (long) ax + 1);
+      Value wide = Ops.unsqueeze(b, gy, new long[] {ax + 1});
+      Value dx = Ops.reduceSum(b, Ops.mul(b, hot, wide), new long[] {ax}, false);
       List<Value> out = new ArrayList<>(Arrays.asList(new Value[node.inputs().size()]));
       out.set(0, dx);
       return out;

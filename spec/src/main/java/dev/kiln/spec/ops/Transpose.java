@@ -60,7 +60,7 @@ public final class Transpose extends Op {
       long[] perm = permFor(node.attrs().getLongs("perm"), node.inputs().get(0).type().rank());
       long[] inv = new long[perm.length];
       for (int i = 0; i < perm.length; i++) inv[(int) perm[i]] = i;
-      return List.of(b.apply1("Transpose", Attrs.of("perm", inv), gys.get(0)));
+      return List.of(Ops.transpose(b, gys.get(0), inv));
     };
   }
 

@@ -60,8 +60,7 @@ public final class Unsqueeze extends Op {
 
   /** The inserted axes removed again. */
   @Override public Vjp vjp() {
-    return (b, node, gys) -> List.of(b.apply1("Squeeze",
-        Attrs.of("axes", positions(node.inputs().get(0).type(), node.attrs().getLongs("axes"))), gys.get(0)));
+    return (b, node, gys) -> List.of(Ops.squeeze(b, gys.get(0), positions(node.inputs().get(0).type(), node.attrs().getLongs("axes"))));
   }
 
   /** A view: a constant keeps its bytes, a shape value its entries, a fill its value ({@link dev.kiln.spec.op.Folding#view}). */

@@ -69,6 +69,9 @@ public abstract class OpCases {
     return n.substring(0, n.length() - "Cases".length());
   }
 
+  /** The op these cases are for (looked up by {@link #op()}: the harness pairs ops and cases by name). */
+  public dev.kiln.spec.op.Op theOp() { return dev.kiln.spec.op.OpRegistry.get(op()); }
+
   protected void valid(String label, List<TensorType> in, Attrs attrs, TensorType... expected) {
     typeCases.add(new TypeCase(label, in, attrs, List.of(expected), null));
   }
@@ -115,7 +118,7 @@ public abstract class OpCases {
 
   /** Shorthand: apply this case's op with {@code attrs} to every graph input. */
   protected Build op(Attrs attrs) {
-    return (g, in) -> g.apply(op(), in, attrs);
+    return (g, in) -> g.apply(theOp(), in, attrs);
   }
 
   /**

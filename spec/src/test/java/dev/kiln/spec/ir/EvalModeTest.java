@@ -11,6 +11,7 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ops.Ops;
 import org.junit.jupiter.api.Test;
 
 /** The eval-mode rewrite on hand-built training-form graphs. */
@@ -25,12 +26,12 @@ class EvalModeTest {
     Value bias = b.parameter("bn.bias", zeros, true, "zeros");
     Value rm = b.parameter("bn.running_mean", zeros, false, "zeros");
     Value rv = b.parameter("bn.running_var", ones, false, "ones");
-    Value mean = b.apply1("ReduceMean", Attrs.of("axes", new long[] {0}, "keepdims", false), x);
-    Value d = b.apply1("Sub", Attrs.EMPTY, x, mean);
-    Value var = b.apply1("ReduceMean", Attrs.of("axes", new long[] {0}, "keepdims", false), b.apply1("Mul", Attrs.EMPTY, d, d));
-    Value y = b.apply1("BatchNormalization", Attrs.of("running_mean", runningMeanName, "running_var", rv.name()), x, w, bias, mean, var);
-    TrainingForm.recordUpdate(b, rm, b.apply1("Add", Attrs.EMPTY, rm, mean));
-    Value z = b.apply1("Dropout", Attrs.of("rate", 0.5, "training", true), y, TrainingForm.step(b));
+    Value mean = Ops.reduceMean(b, x, new long[] {0}, false);
+    Value d = Ops.sub(b, x, mean);
+    Value var = Ops.reduceMean(b, Ops.mul(b, d, d), new long[] {0}, false);
+    Value y = Ops.batchNormalization(b, x, w, bias, mean, var, 1.0E-5, runningMeanName, rv.name());
+    TrainingForm.recordUpdate(b, rm, Ops.add(b, rm, mean));
+    Value z = Ops.dropout(b, y, TrainingForm.step(b), 0.5, 0L, false, true);
     b.output("y", z);
     return b.build();
   }

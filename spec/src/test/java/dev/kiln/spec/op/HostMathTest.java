@@ -86,11 +86,11 @@ class HostMathTest {
   void addAndIdentityFolders() {
     HostTensor a = HostTensor.ofInts(new int[] {1, 2}, 2);
     HostTensor b = HostTensor.ofInts(new int[] {40}, 1);
-    List<Folded> sum = Folding.fold(OpRegistry.get("Add"), List.of(Folded.of(a), Folded.of(b)), Attrs.EMPTY);
+    List<Folded> sum = Folding.fold(OpRegistry.get(dev.kiln.spec.ops.Add.class), List.of(Folded.of(a), Folded.of(b)), Attrs.EMPTY);
     assertArrayEquals(new long[] {41, 42}, sum.get(0).constant().toLongs());
-    assertEquals(a, Folding.fold(OpRegistry.get("Identity"), List.of(Folded.of(a)), Attrs.EMPTY).get(0).constant());
+    assertEquals(a, Folding.fold(OpRegistry.get(dev.kiln.spec.ops.Identity.class), List.of(Folded.of(a)), Attrs.EMPTY).get(0).constant());
     Folded h = Folded.of(HostTensor.filled(DType.F16, new long[] {2}, 1));
-    assertNull(Folding.fold(OpRegistry.get("Add"), List.of(h, h), Attrs.EMPTY), "f16 is left to the runtime");
-    assertNull(OpRegistry.get("Relu").folder(), "ops without a rule are not folded");
+    assertNull(Folding.fold(OpRegistry.get(dev.kiln.spec.ops.Add.class), List.of(h, h), Attrs.EMPTY), "f16 is left to the runtime");
+    assertNull(OpRegistry.get(dev.kiln.spec.ops.Relu.class).folder(), "ops without a rule are not folded");
   }
 }

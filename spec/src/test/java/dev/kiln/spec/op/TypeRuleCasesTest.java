@@ -32,10 +32,10 @@ class TypeRuleCasesTest {
       in.add(t == null ? null : g.input("in" + i, t));
     }
     if (tc.expected() != null) {
-      List<Value> out = g.apply(c.op(), in, tc.attrs());
+      List<Value> out = g.apply(c.theOp(), in, tc.attrs());
       assertEquals(tc.expected(), out.stream().map(Value::type).toList());
     } else {
-      ShapeException e = assertThrows(ShapeException.class, () -> g.apply(c.op(), in, tc.attrs()));
+      ShapeException e = assertThrows(ShapeException.class, () -> g.apply(c.theOp(), in, tc.attrs()));
       assertTrue(e.getMessage().contains(tc.errorFragment()),
           "error should mention '" + tc.errorFragment() + "' but was: " + e.getMessage());
       assertTrue(e.getMessage().startsWith(c.op() + ": "), "error should start with the op name: " + e.getMessage());

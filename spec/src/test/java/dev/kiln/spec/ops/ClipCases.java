@@ -23,13 +23,13 @@ class ClipCases extends OpCases {
     // The bounds are inputs in ONNX's data; here they become attributes.
     for (String name : List.of("test_clip", "test_clip_example", "test_clip_inbounds", "test_clip_outbounds",
         "test_clip_splitbounds")) {
-      onnxData(name, X, (g, in, d) -> g.apply(op(), in, Attrs.of("min", d.get(1).getDouble(0), "max", d.get(2).getDouble(0))));
+      onnxData(name, X, (g, in, d) -> g.apply(theOp(), in, Attrs.of("min", d.get(1).getDouble(0), "max", d.get(2).getDouble(0))));
     }
-    onnxData("test_clip_default_min", X, (g, in, d) -> g.apply(op(), in, Attrs.of("min", d.get(1).getDouble(0))));
-    onnxData("test_clip_default_max", X, (g, in, d) -> g.apply(op(), in, Attrs.of("max", d.get(1).getDouble(0))));
+    onnxData("test_clip_default_min", X, (g, in, d) -> g.apply(theOp(), in, Attrs.of("min", d.get(1).getDouble(0))));
+    onnxData("test_clip_default_max", X, (g, in, d) -> g.apply(theOp(), in, Attrs.of("max", d.get(1).getDouble(0))));
     onnxData("test_clip_default_inbounds", op(Attrs.EMPTY));
-    onnxData("test_clip_default_int8_min", X, (g, in, d) -> g.apply(op(), in, Attrs.of("min", d.get(1).getDouble(0))));
-    onnxData("test_clip_default_int8_max", X, (g, in, d) -> g.apply(op(), in, Attrs.of("max", d.get(1).getDouble(0))));
+    onnxData("test_clip_default_int8_min", X, (g, in, d) -> g.apply(theOp(), in, Attrs.of("min", d.get(1).getDouble(0))));
+    onnxData("test_clip_default_int8_max", X, (g, in, d) -> g.apply(theOp(), in, Attrs.of("max", d.get(1).getDouble(0))));
     numeric("bounds kept", List.of(HostTensor.ofFloats(new float[] {-2, -1, 0.5f, 1, 7}, 5)),
         op(Attrs.of("min", -1.0, "max", 1.0)), List.of(HostTensor.ofFloats(new float[] {-1, -1, 0.5f, 1, 1}, 5)));
     numeric("int32 upper only", List.of(HostTensor.ofInts(new int[] {-9, 4, 5}, 3)), op(Attrs.of("max", 4.0)),

@@ -13,7 +13,7 @@ class ConstantCases extends OpCases {
     valid("value's type", List.of(), Attrs.of("value", v), t(F32, 2, 3));
     // A constant plus a graph input, so the exported model has an input to feed.
     numeric("constant added", List.of(HostTensor.ofFloats(new float[] {10, 20, 30}, 3)),
-        (g, in) -> List.of(g.apply1("Add", Attrs.EMPTY, in.get(0), g.apply1("Constant", Attrs.of("value", v)))),
+        (g, in) -> List.of(Ops.add(g, in.get(0), Ops.constant(g, v))),
         List.of(HostTensor.ofFloats(new float[] {11, 22, 33, 14, 25, 36}, 2, 3)));
   }
 }

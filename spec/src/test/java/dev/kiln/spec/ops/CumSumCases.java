@@ -28,9 +28,9 @@ class CumSumCases extends OpCases {
       onnxData("test_cumsum_" + n, op(a));  // axis fed at run time, as the data has it
     }
     // The same data with the axis read as an attribute, the form the DSL and constant axes import as.
-    onnxData("test_cumsum_2d_negative_axis", new int[] {0}, (g, in, data) -> g.apply(op(), in, Attrs.of("axis", data.get(1).getLong(0))));
+    onnxData("test_cumsum_2d_negative_axis", new int[] {0}, (g, in, data) -> g.apply(theOp(), in, Attrs.of("axis", data.get(1).getLong(0))));
     onnxData("test_cumsum_1d_reverse_exclusive", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axis", data.get(1).getLong(0), "exclusive", true, "reverse", true)));
+        g.apply(theOp(), in, Attrs.of("axis", data.get(1).getLong(0), "exclusive", true, "reverse", true)));
     numeric("axis 1 exclusive reverse", List.of(X), op(Attrs.of("axis", 1L, "exclusive", true, "reverse", true)),
         List.of(HostTensor.ofFloats(new float[] {5, 3, 0, 11, 6, 0}, 2, 3)));
     numeric("axis 0 from an input", List.of(X, HostTensor.ofLongs(new long[] {0}, 1)), op(Attrs.EMPTY),

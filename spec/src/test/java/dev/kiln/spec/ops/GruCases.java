@@ -19,10 +19,10 @@ class GruCases extends OpCases {
     invalid("bias length", List.of(t(F32, 5, 2, 3), t(F32, 1, 6, 3), t(F32, 1, 6, 2), t(F32, 1, 6)), Attrs.EMPTY, "input b must be");
     invalid("linear_before_reset 2", List.of(t(F32, 5, 2, 3), t(F32, 1, 6, 3), t(F32, 1, 6, 2)), Attrs.of("linear_before_reset", 2L),
         "linear_before_reset must be 0 or 1");
-    onnxData("test_gru_defaults", (g, in) -> List.of(g.apply(op(), in, Attrs.EMPTY).get(1)));
-    onnxData("test_gru_with_initial_bias", (g, in) -> List.of(g.apply(op(), in, Attrs.EMPTY).get(1)));
-    onnxData("test_gru_seq_length", (g, in) -> List.of(g.apply(op(), in, Attrs.EMPTY).get(1)));
-    onnxData("test_gru_batchwise", (g, in) -> g.apply(op(), in, Attrs.of("layout", 1L)));
+    onnxData("test_gru_defaults", (g, in) -> List.of(g.apply(theOp(), in, Attrs.EMPTY).get(1)));
+    onnxData("test_gru_with_initial_bias", (g, in) -> List.of(g.apply(theOp(), in, Attrs.EMPTY).get(1)));
+    onnxData("test_gru_seq_length", (g, in) -> List.of(g.apply(theOp(), in, Attrs.EMPTY).get(1)));
+    onnxData("test_gru_batchwise", (g, in) -> g.apply(theOp(), in, Attrs.of("layout", 1L)));
   }
 
   @Override public boolean smooth() { return true; }

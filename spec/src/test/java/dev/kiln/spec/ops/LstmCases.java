@@ -24,9 +24,9 @@ class LstmCases extends OpCases {
     invalid("initial_h batch", List.of(t(F32, 5, 2, 3), t(F32, 1, 8, 3), t(F32, 1, 8, 2), t(F32, 1, 16), t(F32, 1, 3, 2)),
         Attrs.EMPTY, "input initial_h must be");
     // The backend data fetch only Y_h (defaults, bias) or Y and Y_h (batchwise); the op always makes y, y_h, y_c.
-    onnxData("test_lstm_defaults", (g, in) -> List.of(g.apply(op(), in, Attrs.EMPTY).get(1)));
-    onnxData("test_lstm_with_initial_bias", (g, in) -> List.of(g.apply(op(), in, Attrs.EMPTY).get(1)));
-    onnxData("test_lstm_batchwise", (g, in) -> g.apply(op(), in, Attrs.of("layout", 1L)).subList(0, 2));
+    onnxData("test_lstm_defaults", (g, in) -> List.of(g.apply(theOp(), in, Attrs.EMPTY).get(1)));
+    onnxData("test_lstm_with_initial_bias", (g, in) -> List.of(g.apply(theOp(), in, Attrs.EMPTY).get(1)));
+    onnxData("test_lstm_batchwise", (g, in) -> g.apply(theOp(), in, Attrs.of("layout", 1L)).subList(0, 2));
   }
 
   @Override public boolean smooth() { return true; }

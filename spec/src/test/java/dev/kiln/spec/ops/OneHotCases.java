@@ -37,14 +37,14 @@ class OneHotCases extends OpCases {
   private static DataBuild onnxCase(long axis) {
     return (g, in, d) -> {
       Value idx = in.get(0);
-      if (!idx.type().dtype().isInteger()) idx = g.apply1("Cast", Attrs.of("to", I64), idx);
+      if (!idx.type().dtype().isInteger()) idx = Ops.cast(g, idx, I64);
       DType vt = d.get(2).dtype();
       double off = d.get(2).getDouble(0);
       double on = d.get(2).getDouble(1);
-      Value y = g.apply1("OneHot", Attrs.of("depth", (long) d.get(1).getDouble(0), "axis", axis, "dtype", vt), idx);
-      Value scale = g.apply1("Constant", Attrs.of("value", HostTensor.scalar(vt, on - off)));
-      Value shift = g.apply1("Constant", Attrs.of("value", HostTensor.scalar(vt, off)));
-      return List.of(g.apply1("Add", Attrs.EMPTY, g.apply1("Mul", Attrs.EMPTY, y, scale), shift));
+      Value y = Ops.oneHot(g, idx, (long) d.get(1).getDouble(0), vt, axis);
+      Value scale = Ops.constant(g, HostTensor.scalar(vt, on - off));
+      Value shift = Ops.constant(g, HostTensor.scalar(vt, off));
+      return List.of(Ops.add(g, Ops.mul(g, y, scale), shift));
     };
   }
 }

@@ -21,7 +21,7 @@ class PadCases extends OpCases {
     invalid("pads length", List.of(t(F32, 2, 3)), Attrs.of("pads", l(1, 1)), "pads must have 2 x rank = 4 entries");
     invalid("negative pads", List.of(t(F32, 2, 3)), Attrs.of("pads", l(0, -1, 0, 0)), "pads must be >= 0");
     onnxData("test_constant_pad", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("pads", data.get(1).toLongs(), "value", data.get(2).getDouble(0))));
+        g.apply(theOp(), in, Attrs.of("pads", data.get(1).toLongs(), "value", data.get(2).getDouble(0))));
     // Hand-computed: [[1, 2]] padded by one row above and one 9 column on the right.
     numeric("rows and columns", List.of(HostTensor.ofFloats(new float[] {1, 2}, 1, 2)), op(Attrs.of("pads", l(1, 0, 0, 1), "value", 9.0)),
         List.of(HostTensor.ofFloats(new float[] {9, 9, 9, 1, 2, 9}, 2, 3)));

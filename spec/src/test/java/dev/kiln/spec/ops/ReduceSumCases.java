@@ -21,19 +21,19 @@ class ReduceSumCases extends OpCases {
     invalid("repeated axis", List.of(t(F32, 2, 3, 4)), Attrs.of("axes", new long[] {2, -1}), "name axis 2 twice");
     invalid("bool input", List.of(t(BOOL, 2)), Attrs.EMPTY, "must be numeric");
     onnxData("test_reduce_sum_default_axes_keepdims_example", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
     onnxData("test_reduce_sum_default_axes_keepdims_random", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
     onnxData("test_reduce_sum_do_not_keepdims_example", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", false)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", false)));
     onnxData("test_reduce_sum_do_not_keepdims_random", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", false)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", false)));
     onnxData("test_reduce_sum_keepdims_example", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
     onnxData("test_reduce_sum_keepdims_random", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
     onnxData("test_reduce_sum_negative_axes_keepdims_example", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
+        g.apply(theOp(), in, Attrs.of("axes", data.get(1).toLongs(), "keepdims", true)));
     // Not included: test_reduce_sum_negative_axes_keepdims_random despite its name sets noop_with_empty_axes=1 with
     // empty axes (an identity), and test_reduce_sum_empty_axes_input_noop_*: Kiln has no noop_with_empty_axes.
     numeric("all axes dropped", List.of(X), op(Attrs.of("keepdims", false)), List.of(HostTensor.ofFloats(new float[] {21})));

@@ -28,7 +28,7 @@ class ReshapeCases extends OpCases {
     for (String test : List.of("extended_dims", "negative_dim", "negative_extended_dims", "one_dim", "reduced_dims",
         "reordered_all_dims", "reordered_last_dims", "zero_and_negative_dim", "zero_dim")) {
       onnxData("test_reshape_" + test, new int[] {0},
-          (g, in, data) -> List.of(g.apply1("Reshape", shape(data.get(1).toLongs()), in.get(0))));
+          (g, in, data) -> List.of(Ops.reshape(g, in.get(0), shape(data.get(1).toLongs()))));
     }
     // test_reshape_allowzero_reordered is skipped: it needs allowzero=1 (0 as a real size), which the IR
     // does not model (0 always copies the input dim).

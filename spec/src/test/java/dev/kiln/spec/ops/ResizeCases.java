@@ -61,9 +61,9 @@ class ResizeCases extends OpCases {
     sizes("test_resize_upsample_sizes_nearest_round_prefer_ceil_asymmetric",
         Attrs.of("nearest_mode", "round_prefer_ceil", "coordinate_transformation_mode", "asymmetric"));
     Attrs crop = Attrs.of("mode", "linear", "coordinate_transformation_mode", "tf_crop_and_resize", "extrapolation_value", 10.0);
-    onnxData("test_resize_tf_crop_and_resize", (g, in) -> g.apply(op(), List.of(in.get(0), in.get(2), in.get(1)), crop));
+    onnxData("test_resize_tf_crop_and_resize", (g, in) -> g.apply(theOp(), List.of(in.get(0), in.get(2), in.get(1)), crop));
     onnxData("test_resize_tf_crop_and_resize", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, crop.with("roi", data.get(1).toDoubles()).with("sizes", data.get(2).toLongs())));
+        g.apply(theOp(), in, crop.with("roi", data.get(1).toDoubles()).with("sizes", data.get(2).toLongs())));
     // Upsample-9's case: asymmetric coordinates, nearest rounding down.
     scales("test_upsample_nearest", Attrs.of("coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor"));
 
@@ -83,13 +83,13 @@ class ResizeCases extends OpCases {
   }
 
   private void scales(String test, Attrs a) {
-    onnxData(test, (g, in) -> g.apply(op(), in, a));
-    onnxData(test, new int[] {0}, (g, in, data) -> g.apply(op(), in, a.with("scales", data.get(1).toDoubles())));
+    onnxData(test, (g, in) -> g.apply(theOp(), in, a));
+    onnxData(test, new int[] {0}, (g, in, data) -> g.apply(theOp(), in, a.with("scales", data.get(1).toDoubles())));
   }
 
   private void sizes(String test, Attrs a) {
-    onnxData(test, (g, in) -> g.apply(op(), in, a));
-    onnxData(test, new int[] {0}, (g, in, data) -> g.apply(op(), in, a.with("sizes", data.get(1).toLongs())));
+    onnxData(test, (g, in) -> g.apply(theOp(), in, a));
+    onnxData(test, new int[] {0}, (g, in, data) -> g.apply(theOp(), in, a.with("sizes", data.get(1).toLongs())));
   }
 
   @Override public boolean smooth() { return false; }

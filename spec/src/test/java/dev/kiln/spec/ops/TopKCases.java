@@ -23,7 +23,7 @@ class TopKCases extends OpCases {
     onnxData("test_top_k_negative_axis", op(Attrs.of("axis", -1L)));
     onnxData("test_top_k_smallest", op(Attrs.of("axis", 1L, "largest", false)));
     onnxData("test_top_k_smallest", new int[] {0}, (g, in, data) ->
-        g.apply(op(), in, Attrs.of("axis", 1L, "largest", false, "k", data.get(1).getLong(0))));
+        g.apply(theOp(), in, Attrs.of("axis", 1L, "largest", false, "k", data.get(1).getLong(0))));
     HostTensor x = HostTensor.ofFloats(new float[] {3, 1, 3, 2, 5, 0}, 2, 3);
     // Ties keep the lower index first.
     numeric("largest 2 per row", List.of(x), op(Attrs.of("k", 2L)),

@@ -17,7 +17,7 @@ class UnsqueezeCases extends OpCases {
     invalid("repeated", List.of(t(F32, 3)), Attrs.of("axes", new long[] {0, -3}), "repeat output axis 0");
     for (String s : List.of("axis_0", "axis_1", "axis_2", "negative_axes", "three_axes", "two_axes", "unsorted_axes")) {
       onnxData("test_unsqueeze_" + s, new int[] {0},
-          (g, in, data) -> List.of(g.apply1("Unsqueeze", Attrs.of("axes", data.get(1).toLongs()), in.get(0))));
+          (g, in, data) -> List.of(Ops.unsqueeze(g, in.get(0), data.get(1).toLongs())));
     }
     // test_unsqueeze_axis_3 is an opset-11 model with axes as an attribute.
     onnxData("test_unsqueeze_axis_3", op(Attrs.of("axes", new long[] {3})));
