@@ -1,6 +1,7 @@
 package dev.kiln.runtime.tf;
 
 import dev.kiln.compiler.passes.ExpandComposites;
+import dev.kiln.runtime.train.FusedUpdate;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
@@ -13,7 +14,6 @@ import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,18 +58,17 @@ public final class TfLowerer {
   private final Map<Value, String> assignments;
   /** The node computing each value, for peepholes that look one node back. */
   private final Map<Value, Node> producers = new IdentityHashMap<>();
-  private final List<InPlaceUpdate> inPlace;
-  private final Map<List<Object>, Output<?>> scalars = new HashMap<>();
+  private final List<FusedUpdate> fused;
 
   private TfLowerer(dev.kiln.spec.ir.Graph ir, Graph tf, String prefix, Map<Value, String> assignments,
-                    List<InPlaceUpdate> inPlace) {
+                    List<FusedUpdate> fused) {
     TfSelfCheck.ensureChecked();  // before the first graph: a kernel found wrong is built another way
     this.ir = ir;
     this.tf = tf;
     this.ops = new TfOpBuilder(tf, prefix);
     this.forms = new TfValueForms(ops, ir.name());
     this.assignments = assignments;
-    this.inPlace = inPlace;
+    this.fused = fused;
   }
 
   /**
@@ -90,13 +89,14 @@ public final class TfLowerer {
   }
 
   /**
-   * Lowers like {@link #lower(dev.kiln.spec.ir.Graph, Map)}, but each of {@code inPlace} (fused optimizer
-   * kernels, e.g. {@code ResourceApplyAdam}) replaces the assignments of the variables it updates: its op,
+   * Lowers like {@link #lower(dev.kiln.spec.ir.Graph, Map)}, but each of {@code fused} (rewritten into TF's fused
+   * optimizer kernels by {@link TfFusedUpdates}, e.g. {@code ResourceApplyAdam}) replaces the assignments of the
+   * variables it updates: its op,
    * with the same control dependencies on every variable read, is in {@link Lowered#assignOps()} instead
    * of their {@code AssignVariableOp}s. The IR nodes computing the replaced new values are still lowered,
    * but TF prunes them from a run that does not fetch them. Every variable it names must be assigned.
    */
-  public static Lowered lower(dev.kiln.spec.ir.Graph original, Map<Value, String> assignments, List<InPlaceUpdate> inPlace) {
+  public static Lowered lower(dev.kiln.spec.ir.Graph original, Map<Value, String> assignments, List<FusedUpdate> fused) {
     dev.kiln.spec.ir.Graph ir = original;
     if (ExpandComposites.any(original, NO_NATIVE_FORM)) {
       var ex = ExpandComposites.run(original, NO_NATIVE_FORM);
@@ -104,12 +104,12 @@ public final class TfLowerer {
       Map<Value, String> mapped = new IdentityHashMap<>();
       assignments.forEach((v, p) -> mapped.put(ex.get(v), p));
       assignments = mapped;
-      inPlace = inPlace.stream().map(u -> u.map(ex::get)).toList();
+      fused = fused.stream().map(u -> u.map(ex::get)).toList();
     }
     checkSupported(ir);
     Graph tf = new Graph();
     try {
-      return new TfLowerer(ir, tf, "", assignments, inPlace).run();
+      return new TfLowerer(ir, tf, "", assignments, fused).run();
     } catch (RuntimeException e) {
       tf.close();
       throw e;
@@ -180,10 +180,11 @@ public final class TfLowerer {
     for (Node n : ir.nodes()) lowerNode(n);
     List<GraphOperation> readOps = reads.values().stream().map(o -> (GraphOperation) o.op()).toList();
     List<GraphOperation> assignOps = new ArrayList<>();
-    Set<String> fused = fusedVariables();
-    for (InPlaceUpdate u : inPlace) assignOps.add(inPlace(u, variables, readOps));
+    TfFusedUpdates kernels = new TfFusedUpdates(ops, ir, this::handle);
+    Set<String> fusedVars = kernels.variables(fused, assignments.values());
+    for (FusedUpdate u : fused) assignOps.add(kernels.emit(u, variables, readOps));
     for (Map.Entry<Value, String> a : assignments.entrySet()) {
-      if (fused.contains(a.getValue())) continue;
+      if (fusedVars.contains(a.getValue())) continue;
       Output<?> var = variables.get(a.getValue());
       if (var == null) throw new KilnException("assignment to '" + a.getValue() + "': graph " + ir.name() + " has no such parameter");
       Parameter p = ir.parameter(a.getValue()).orElseThrow();
@@ -199,83 +200,6 @@ public final class TfLowerer {
       outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
     }
     return new Lowered(tf, placeholders, variables, inits, outs, reads, assignOps);
-  }
-
-  /** The names of the variables the in-place updates write, each assigned once and by no other in-place update. */
-  private Set<String> fusedVariables() {
-    Set<String> assigned = new LinkedHashSet<>(assignments.values());
-    Set<String> fused = new LinkedHashSet<>();
-    for (InPlaceUpdate u : inPlace) {
-      for (Value v : u.variables()) {
-        String name = parameterName(v);
-        if (!assigned.contains(name)) {
-          throw new KilnException("in-place update " + u.tfOp() + " of '" + name + "': the step assigns no new value to it");
-        }
-        if (!fused.add(name)) throw new KilnException("variable '" + name + "' is updated by two in-place updates");
-      }
-    }
-    return fused;
-  }
-
-  private String parameterName(Value v) {
-    for (Parameter p : ir.parameters()) if (p.value() == v) return p.name();
-    throw new KilnException("in-place update of '" + v.name() + "': it is not a parameter of graph " + ir.name());
-  }
-
-  /**
-   * The fused kernel of {@code u} on the variables' handles, in the parameter's dtype (attribute {@code T}).
-   * NOTE: like an {@code AssignVariableOp} it runs after every read of the step; TF's kernels copy a
-   * variable's buffer before writing when a read still holds it, so outputs of the same run see old values.
-   */
-  private GraphOperation inPlace(InPlaceUpdate u, Map<String, Output<?>> variables, List<GraphOperation> readOps) {
-    List<Value> vars = u.variables();
-    DType t = vars.get(0).type().dtype();
-    String name = parameterName(vars.get(0));
-    List<Output<?>> in = new ArrayList<>();
-    for (InPlaceUpdate.Operand o : u.operands()) {
-      if (o instanceof InPlaceUpdate.Variable v) {
-        if (v.parameter().type().dtype() != t) {
-          throw new KilnException("in-place update " + u.tfOp() + " of '" + name + "': variable " + v.parameter() + " is not " + t);
-        }
-        in.add(variables.get(parameterName(v.parameter())));
-      } else {
-        in.add(operand(o, t, name));
-      }
-    }
-    Map<String, Object> attrs = new LinkedHashMap<>(u.attrs());
-    attrs.put("T", t);
-    return ops.operation(u.tfOp(), name + "/" + u.tfOp(), in, attrs, null, readOps);
-  }
-
-  /** A non-resource operand in dtype {@code t}; equal scalar expressions are emitted once per lowering. */
-  private Output<?> operand(InPlaceUpdate.Operand o, DType t, String hint) {
-    List<Object> key = List.of(t, o);
-    Output<?> done = scalars.get(key);
-    if (done != null) return done;
-    Output<?> out;
-    if (o instanceof InPlaceUpdate.Tensor x) {
-      Output<?> h = handle(x.value());
-      out = h.dataType() == TfTypes.dataType(t) ? h
-          : ops.op("Cast", hint + "/cast", List.of(h), Map.of("DstT", t), null).get(0);
-    } else if (o instanceof InPlaceUpdate.Constant c) {
-      out = constant(HostTensor.scalar(t, c.value()), hint + "/const");
-    } else if (o instanceof InPlaceUpdate.Pow p) {
-      out = binary("Pow", operand(p.base(), t, hint), operand(p.exponent(), t, hint), hint);
-    } else if (o instanceof InPlaceUpdate.Mul m) {
-      out = binary("Mul", operand(m.a(), t, hint), operand(m.b(), t, hint), hint);
-    } else if (o instanceof InPlaceUpdate.Sub s) {
-      out = binary("Sub", operand(s.a(), t, hint), operand(s.b(), t, hint), hint);
-    } else if (o instanceof InPlaceUpdate.Sqrt s) {
-      out = ops.op("Sqrt", hint + "/Sqrt", List.of(operand(s.x(), t, hint)), Map.of(), null).get(0);
-    } else {
-      throw new KilnException("in-place update operand " + o + " is not a value");
-    }
-    scalars.put(key, out);
-    return out;
-  }
-
-  private Output<?> binary(String type, Output<?> a, Output<?> b, String hint) {
-    return ops.op(type, hint + "/" + type, List.of(a, b), Map.of(), null).get(0);
   }
 
   private Output<?> handle(Value v) { return forms.canonical(v); }

@@ -1,6 +1,9 @@
 package dev.kiln.runtime.tf;
 
 import dev.kiln.runtime.data.Rows;
+import dev.kiln.runtime.train.FusedUpdate;
+import dev.kiln.runtime.train.TrainSession;
+import dev.kiln.runtime.train.TrainStep;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -18,13 +21,14 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 
 /**
- * A train-step graph and an evaluation graph lowered into one TF graph and one session, sharing their
- * variables (parameters and optimizer slots): {@link #step} runs the train step (reads, then
- * {@code AssignVariableOp}s) in one {@code Session.run} fetching only the loss; {@link #evaluate} runs
- * the evaluation graph, which has no assignments. Variables can be read back and overwritten (for
- * checkpoints and early stopping's best weights) through one placeholder + {@code AssignVariableOp} each.
+ * The TF back end's {@link TrainSession}: a train-step graph and an evaluation graph lowered into one TF graph
+ * and one session, sharing their variables (parameters and optimizer slots): {@link #step} runs the train step
+ * (reads, then {@code AssignVariableOp}s or fused kernels) in one {@code Session.run} fetching only the loss;
+ * {@link #evaluate} runs the evaluation graph, which has no assignments. Variables can be read back and
+ * overwritten (for checkpoints and early stopping's best weights) through one placeholder +
+ * {@code AssignVariableOp} each.
  */
-public final class TfTrainSession implements AutoCloseable {
+public final class TfTrainSession implements TrainSession {
   static {
     OneDnn.configure();  // before TensorFlow's native library loads
   }
@@ -46,6 +50,11 @@ public final class TfTrainSession implements AutoCloseable {
     this.eval = eval;
   }
 
+  /** Opens {@code step} (its graph, assignments and fused updates) beside {@code evalIr} ({@link #open(Graph, Map, List, Graph)}). */
+  public static TfTrainSession open(TrainStep step, Graph evalIr) {
+    return open(step.graph(), step.assignments(), step.fusedUpdates(), evalIr);
+  }
+
   /**
    * Lowers both graphs and initialises every variable from the train graph's parameter initial values.
    * Every parameter of {@code evalIr} must be one of {@code trainIr}'s, with the same type.
@@ -59,10 +68,10 @@ public final class TfTrainSession implements AutoCloseable {
   /**
    * Like {@link #open(Graph, Map, Graph)}, with fused optimizer kernels that update their variables in
    * place instead of those variables' assignments ({@link TfLowerer#lower(Graph, Map, List)}), unless
-   * {@code -D}{@value InPlaceUpdate#PROPERTY}{@code =false} turns them off (then every assignment is an
+   * {@code -D}{@value TfFusedUpdates#PROPERTY}{@code =false} turns them off (then every assignment is an
    * {@code AssignVariableOp}).
    */
-  public static TfTrainSession open(Graph trainIr, Map<Value, String> assignments, List<InPlaceUpdate> inPlace,
+  public static TfTrainSession open(Graph trainIr, Map<Value, String> assignments, List<FusedUpdate> fused,
                                     Graph evalIr) {
     for (Parameter p : evalIr.parameters()) {
       Parameter t = trainIr.parameter(p.name()).orElseThrow(() -> new KilnException(
@@ -72,7 +81,7 @@ public final class TfTrainSession implements AutoCloseable {
             + t.value().type() + " for training");
       }
     }
-    TfLowerer.Lowered train = TfLowerer.lower(trainIr, assignments, InPlaceUpdate.enabled() ? inPlace : List.of());
+    TfLowerer.Lowered train = TfLowerer.lower(trainIr, assignments, TfFusedUpdates.enabled() ? fused : List.of());
     Session s = null;
     try {
       TfLowerer.Lowered eval = TfLowerer.lowerInto(train.graph(), "eval/", evalIr);
@@ -110,25 +119,11 @@ public final class TfTrainSession implements AutoCloseable {
 
   /**
    * Runs one train step on {@code feed} (every train-graph input by name, the learning rate and step
-   * included) and returns the loss (the train graph's first output, a scalar).
+   * included), with some inputs given as {@link Rows} of a host tensor (a shuffled batch), copied straight
+   * into TF's tensors ({@link TfTensors#toTf(Rows)}); returns the loss (the train graph's first output, a
+   * scalar), then the named train-graph outputs (e.g. the model's predictions, for metrics), in order.
    */
-  public double step(Map<String, HostTensor> feed) {
-    return step(feed, List.of()).get(0).getDouble(0);
-  }
-
-  /**
-   * Runs one train step like {@link #step(Map)} and also fetches the named train-graph outputs (e.g. the
-   * model's predictions, for metrics) from the same run; returns the loss tensor, then those, in order.
-   */
-  public List<HostTensor> step(Map<String, HostTensor> feed, List<String> outputs) {
-    return step(feed, Map.of(), outputs);
-  }
-
-  /**
-   * Runs one train step like {@link #step(Map, List)}, with some inputs given as {@link Rows} of a host
-   * tensor (a shuffled batch), copied straight into TF's tensors ({@link TfTensors#toTf(Rows)}).
-   */
-  public List<HostTensor> step(Map<String, HostTensor> feed, Map<String, Rows> rows, List<String> outputs) {
+  @Override public List<HostTensor> step(Map<String, HostTensor> feed, Map<String, Rows> rows, List<String> outputs) {
     check();
     List<Tensor> fed = new ArrayList<>();
     try {
@@ -163,7 +158,7 @@ public final class TfTrainSession implements AutoCloseable {
   }
 
   /** Runs the evaluation graph on {@code feed} and returns the named outputs (only those are computed). */
-  public Map<String, HostTensor> evaluate(Map<String, HostTensor> feed, List<String> outputs) {
+  @Override public Map<String, HostTensor> evaluate(Map<String, HostTensor> feed, List<String> outputs) {
     check();
     List<Tensor> fed = new ArrayList<>();
     try {
@@ -191,7 +186,7 @@ public final class TfTrainSession implements AutoCloseable {
   }
 
   /** The current value of every variable (parameters and slots), by name, in graph order. */
-  public Map<String, HostTensor> readVariables() {
+  @Override public Map<String, HostTensor> readVariables() {
     check();
     Session.Runner r = session.runner();
     List<String> names = new ArrayList<>(train.reads().keySet());
@@ -204,7 +199,7 @@ public final class TfTrainSession implements AutoCloseable {
   }
 
   /** Overwrites the named variables (any subset); each value must have the variable's type. */
-  public void writeVariables(Map<String, HostTensor> values) {
+  @Override public void writeVariables(Map<String, HostTensor> values) {
     check();
     List<Tensor> fed = new ArrayList<>();
     try {

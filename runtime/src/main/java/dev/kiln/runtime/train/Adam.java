@@ -1,12 +1,10 @@
 package dev.kiln.runtime.train;
 
-import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam and AdamW. Default ({@code onnxForm} false) is PyTorch's {@code torch.optim.Adam}/{@code AdamW}
@@ -41,26 +39,8 @@ public record Adam(double b1, double b2, double eps, double weightDecay, double 
     Value next = onnxForm ? onnxStep(b, p, m, v, r, t) : torchStep(b, p, m, v, r, t);
     if (postDecay != 0) next = Ir.scale(b, next, 1 - postDecay);
     boolean fusable = !onnxForm && decoupledDecay == 0 && postDecay == 0 && OptimizerMath.fusable(param);
-    return new Update(next, List.of(m, v), fusable ? resourceApplyAdam(param, g, slots, lr, step) : null);
-  }
-
-  /**
-   * The same update as TF's {@code ResourceApplyAdam}, fed the decayed gradient g'. TF computes
-   * lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); p -= lr_t m / (sqrt(v) + epsilon), with m and v updated as here.
-   * NOTE: that is PyTorch's p -= lr / (1 - b1^t) m / (sqrt(v) / sqrt(1 - b2^t) + eps) exactly when
-   * epsilon = eps sqrt(1 - b2^t) (multiply numerator and denominator by sqrt(1 - b2^t)), so epsilon is
-   * computed per step from the step input; TF updates m as m + (g - m)(1 - b1), equal up to rounding.
-   */
-  private InPlaceUpdate resourceApplyAdam(Value param, Value g, List<Value> slots, Value lr, Value step) {
-    InPlaceUpdate.Operand t = new InPlaceUpdate.Tensor(step);
-    InPlaceUpdate.Operand b2t = new InPlaceUpdate.Pow(new InPlaceUpdate.Constant(b2), t);
-    InPlaceUpdate.Operand epsilon = new InPlaceUpdate.Mul(new InPlaceUpdate.Constant(eps),
-        new InPlaceUpdate.Sqrt(new InPlaceUpdate.Sub(new InPlaceUpdate.Constant(1), b2t)));
-    return new InPlaceUpdate("ResourceApplyAdam", List.of(new InPlaceUpdate.Variable(param),
-        new InPlaceUpdate.Variable(slots.get(0)), new InPlaceUpdate.Variable(slots.get(1)),
-        new InPlaceUpdate.Pow(new InPlaceUpdate.Constant(b1), t), b2t, new InPlaceUpdate.Tensor(lr),
-        new InPlaceUpdate.Constant(b1), new InPlaceUpdate.Constant(b2), epsilon, new InPlaceUpdate.Tensor(g)),
-        Map.of("use_nesterov", false));
+    return new Update(next, List.of(m, v),
+        fusable ? FusedUpdate.adam(param, slots.get(0), slots.get(1), g, lr, step, b1, b2, eps) : null);
   }
 
   private Value torchStep(GraphBuilder b, Value p, Value m, Value v, Value r, Value t) {

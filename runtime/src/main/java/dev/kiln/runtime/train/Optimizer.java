@@ -1,6 +1,5 @@
 package dev.kiln.runtime.train;
 
-import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
@@ -18,11 +17,11 @@ public interface Optimizer {
 
   /**
    * The result of one update: the parameter's new value and each slot's new value, in slot order, and
-   * optionally ({@code inPlace}, else null) the same update as one fused TF kernel on the parameter's and
-   * slots' variables, which the TF back end runs instead of assigning the new values. An optimizer
-   * offers it only where the kernel computes exactly its IR rule.
+   * optionally ({@code fused}, else null) the same update as a neutral {@link FusedUpdate} descriptor,
+   * which a back end with a fused kernel for it (TensorFlow's {@code ResourceApplyAdam}) runs instead of
+   * assigning the new values. An optimizer offers it only where the descriptor's rule is exactly its IR rule.
    */
-  record Update(Value parameter, List<Value> slots, InPlaceUpdate inPlace) {
+  record Update(Value parameter, List<Value> slots, FusedUpdate fused) {
     /** An update without a fused form. */
     public Update(Value parameter, List<Value> slots) { this(parameter, slots, null); }
   }

@@ -17,8 +17,8 @@ final class OptimizerMath {
   static Value firstStep(GraphBuilder b, Value step) { return Ir.relu(b, Ir.rsub(b, 2, step)); }
 
   /**
-   * Whether a TF fused optimizer kernel may update {@code param}: f32 or f64 (the dtypes whose TF kernels
-   * compute in the parameter's own precision, as the IR rule does).
+   * Whether an update of {@code param} may be offered as a {@link FusedUpdate}: f32 or f64 (the dtypes whose
+   * fused kernels, e.g. TensorFlow's, compute in the parameter's own precision, as the IR rule does).
    */
   static boolean fusable(Value param) {
     DType d = param.type().dtype();

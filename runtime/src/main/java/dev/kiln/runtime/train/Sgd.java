@@ -1,12 +1,10 @@
 package dev.kiln.runtime.train;
 
-import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
 import java.util.List;
-import java.util.Map;
 
 /**
  * SGD with optional momentum, dampening, Nesterov and L2 weight decay, as PyTorch's {@code torch.optim.SGD}:
@@ -37,10 +35,7 @@ public record Sgd(double momentum, double dampening, boolean nesterov, double we
     Value g = OptimizerMath.decayed(b, grad, param, weightDecay);
     boolean fusable = OptimizerMath.fusable(param);
     if (momentum == 0) {
-      // ResourceApplyGradientDescent: var -= alpha delta, the same product and difference as here.
-      InPlaceUpdate gd = new InPlaceUpdate("ResourceApplyGradientDescent", List.of(new InPlaceUpdate.Variable(param),
-          new InPlaceUpdate.Tensor(lr), new InPlaceUpdate.Tensor(g)), Map.of());
-      return new Update(Ir.sub(b, param, Ir.mul(b, r, g)), List.of(), fusable ? gd : null);
+      return new Update(Ir.sub(b, param, Ir.mul(b, r, g)), List.of(), fusable ? FusedUpdate.sgd(param, g, lr) : null);
     }
     // NOTE: PyTorch starts the buffer at g (not (1 - dampening) g); with a zero buffer that is a
     // gradient coefficient of 1 on step 1: (1 - dampening) + dampening * first.
@@ -49,18 +44,8 @@ public record Sgd(double momentum, double dampening, boolean nesterov, double we
     Value buf = Ir.add(b, Ir.scale(b, slots.get(0), momentum), Ir.mul(b, coef, g));
     Value direction = nesterov ? Ir.add(b, g, Ir.scale(b, buf, momentum)) : buf;
     return new Update(Ir.sub(b, param, Ir.mul(b, r, direction)), List.of(buf),
-        fusable && dampening == 0 ? resourceApplyMomentum(param, g, slots.get(0), lr) : null);
-  }
-
-  /**
-   * The same update as TF's {@code ResourceApplyMomentum}, fed the decayed gradient g': accum = accum mu + g';
-   * var -= lr accum, or with use_nesterov var -= g' lr + accum mu lr. With zero dampening that is this rule:
-   * the zero-initialised buffer makes step 1's accum = g', as PyTorch's buf = g'. With dampening the first
-   * step differs (PyTorch does not damp it), so that form is not fused.
-   */
-  private InPlaceUpdate resourceApplyMomentum(Value param, Value g, Value accum, Value lr) {
-    return new InPlaceUpdate("ResourceApplyMomentum", List.of(new InPlaceUpdate.Variable(param),
-        new InPlaceUpdate.Variable(accum), new InPlaceUpdate.Tensor(lr), new InPlaceUpdate.Tensor(g),
-        new InPlaceUpdate.Constant(momentum)), Map.of("use_nesterov", nesterov));
+        // NOTE: the fused rule's buffer is mu buf + g'; with zero dampening and the zero-initialised buffer that
+        // is this rule (step 1's buf = g', as PyTorch's). With dampening PyTorch does not damp step 1: not fused.
+        fusable && dampening == 0 ? FusedUpdate.momentum(param, slots.get(0), g, lr, momentum, nesterov) : null);
   }
 }

@@ -2,7 +2,6 @@ package dev.kiln.runtime.train;
 
 import dev.kiln.compiler.autodiff.Autodiff;
 import dev.kiln.compiler.autodiff.GraphCopy;
-import dev.kiln.runtime.tf.InPlaceUpdate;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.KilnException;
@@ -41,13 +40,13 @@ public final class TrainStep {
   private final Graph graph;
   private final Map<Value, String> assignments;
   private final List<String> slotNames;
-  private final List<InPlaceUpdate> inPlaceUpdates;
+  private final List<FusedUpdate> fusedUpdates;
 
-  private TrainStep(Graph graph, Map<Value, String> assignments, List<String> slotNames, List<InPlaceUpdate> inPlace) {
+  private TrainStep(Graph graph, Map<Value, String> assignments, List<String> slotNames, List<FusedUpdate> fused) {
     this.graph = graph;
     this.assignments = assignments;
     this.slotNames = slotNames;
-    this.inPlaceUpdates = List.copyOf(inPlace);
+    this.fusedUpdates = List.copyOf(fused);
   }
 
   /** The train-step graph. */
@@ -60,10 +59,11 @@ public final class TrainStep {
   public List<String> slotNames() { return slotNames; }
 
   /**
-   * The parameter updates the optimizer also offers as fused TF kernels ({@link Optimizer.Update#inPlace()}),
-   * each updating one parameter and all its slots; the TF back end runs them instead of those assignments.
+   * The parameter updates the optimizer also describes as {@link FusedUpdate}s ({@link Optimizer.Update#fused()}),
+   * each updating one parameter and all its slots; a back end with fused kernels may run them instead of those
+   * assignments.
    */
-  public List<InPlaceUpdate> inPlaceUpdates() { return inPlaceUpdates; }
+  public List<FusedUpdate> fusedUpdates() { return fusedUpdates; }
 
   /**
    * The graph computing the loss from a forward graph: a copy of {@code forward} plus a label input of
@@ -114,7 +114,7 @@ public final class TrainStep {
     Map<Value, Value> outputs = new IdentityHashMap<>();
     List<String> slotNames = new ArrayList<>();
     List<Value> newValues = new ArrayList<>();
-    List<InPlaceUpdate> inPlace = new ArrayList<>();
+    List<FusedUpdate> fused = new ArrayList<>();
     for (int i = 0; i < trainable.size(); i++) {
       Parameter p = trainable.get(i);
       List<Value> slots = new ArrayList<>();
@@ -136,14 +136,14 @@ public final class TrainStep {
         newValues.add(u.slots().get(k));
       }
       slotNames.addAll(names);
-      if (u.inPlace() != null) {
+      if (u.fused() != null) {
         List<Value> own = new ArrayList<>(List.of(params.get(i)));
         own.addAll(slots);
-        if (!sameValues(u.inPlace().variables(), own)) {
-          throw new KilnException("optimizer " + optimizer.describe() + ": the fused update " + u.inPlace().tfOp() + " of "
+        if (!sameValues(u.fused().variables(), own)) {
+          throw new KilnException("optimizer " + optimizer.describe() + ": the fused " + u.fused().kind() + " update of "
               + p.name() + " must update exactly the parameter and its slots " + names);
         }
-        inPlace.add(u.inPlace());
+        fused.add(u.fused());
       }
     }
     for (Map.Entry<String, Value> u : TrainingForm.updates(grads).entrySet()) {
@@ -158,7 +158,7 @@ public final class TrainStep {
     // The forward outputs follow the gradients in the Autodiff graph.
     for (Value o : grads.outputs().subList(1 + trainable.size(), grads.outputs().size())) b.output(c.get(o));
     for (Value v : newValues) b.output(v);
-    return new TrainStep(b.build(), assign, slotNames, inPlace);
+    return new TrainStep(b.build(), assign, slotNames, fused);
   }
 
   private static boolean sameValues(List<Value> a, List<Value> b) {

@@ -4,9 +4,6 @@ import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Rows;
-import dev.kiln.runtime.onnx.OnnxRuntimeModel;
-import dev.kiln.runtime.tf.TfModel;
-import dev.kiln.runtime.tf.TfTrainSession;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -25,9 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains a model on TensorFlow-Java: one compiled train step ({@link TrainStep}) per batch, in one
- * {@code Session.run}, with parameters and optimizer state held as TF variables that an evaluation
- * graph shares. Built with {@link #builder(Model)}; not thread-safe; close it to free native memory.
+ * Trains a model on a {@link Backend} (TensorFlow-Java today): one compiled train step ({@link TrainStep}) per
+ * batch, run by the back end's {@link TrainSession}, with parameters and optimizer state held by the back end
+ * and shared with an evaluation graph. Built with {@link #builder(Model)}; not thread-safe; close it to free
+ * the back end's memory.
  *
  * <p>Reproducible: epoch {@code e} shuffles with a seed derived from ({@code seed}, {@code e}), so the
  * same seed gives the same loss sequence, and a checkpoint (which records the step and the epoch count)
@@ -39,13 +37,15 @@ public final class Trainer implements AutoCloseable {
   private final Graph forwardEval;
   private final Value input;
   private TensorType labelType;
-  private TfTrainSession session;
+  private final Backend backend;
+  private TrainSession session;
   private long globalStep;
   private int epochsDone;
   private boolean stopRequested;
 
   Trainer(TrainerBuilder cfg) {
     this.cfg = cfg;
+    this.backend = cfg.backend != null ? cfg.backend : Backends.find();
     this.forwardTrain = cfg.source.build(true);
     this.forwardEval = cfg.source.build(false);
     if (forwardEval.inputs().size() != 1) {
@@ -76,7 +76,7 @@ public final class Trainer implements AutoCloseable {
     Graph trainLoss = TrainStep.lossGraph(forwardTrain, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     Graph evalLoss = TrainStep.lossGraph(forwardEval, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     TrainStep step = TrainStep.compile(trainLoss, cfg.optimizer, cfg.clipping);
-    session = TfTrainSession.open(step.graph(), step.assignments(), step.inPlaceUpdates(), evalLoss);
+    session = backend.open(step, evalLoss);
   }
 
   /** Compiles on first use, taking the label type from the data when the builder did not declare one. */
@@ -139,7 +139,7 @@ public final class Trainer implements AutoCloseable {
         feed.put(cfg.labelInput, b.labels());
         feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
         feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
-        // A shuffled batch's features go from the dataset straight into TF's tensor (one copy).
+        // A shuffled batch's features go from the dataset straight into the back end's tensor (one copy).
         Rows rows = b.featureRows();
         if (rows == null) feed.put(input.name(), b.features());
         List<HostTensor> out = session.step(feed, rows == null ? Map.of() : Map.of(input.name(), rows), fetch);
@@ -215,11 +215,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The model output for {@code features} (evaluation graph; before training, the initial weights). */
   public HostTensor predict(HostTensor features) {
-    if (session == null) {
-      try (TfModel m = TfModel.load(forwardEval)) {
-        return m.run(Map.of(input.name(), features)).get(cfg.outputName);
-      }
-    }
+    if (session == null) return backend.run(forwardEval, Map.of(input.name(), features)).get(cfg.outputName);
     DataChecks.features("prediction", new Dataset(features, HostTensor.filled(DType.F32, new long[] {features.shape()[0]}, 0)),
         input.name(), input.type());
     return session.evaluate(Map.of(input.name(), features), List.of(cfg.outputName)).get(cfg.outputName);
@@ -282,8 +278,9 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Exports the trained model to {@code onnx}, runs {@code sample}'s features through ONNX Runtime and
-   * through the TF evaluation graph, and returns the max absolute difference of the outputs.
+   * Exports the trained model to {@code onnx}, runs {@code sample}'s features through the exported file (in the
+   * {@link OnnxRunner} on the class path: ONNX Runtime) and through the back end's evaluation graph, and returns
+   * the max absolute difference of the outputs.
    *
    * @throws KilnException when the difference exceeds 1e-5
    */
@@ -294,23 +291,23 @@ public final class Trainer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + onnx, e);
     }
-    HostTensor ort;
-    try (OnnxRuntimeModel r = OnnxRuntimeModel.load(onnx)) {
-      ort = r.run(Map.of(input.name(), sample.features())).get(cfg.outputName);
-    }
+    HostTensor ort = Backends.onnxRunner().run(onnx, Map.of(input.name(), sample.features())).get(cfg.outputName);
     HostTensor tf = predict(sample.features());
     double[] a = ort.toDoubles();
     double[] b = tf.toDoubles();
-    if (a.length != b.length) throw new KilnException("ONNX Runtime gave " + a.length + " values, TensorFlow " + b.length);
+    if (a.length != b.length) throw new KilnException("ONNX Runtime gave " + a.length + " values, " + backend.name() + " " + b.length);
     double max = 0;
     for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
     if (!(max <= 1e-5)) {
-      throw new KilnException("exported model " + onnx + " disagrees with TensorFlow: max abs difference " + max + " > 1e-5");
+      throw new KilnException("exported model " + onnx + " disagrees with " + backend.name() + ": max abs difference " + max + " > 1e-5");
     }
     return max;
   }
 
-  /** Frees the TF session. */
+  /** The back end this trainer runs on. */
+  public Backend backend() { return backend; }
+
+  /** Frees the back end's session. */
   @Override public void close() {
     if (session != null) session.close();
   }

@@ -22,6 +22,7 @@ public final class TrainerBuilder {
   Regularization penalty;
   boolean progress = true;
   ProgressReporter reporter;
+  Backend backend;
 
   TrainerBuilder(GraphSource source) { this.source = source; }
 
@@ -100,6 +101,15 @@ public final class TrainerBuilder {
   public TrainerBuilder progress(ProgressReporter r) {
     this.reporter = r;
     this.progress = r.enabled();
+    return this;
+  }
+
+  /**
+   * The back end that runs the train step; default: the one on the class path ({@link Backends#find()}),
+   * e.g. {@code TensorFlowBackend.instance()} from {@code kiln-tensorflow}.
+   */
+  public TrainerBuilder backend(Backend b) {
+    this.backend = b;
     return this;
   }
 
