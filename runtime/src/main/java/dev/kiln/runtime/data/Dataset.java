@@ -7,40 +7,80 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * An in-memory dataset: features and labels with examples along axis 0. Batches are cut by bulk row
+ * An in-memory dataset: features and labels with examples along axis 0. The features are one tensor (for a
+ * model with one input) or, from {@link #of}, one named tensor per model input. Batches are cut by bulk row
  * copies (never element by element); shuffling is a seeded permutation, so the same seed gives the
  * same batches. Splits ({@link #split}, {@link #kFold}, {@link #stratifiedSplit}) and subsets give
  * plain datasets: apply {@link #map} augmentation after splitting, to the training side.
  */
 public final class Dataset {
-  private final HostTensor features;
+  /** The feature tensors' names, empty for one unnamed tensor. */
+  private final List<String> names;
+  private final List<HostTensor> inputs;
   private final HostTensor labels;
   private final Augment augment;
 
   /** A dataset of {@code features} and {@code labels}, examples along axis 0 of both. */
   public Dataset(HostTensor features, HostTensor labels) {
-    this(features, labels, null);
+    this(List.of(), List.of(features), labels, null);
   }
 
-  private Dataset(HostTensor features, HostTensor labels, Augment augment) {
-    if (features.rank() == 0 || labels.rank() == 0) throw new KilnException("features and labels need an example axis (axis 0)");
-    if (features.shape()[0] != labels.shape()[0]) {
-      throw new KilnException("features have " + features.shape()[0] + " examples but labels have " + labels.shape()[0]);
+  /**
+   * A dataset with several feature tensors, one per model input by name (in the map's order), and
+   * {@code labels}; examples along axis 0 of each.
+   */
+  public static Dataset of(Map<String, HostTensor> inputs, HostTensor labels) {
+    if (inputs.isEmpty()) throw new KilnException("a dataset needs at least one feature tensor");
+    return new Dataset(List.copyOf(inputs.keySet()), List.copyOf(inputs.values()), labels, null);
+  }
+
+  private Dataset(List<String> names, List<HostTensor> inputs, HostTensor labels, Augment augment) {
+    for (int i = 0; i < inputs.size(); i++) {
+      HostTensor f = inputs.get(i);
+      String what = names.isEmpty() ? "features" : "features '" + names.get(i) + "'";
+      if (f.rank() == 0 || labels.rank() == 0) throw new KilnException(what + " and labels need an example axis (axis 0)");
+      if (f.shape()[0] != labels.shape()[0]) {
+        throw new KilnException(what + " have " + f.shape()[0] + " examples but labels have " + labels.shape()[0]);
+      }
     }
-    if (features.shape()[0] == 0) throw new KilnException("the dataset is empty");
-    this.features = features;
+    if (labels.rank() > 0 && labels.shape()[0] == 0) throw new KilnException("the dataset is empty");
+    this.names = names;
+    this.inputs = inputs;
     this.labels = labels;
     this.augment = augment;
   }
 
-  public int size() { return (int) features.shape()[0]; }
+  public int size() { return (int) labels.shape()[0]; }
 
-  public HostTensor features() { return features; }
+  /** The features, when the dataset has one feature tensor. */
+  public HostTensor features() {
+    if (inputs.size() != 1) throw new KilnException("the dataset has several inputs " + names + ": use features(name)");
+    return inputs.get(0);
+  }
+
+  /** The names of the feature tensors, in order; empty when the dataset has one unnamed tensor. */
+  public List<String> inputNames() { return names; }
+
+  /** The named feature tensor. */
+  public HostTensor features(String name) {
+    int i = names.indexOf(name);
+    if (i < 0) throw new KilnException("the dataset has no input '" + name + "'; it has " + names);
+    return inputs.get(i);
+  }
+
+  /** The feature tensors by name (empty when the dataset has one unnamed tensor: use {@link #features()}). */
+  public Map<String, HostTensor> inputs() {
+    Map<String, HostTensor> m = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) m.put(names.get(i), inputs.get(i));
+    return m;
+  }
 
   public HostTensor labels() { return labels; }
 
@@ -49,7 +89,7 @@ public final class Dataset {
 
   /** The examples at {@code indices}, in that order. */
   public Dataset subset(int[] indices) {
-    return new Dataset(rows(features, indices), rows(labels, indices));
+    return new Dataset(names, inputs.stream().map(f -> rows(f, indices)).toList(), rows(labels, indices), null);
   }
 
   /** A seeded random permutation of 0..n-1 (Fisher-Yates). */
@@ -80,20 +120,28 @@ public final class Dataset {
       @Override public Batch next() {
         if (!hasNext()) throw new NoSuchElementException();
         int end = Math.min(size(), next + batchSize);
+        int n = inputs.size();
         Batch b;
         if (order == null) {
-          b = new Batch(range(features, next, end), range(labels, next, end));
+          HostTensor[] fs = new HostTensor[n];
+          for (int i = 0; i < n; i++) fs[i] = range(inputs.get(i), next, end);
+          b = new Batch(names, fs, new Rows[n], range(labels, next, end));
         } else {
           int[] idx = Arrays.copyOfRange(order, next, end);
           // NOTE: the features stay rows of this dataset until asked for; a trainer copies them once,
           // straight into its back end's tensor.
-          b = new Batch(new Rows(features, idx), rows(labels, idx));
+          Rows[] rs = new Rows[n];
+          for (int i = 0; i < n; i++) rs[i] = new Rows(inputs.get(i), idx);
+          b = new Batch(names, new HostTensor[n], rs, rows(labels, idx));
         }
         next = end;
         return augment == null ? b : augment.apply(b, rng);
       }
     };
   }
+
+  /** All examples as one batch, in order. */
+  Batch asBatch() { return new Batch(names, inputs.toArray(new HostTensor[0]), new Rows[inputs.size()], labels); }
 
   /** Number of batches of {@code batchSize}. */
   public int batchCount(int batchSize) { return (size() + batchSize - 1) / batchSize; }
@@ -124,7 +172,7 @@ public final class Dataset {
 
   /** A view of this dataset whose batches pass through {@code augment}, seeded from the batches' seed. */
   public Dataset map(Augment augment) {
-    return new Dataset(features, labels, this.augment == null ? augment : this.augment.then(augment));
+    return new Dataset(names, inputs, labels, this.augment == null ? augment : this.augment.then(augment));
   }
 
   /** {@code k} train/validation pairs from one seeded shuffle; each example is in exactly one validation fold. */
@@ -198,6 +246,7 @@ public final class Dataset {
    */
   public Dataset normalize(double[] mean, double[] std) {
     if (mean.length != std.length) throw new KilnException("normalize needs as many stds as means: " + mean.length + " vs " + std.length);
+    HostTensor features = features();
     if (features.dtype() != dev.kiln.spec.DType.F32) throw new KilnException("normalize needs f32 features, found " + features.dtype());
     long[] s = features.shape();
     int channels = s.length >= 2 ? (int) s[1] : 1;
@@ -211,7 +260,7 @@ public final class Dataset {
       int c = mean.length == 1 ? 0 : (i / inner) % channels;
       v[i] = (float) ((v[i] - mean[c]) / std[c]);
     }
-    return new Dataset(HostTensor.ofFloats(v, s), labels, augment);
+    return new Dataset(names, List.of(HostTensor.ofFloats(v, s)), labels, augment);
   }
 
   /** Checks integer labels lie in 0..classes-1; the error names the first bad label and its index. */

@@ -76,7 +76,7 @@ public final class WeightedSampler {
         int end = Math.min(idx.length, next + batchSize);
         Dataset part = dataset.subset(Arrays.copyOfRange(idx, next, end));
         next = end;
-        Batch b = new Batch(part.features(), part.labels());
+        Batch b = part.asBatch();
         return augment == null ? b : augment.apply(b, rng);
       }
     };

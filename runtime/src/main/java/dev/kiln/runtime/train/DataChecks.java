@@ -11,12 +11,6 @@ import java.util.Arrays;
 final class DataChecks {
   private DataChecks() {}
 
-  /** Features must match the model input (dtype, every static dim after the batch axis). */
-  static void features(String what, Dataset d, String inputName, TensorType input) {
-    if (d == null || d.size() == 0) throw new KilnException(what + " dataset is empty");
-    check(what + " features", d.features(), "model input '" + inputName + "'", input);
-  }
-
   /** Labels must match the label input. */
   static void labels(String what, Dataset d, TensorType labelType) {
     check(what + " labels", d.labels(), "the loss's label input", labelType);
@@ -36,7 +30,8 @@ final class DataChecks {
     }
   }
 
-  private static void check(String what, HostTensor t, String target, TensorType want) {
+  /** {@code t} must match {@code want} (dtype, every static dim after the batch axis); {@code target} names it. */
+  static void check(String what, HostTensor t, String target, TensorType want) {
     if (t.dtype() != want.dtype()) {
       throw new KilnException(what + " are " + t.dtype() + " but " + target + " is " + want + "; convert them first");
     }

@@ -35,7 +35,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainerBuilder cfg;
   private final Graph forwardTrain;
   private final Graph forwardEval;
-  private final Value input;
+  private final Feeds feeds;
   private TensorType labelType;
   private final Backend backend;
   private TrainSession session;
@@ -48,11 +48,7 @@ public final class Trainer implements AutoCloseable {
     this.backend = cfg.backend != null ? cfg.backend : Backends.find();
     this.forwardTrain = cfg.source.build(true);
     this.forwardEval = cfg.source.build(false);
-    if (forwardEval.inputs().size() != 1) {
-      throw new KilnException("the trainer feeds one feature input; model " + forwardEval.name() + " has inputs "
-          + forwardEval.inputs().stream().map(Value::toString).toList());
-    }
-    this.input = forwardEval.inputs().get(0);
+    this.feeds = new Feeds(forwardEval.inputs().stream().filter(v -> !v.name().equals(TrainStep.STEP)).toList());
     output(forwardEval);
     this.labelType = cfg.labelType;
     if (labelType != null) compile();
@@ -94,7 +90,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void checkData(String what, Dataset d) {
-    DataChecks.features(what, d, input.name(), input.type());
+    feeds.check(what, d);
     DataChecks.labelRange(what, d, classes());
     if (labelType != null) DataChecks.labels(what, d, labelType);
   }
@@ -139,10 +135,10 @@ public final class Trainer implements AutoCloseable {
         feed.put(cfg.labelInput, b.labels());
         feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
         feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
-        // A shuffled batch's features go from the dataset straight into the back end's tensor (one copy).
-        Rows rows = b.featureRows();
-        if (rows == null) feed.put(input.name(), b.features());
-        List<HostTensor> out = session.step(feed, rows == null ? Map.of() : Map.of(input.name(), rows), fetch);
+        // A shuffled batch's features go from the dataset straight into the back end's tensors (one copy).
+        Map<String, Rows> rows = new HashMap<>();
+        feeds.put(b, feed, rows);
+        List<HostTensor> out = session.step(feed, rows, fetch);
         double loss = out.get(0).getDouble(0);
         if (!Double.isFinite(loss)) {
           bar.endEpoch();
@@ -202,8 +198,9 @@ public final class Trainer implements AutoCloseable {
     cfg.metrics.forEach(Metric::reset);
     double sum = 0;
     for (Batch b : data.batches(batchSize, false, 0)) {
-      Map<String, HostTensor> out = session.evaluate(Map.of(input.name(), b.features(), cfg.labelInput, b.labels()),
-          List.of(TrainStep.LOSS, cfg.outputName));
+      Map<String, HostTensor> feed = new HashMap<>(feeds.of(b));
+      feed.put(cfg.labelInput, b.labels());
+      Map<String, HostTensor> out = session.evaluate(feed, List.of(TrainStep.LOSS, cfg.outputName));
       sum += out.get(TrainStep.LOSS).getDouble(0) * b.size();
       for (Metric m : cfg.metrics) m.update(out.get(cfg.outputName), b.labels());
     }
@@ -213,12 +210,15 @@ public final class Trainer implements AutoCloseable {
     return r;
   }
 
-  /** The model output for {@code features} (evaluation graph; before training, the initial weights). */
-  public HostTensor predict(HostTensor features) {
-    if (session == null) return backend.run(forwardEval, Map.of(input.name(), features)).get(cfg.outputName);
-    DataChecks.features("prediction", new Dataset(features, HostTensor.filled(DType.F32, new long[] {features.shape()[0]}, 0)),
-        input.name(), input.type());
-    return session.evaluate(Map.of(input.name(), features), List.of(cfg.outputName)).get(cfg.outputName);
+  /** The model output for {@code features}, for a model with one input (evaluation graph; before training, the initial weights). */
+  public HostTensor predict(HostTensor features) { return predict(feeds.of(features)); }
+
+  /** The model output for features by model input name (evaluation graph; before training, the initial weights). */
+  public HostTensor predict(Map<String, HostTensor> features) {
+    if (session == null) return backend.run(forwardEval, features).get(cfg.outputName);
+    HostTensor any = features.values().iterator().next();
+    feeds.check("prediction", Dataset.of(features, HostTensor.filled(DType.F32, new long[] {any.shape()[0]}, 0)));
+    return session.evaluate(features, List.of(cfg.outputName)).get(cfg.outputName);
   }
 
   /** The model (inference graph) with the current trained parameter values, ready to export. */
@@ -291,8 +291,9 @@ public final class Trainer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + onnx, e);
     }
-    HostTensor ort = Backends.onnxRunner().run(onnx, Map.of(input.name(), sample.features())).get(cfg.outputName);
-    HostTensor tf = predict(sample.features());
+    Map<String, HostTensor> feed = feeds.of(sample);
+    HostTensor ort = Backends.onnxRunner().run(onnx, feed).get(cfg.outputName);
+    HostTensor tf = predict(feed);
     double[] a = ort.toDoubles();
     double[] b = tf.toDoubles();
     if (a.length != b.length) throw new KilnException("ONNX Runtime gave " + a.length + " values, " + backend.name() + " " + b.length);

@@ -247,6 +247,49 @@ class TrainerTest {
     }
   }
 
+  /** Two feature inputs, a [batch, 3] and b [batch, 2], each through its own linear layer, summed. */
+  static Model twoInputs() {
+    return Model.build("two", 9, m -> {
+      var a = m.input("a", F32, Dim.symbolic("batch"), 3);
+      var b = m.input("b", F32, Dim.symbolic("batch"), 2);
+      return m.linear("fa", a, 1).add(m.linear("fb", b, 1));
+    });
+  }
+
+  @Test
+  void aModelWithTwoFeatureInputsTrainsOnNamedFeatures() throws Exception {
+    int n = 96;
+    Random r = new Random(21);
+    float[] a = new float[n * 3];
+    float[] b = new float[n * 2];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < 3; k++) a[i * 3 + k] = (float) r.nextGaussian();
+      for (int k = 0; k < 2; k++) b[i * 2 + k] = (float) r.nextGaussian();
+      y[i] = a[i * 3] - 2 * a[i * 3 + 2] + 0.5f * b[i * 2 + 1] + 1;
+    }
+    Map<String, HostTensor> features = new java.util.LinkedHashMap<>();
+    features.put("b", HostTensor.ofFloats(b, n, 2));  // by name, in any order
+    features.put("a", HostTensor.ofFloats(a, n, 3));
+    Dataset d = Dataset.of(features, HostTensor.ofFloats(y, n, 1));
+    try (Trainer t = Trainer.builder(twoInputs()).loss(Losses.mse(Reduction.MEAN), "output").optimizer(Optimizers.momentum(0.9))
+        .learningRate(0.02).seed(3).progress(false).build()) {
+      double before = t.evaluate(d, 32).get("loss");
+      History h = t.fit(d, d, 20, 16);
+      double after = t.evaluate(d, 32).get("loss");
+      assertTrue(after < 0.01 * before, "two-input loss " + before + " -> " + after);
+      assertEquals(after, h.column("val_loss")[19], 1e-6);
+      assertEquals(n, t.predict(features).shape()[0]);
+      assertTrue(t.exportAndVerify(tmp.resolve("two.onnx"), d) <= 1e-5);
+      KilnException one = assertThrows(KilnException.class, () -> t.fit(new Dataset(HostTensor.ofFloats(a, n, 3),
+          HostTensor.ofFloats(y, n, 1)), null, 1, 16));
+      assertTrue(one.getMessage().contains("one unnamed feature tensor but the model has inputs"), one.getMessage());
+      KilnException wrong = assertThrows(KilnException.class, () -> t.evaluate(Dataset.of(Map.of("a", HostTensor.ofFloats(a, n, 3),
+          "c", HostTensor.ofFloats(b, n, 2)), HostTensor.ofFloats(y, n, 1)), 16));
+      assertTrue(wrong.getMessage().contains("has inputs"), wrong.getMessage());
+    }
+  }
+
   /** Three Gaussian blobs in 4-d, centred at 3·e_k: linearly separable with few errors. */
   static Dataset blobs(int n, long seed) {
     Random r = new Random(seed);
