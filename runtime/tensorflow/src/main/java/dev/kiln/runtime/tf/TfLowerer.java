@@ -9,7 +9,6 @@ import dev.kiln.spec.KilnException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Node;
-import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
@@ -27,10 +26,10 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
 /**
- * Lowers an IR {@link dev.kiln.spec.ir.Graph} to a TensorFlow {@link Graph} by interpreting each op's
- * declarative {@link TfLowering}. Inputs become {@code Placeholder}s (-1 for dynamic dims); parameters
- * become resource variables ({@code VarHandleOp} + {@code ReadVariableOp}) with one
- * {@code AssignVariableOp} each that sets the initial value, so training can update them later.
+ * Lowers an IR {@link dev.kiln.spec.ir.Graph} to a TensorFlow {@link Graph}: node lowering, by interpreting each
+ * op's declarative {@link TfLowering}. Inputs become {@code Placeholder}s (-1 for dynamic dims); parameters become
+ * resource variables and a train step's assignments become writes to them ({@link TfVariables}, with fused
+ * optimizer kernels from {@link TfFusedUpdates}); each value's layout forms are kept by {@link TfValueForms}.
  */
 public final class TfLowerer {
   /**
@@ -162,44 +161,17 @@ public final class TfLowerer {
       forms.put(v, TfTypes.needsBitcast(d) ? bitcast(p, TfTypes.dataType(d), v.name() + "/bitcast") : p);
       placeholders.put(v.name(), p);
     }
-    Map<String, Output<?>> variables = new LinkedHashMap<>();
-    Map<String, Output<?>> reads = new LinkedHashMap<>();
-    List<GraphOperation> inits = new ArrayList<>();
-    for (Parameter p : ir.parameters()) {
-      DType d = p.value().type().dtype();
-      Output<?> handle = ops.op("VarHandleOp", p.name(), List.of(),
-          Map.of("dtype", d, "shape", tfShape(p.value().type()), "shared_name", p.name()), null).get(0);
-      Output<?> init = constant(p.initial(), p.name() + "/initial");
-      inits.add(ops.operation("AssignVariableOp", p.name() + "/assign", List.of(handle, init), Map.of("dtype", d), null));
-      Output<?> read = ops.op("ReadVariableOp", p.name() + "/read", List.of(handle), Map.of("dtype", d), null).get(0);
-      forms.put(p.value(), read);
-      variables.put(p.name(), handle);
-      reads.put(p.name(), read);
-    }
+    TfVariables vars = new TfVariables(ops, ir);
+    vars.reads.forEach((name, read) -> forms.put(ir.parameter(name).orElseThrow().value(), read));
     for (Node n : ir.nodes()) for (Value v : n.outputs()) producers.put(v, n);
     for (Node n : ir.nodes()) lowerNode(n);
-    List<GraphOperation> readOps = reads.values().stream().map(o -> (GraphOperation) o.op()).toList();
-    List<GraphOperation> assignOps = new ArrayList<>();
-    TfFusedUpdates kernels = new TfFusedUpdates(ops, ir, this::handle);
-    Set<String> fusedVars = kernels.variables(fused, assignments.values());
-    for (FusedUpdate u : fused) assignOps.add(kernels.emit(u, variables, readOps));
-    for (Map.Entry<Value, String> a : assignments.entrySet()) {
-      if (fusedVars.contains(a.getValue())) continue;
-      Output<?> var = variables.get(a.getValue());
-      if (var == null) throw new KilnException("assignment to '" + a.getValue() + "': graph " + ir.name() + " has no such parameter");
-      Parameter p = ir.parameter(a.getValue()).orElseThrow();
-      if (!a.getKey().type().equals(p.value().type())) {
-        throw new KilnException("assignment of " + a.getKey() + " to parameter " + p.value() + ": types differ");
-      }
-      assignOps.add(ops.operation("AssignVariableOp", a.getValue() + "/update", List.of(var, handle(a.getKey())),
-          Map.of("dtype", p.value().type().dtype()), null, readOps));
-    }
+    List<GraphOperation> assignOps = vars.writes(assignments, fused, this::handle);
     List<Output<?>> outs = new ArrayList<>();
     for (Value v : ir.outputs()) {
       DType d = v.type().dtype();
       outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
     }
-    return new Lowered(tf, placeholders, variables, inits, outs, reads, assignOps);
+    return new Lowered(tf, placeholders, vars.handles, vars.inits, outs, vars.reads, assignOps);
   }
 
   private Output<?> handle(Value v) { return forms.canonical(v); }
