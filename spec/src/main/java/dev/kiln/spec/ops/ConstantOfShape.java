@@ -13,7 +13,6 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = a tensor of the run-time int64 {@code shape}, every element {@code value} (one element; its dtype
@@ -38,12 +37,7 @@ public final class ConstantOfShape extends Op {
     return Onnx.op("ConstantOfShape", 9).attr("value", "value", v -> ((HostTensor) v).reshape(1)).lowering();
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Fill", e -> {
-      HostTensor v = e.node().attrs().getTensor("value").reshape();
-      return e.op("Fill", List.of(e.input(0), e.constant(v)), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Fill"); }
 
   /** The output does not depend on the shape's values smoothly: no gradient. */
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }

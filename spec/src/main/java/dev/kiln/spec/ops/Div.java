@@ -8,7 +8,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.TfLowering;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = a / b with NumPy broadcasting. ONNX Div-7 / Div-13 / Div-14 (one form; later opsets only add types).
@@ -23,12 +22,7 @@ public final class Div extends Binary {
    * NOTE: TF's {@code Div} floors for integers (Python semantics) while ONNX truncates, so integers
    * lower to {@code TruncateDiv}; floats to {@code RealDiv}.
    */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("RealDiv/TruncateDiv", e -> {
-      String type = e.node().output().type().dtype().isFloating() ? "RealDiv" : "TruncateDiv";
-      return e.op(type, List.of(e.input(0), e.input(1)), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("RealDiv/TruncateDiv"); }
 
   /** da = gy / b, db = -gy * a / b^2, written -(da * y) with y = a / b; floats only (integers are never on a gradient path). */
   @Override public Vjp vjp() {

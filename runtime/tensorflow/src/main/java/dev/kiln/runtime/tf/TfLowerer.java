@@ -1,6 +1,9 @@
 package dev.kiln.runtime.tf;
 
 import dev.kiln.compiler.passes.ExpandComposites;
+import dev.kiln.runtime.tf.ops.TfEmitter;
+import dev.kiln.runtime.tf.ops.TfHandler;
+import dev.kiln.runtime.tf.ops.TfHandlers;
 import dev.kiln.runtime.train.FusedUpdate;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
@@ -10,7 +13,6 @@ import dev.kiln.spec.TensorType;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Value;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -141,6 +143,7 @@ public final class TfLowerer {
       if (l == null) unsupported.add(n.opName() + " (declares no TensorFlow lowering)");
       else if (!l.isSupported()) unsupported.add(n.opName() + " (" + l.unsupportedReason() + ")");
       else if (!l.isCustom() && TfOpBuilder.opDef(l.opType()) == null) wrong.add(n.opName() + " -> '" + l.opType() + "'");
+      else if (l.isCustom() && TfHandlers.forOp(n.opName()) == null) wrong.add(n.opName() + " -> handler '" + l.opType() + "' (none registered)");
     }
     if (!wrong.isEmpty()) {
       throw new KilnException("graph " + ir.name() + ": TF lowerings name ops that TensorFlow "
@@ -190,7 +193,7 @@ public final class TfLowerer {
     boolean channelsLast = forms.runsChannelsLast(n);
     List<Object> outs;
     try {
-      outs = l.isCustom() ? l.handler().emit(new Emitter(n, channelsLast)) : new ArrayList<>(plain(n, l, channelsLast));
+      outs = l.isCustom() ? handler(n).emit(new Emitter(n, channelsLast)) : new ArrayList<>(plain(n, l, channelsLast));
     } catch (UnsupportedOpException e) {
       // A custom lowering refusing one configuration (e.g. pooling with dilations): still "unsupported".
       throw new UnsupportedOpException(where(n, l) + ": " + e.getMessage());
@@ -208,6 +211,13 @@ public final class TfLowerer {
       if (last) forms.putChannelsLast(v, o);
       else forms.put(v, o);
     }
+  }
+
+  /** The TF back end's handler of {@code n}'s op ({@link TfHandlers}, keyed by op name). */
+  private static TfHandler handler(Node n) {
+    TfHandler h = TfHandlers.forOp(n.opName());
+    if (h == null) throw new KilnException("the TensorFlow back end has no handler for op " + n.opName());
+    return h;
   }
 
   /** An output a custom lowering computed channels-last ({@link TfEmitter#channelsLast}). */

@@ -4,10 +4,12 @@
  * <p>{@link dev.kiln.runtime.tf.TfLowerer} interprets each op's declarative
  * {@link dev.kiln.spec.op.TfLowering}: a plain {@code TfLowering.op(type)} becomes one op built with
  * TF-Java's generic {@code Graph.opBuilder}, its attributes mapped from the node's (with converters),
- * constant attributes, and IR attributes passed as constant inputs ({@code attrAsInput}); custom
- * lowerings write through a {@link dev.kiln.spec.op.TfEmitter}. Type attributes a declaration leaves
- * out ({@code T}, {@code Tidx}, {@code SrcT}, {@code dtype}, {@code N}, ...) are inferred from TF's own
- * op definitions: input arguments take their inputs' types, output arguments the IR outputs' dtypes.
+ * constant attributes, and IR attributes passed as constant inputs ({@code attrAsInput}); handler
+ * forms ({@code TfLowering.custom(name)}) run the handler registered for the op in
+ * {@link dev.kiln.runtime.tf.ops.TfHandlers}, which writes through a {@link dev.kiln.runtime.tf.ops.TfEmitter}.
+ * Type attributes a declaration leaves out ({@code T}, {@code Tidx}, {@code SrcT}, {@code dtype},
+ * {@code N}, ...) are inferred from TF's own op definitions: input arguments take their inputs' types,
+ * output arguments the IR outputs' dtypes.
  * Every lowered output is checked against the IR type (dtype, and each dim TF knows statically).
  *
  * <p>Inputs are {@code Placeholder}s (-1 for symbolic dims); parameters are resource variables

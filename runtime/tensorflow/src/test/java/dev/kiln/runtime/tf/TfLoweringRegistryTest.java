@@ -2,6 +2,7 @@ package dev.kiln.runtime.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kiln.runtime.tf.ops.TfHandlers;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.OpRegistry;
 import dev.kiln.spec.op.TfLowering;
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every op's declared TensorFlow form is one this back end can run, checked over the registry without building a
- * graph: a plain form names an op this TF build has, a handler form has its handler, an unsupported form says why,
- * and an op without a TF form of its own is a composite (its decomposition runs).
+ * graph: a plain form names an op this TF build has, a handler form has its handler in {@link TfHandlers} (keyed by
+ * op), an unsupported form says why; and every handler belongs to an op that declares a handler form.
  */
 class TfLoweringRegistryTest {
   @Test
@@ -25,10 +26,14 @@ class TfLoweringRegistryTest {
       else if (!l.isSupported()) {
         if (l.unsupportedReason() == null || l.unsupportedReason().isBlank()) problems.add(n + ": unsupported without a reason");
       } else if (l.isCustom()) {
-        if (l.handler() == null) problems.add(n + ": handler form '" + l.opType() + "' without a handler");
+        if (TfHandlers.forOp(n) == null) problems.add(n + ": handler form '" + l.opType() + "' has no handler in TfHandlers");
       } else if (TfOpBuilder.opDef(l.opType()) == null) {
         problems.add(n + ": TF has no op '" + l.opType() + "'");
       }
+    }
+    for (String n : TfHandlers.all().keySet()) {
+      if (!OpRegistry.has(n)) problems.add("TfHandlers: handler for '" + n + "', which is no op");
+      else if (!OpRegistry.get(n).tf().isCustom()) problems.add("TfHandlers: handler for " + n + ", whose declared form is not a handler");
     }
     assertEquals(List.of(), problems);
   }

@@ -1,4 +1,4 @@
-package dev.kiln.spec.op;
+package dev.kiln.runtime.tf.ops;
 
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;

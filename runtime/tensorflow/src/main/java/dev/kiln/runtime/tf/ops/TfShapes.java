@@ -1,11 +1,11 @@
-package dev.kiln.spec.op;
+package dev.kiln.runtime.tf.ops;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import java.util.List;
 import java.util.Map;
 
-/** Small TF graph pieces shared by the shape ops' TensorFlow lowerings. */
+/** Small TF graph pieces shared by the shape ops' TensorFlow handlers. */
 public final class TfShapes {
   private TfShapes() {}
 
@@ -43,5 +43,16 @@ public final class TfShapes {
     List<Object> in = new java.util.ArrayList<>(parts);
     in.add(scalar(e, axis));
     return e.op("ConcatV2", in, Map.of(), 1).get(0);
+  }
+
+  /** An int64 vector {@code v} with negative entries counted from {@code rank} (v + rank where v < 0). */
+  public static Object normalizeAxes(TfEmitter e, Object v, long rank) {
+    return e.op("FloorMod", List.of(v, scalar(e, rank)), Map.of(), 1).get(0);
+  }
+
+  /** A length-{@code n} int64 vector with {@code values} at positions {@code axes} and 0 elsewhere. */
+  public static Object scatter(TfEmitter e, Object axes, Object values, long n) {
+    Object idx = e.op("ExpandDims", List.of(axes, e.constant(HostTensor.ofLongs(new long[] {-1}))), Map.of(), 1).get(0);
+    return e.op("ScatterNd", List.of(idx, values, longs(e, n)), Map.of(), 1).get(0);
   }
 }

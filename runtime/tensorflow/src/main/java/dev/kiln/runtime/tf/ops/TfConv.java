@@ -1,10 +1,12 @@
-package dev.kiln.spec.op;
+package dev.kiln.runtime.tf.ops;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.TypeRules;
+import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,17 +115,15 @@ public final class TfConv {
   }
 
   /** GlobalAveragePool / GlobalMaxPool: TF Mean / Max over the spatial axes, keeping them. */
-  public static TfLowering globalPool(String tfOp) {
-    return TfLowering.custom(tfOp, e -> {
-      int r = e.node().inputs().get(0).type().rank();
-      if (r == 4 && e.onlyChannelsLast(0)) {
-        return List.of(e.channelsLast(e.op(tfOp, List.of(e.inputChannelsLast(0), TfShapes.longs(e, 1, 2)),
-            Map.of("keep_dims", Boolean.TRUE), 1).get(0)));
-      }
-      long[] axes = new long[r - 2];
-      for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
-      return e.op(tfOp, List.of(e.input(0), TfShapes.longs(e, axes)), Map.of("keep_dims", Boolean.TRUE), 1);
-    });
+  public static List<Object> globalPool(TfEmitter e, String tfOp) {
+    int r = e.node().inputs().get(0).type().rank();
+    if (r == 4 && e.onlyChannelsLast(0)) {
+      return List.of(e.channelsLast(e.op(tfOp, List.of(e.inputChannelsLast(0), TfShapes.longs(e, 1, 2)),
+          Map.of("keep_dims", Boolean.TRUE), 1).get(0)));
+    }
+    long[] axes = new long[r - 2];
+    for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
+    return e.op(tfOp, List.of(e.input(0), TfShapes.longs(e, axes)), Map.of("keep_dims", Boolean.TRUE), 1);
   }
 
   @FunctionalInterface

@@ -1,10 +1,11 @@
-package dev.kiln.spec.op;
+package dev.kiln.runtime.tf.ops;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.op.Windows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

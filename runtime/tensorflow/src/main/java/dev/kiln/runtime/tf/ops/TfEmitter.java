@@ -1,4 +1,4 @@
-package dev.kiln.spec.op;
+package dev.kiln.runtime.tf.ops;
 
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Node;
@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a TensorFlow lowering may do while emitting one IR node; implemented by the runtime on TF-Java's
- * generic graph-operation builder. Handles are opaque here (TF-Java operands in the runtime).
+ * What a TensorFlow handler ({@link TfHandler}) may do while emitting one IR node; implemented by
+ * {@code TfLowerer} on TF-Java's generic graph-operation builder. Handles are opaque {@code Object}s (TF-Java
+ * {@code Output}s), so handlers stay small graph recipes.
  */
 public interface TfEmitter {
   Node node();
