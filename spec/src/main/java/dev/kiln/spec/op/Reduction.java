@@ -84,47 +84,10 @@ public abstract class Reduction extends Op {
   }
 
   /**
-   * The TF lowering onto {@code tfOpType} (Sum, Mean, Max): the axes go in as an int32
-   * {@code reduction_indices} tensor (every axis when {@code axes} is empty), {@code keep_dims} as an attr.
+   * The TF form onto {@code tfOpType} (Sum, Mean, Max, Prod): a handler (the axes go in as a
+   * {@code reduction_indices} tensor, every axis when {@code axes} is empty; {@code keep_dims} as an attr).
    */
-  protected static TfLowering tfReduce(String tfOpType) {
-    return TfLowering.custom(tfOpType, e -> {
-      TensorType x = e.node().inputs().get(0).type();
-      boolean[] reduced = reducedAxes(x.shape(), e.node().attrs().getLongs("axes"));
-      if (x.rank() == 4 && e.onlyChannelsLast(0)) {
-        List<Object> y = channelsLastReduce(e, tfOpType, reduced);
-        if (y != null) return y;
-      }
-      int[] idx = java.util.stream.IntStream.range(0, reduced.length).filter(i -> reduced[i]).toArray();
-      Object axes = e.constant(HostTensor.ofInts(idx, idx.length));
-      return e.op(tfOpType, List.of(e.input(0), axes), Map.of("keep_dims", e.node().attrs().getBool("keepdims")), 1);
-    });
-  }
-
-  /**
-   * The reduction of a rank-4 input held channels-last ([N, H, W, C]) without transposing it back: with
-   * keepdims the result is channels-last too; without, only when the kept axes stay in order (a conv
-   * bias gradient sums N, H, W and keeps C). Null when it cannot.
-   */
-  private static List<Object> channelsLastReduce(TfEmitter e, String tfOpType, boolean[] reduced) {
-    int[] position = {0, 3, 1, 2};  // where NCHW axis a sits in NHWC
-    boolean keep = e.node().attrs().getBool("keepdims");
-    int last = -1;
-    List<Integer> axes = new ArrayList<>();
-    for (int a = 0; a < 4; a++) {
-      if (reduced[a]) {
-        axes.add(position[a]);
-      } else if (!keep) {
-        if (position[a] < last) return null;
-        last = position[a];
-      }
-    }
-    axes.sort(null);
-    int[] idx = axes.stream().mapToInt(Integer::intValue).toArray();
-    Object y = e.op(tfOpType, List.of(e.inputChannelsLast(0), e.constant(HostTensor.ofInts(idx, idx.length))),
-        Map.of("keep_dims", keep), 1).get(0);
-    return List.of(keep ? e.channelsLast(y) : y);
-  }
+  protected static TfLowering tfReduce(String tfOpType) { return TfLowering.custom(tfOpType); }
 
   /**
    * A gradient {@code gy} of this reduction's output reshaped so the reduced axes are back as size 1

@@ -2,13 +2,10 @@ package dev.kiln.spec.op;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import java.util.Collections;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Helpers for ops whose shape, axes, repeats or pads arrive as a run-time int64 tensor (DynamicReshape,
@@ -29,16 +26,4 @@ public final class ShapeOperands {
 
   /** A shape of {@code rank} unknown dims. */
   public static Shape unknown(int rank) { return Shape.of(Collections.nCopies(rank, Dim.unknown())); }
-
-  /** TF: an int64 vector {@code v} with negative entries counted from {@code rank} (v + rank where v < 0). */
-  public static Object normalizeAxes(TfEmitter e, Object v, long rank) {
-    Object r = TfShapes.scalar(e, rank);
-    return e.op("FloorMod", List.of(v, r), Map.of(), 1).get(0);
-  }
-
-  /** TF: a length-{@code n} int64 vector with {@code values} at positions {@code axes} and 0 elsewhere. */
-  public static Object scatter(TfEmitter e, Object axes, Object values, long n) {
-    Object idx = e.op("ExpandDims", List.of(axes, e.constant(HostTensor.ofLongs(new long[] {-1}))), Map.of(), 1).get(0);
-    return e.op("ScatterNd", List.of(idx, values, TfShapes.longs(e, n)), Map.of(), 1).get(0);
-  }
 }

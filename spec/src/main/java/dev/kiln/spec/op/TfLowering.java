@@ -2,42 +2,39 @@ package dev.kiln.spec.op;
 
 import dev.kiln.spec.DType;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * An op's TensorFlow lowering, declared as data: one TF op with attribute mappings
- * ({@code Tf.op("Relu")}), a named handler for the hard cases, or a reason it is unsupported.
+ * An op's TensorFlow form, declared as data: one TF op with attribute mappings ({@code TfLowering.op("Relu")}),
+ * a handler for the hard cases ({@code TfLowering.custom(name)}: the TF back end's handler table, keyed by op,
+ * holds the code), or a reason it is unsupported. Nothing here depends on TensorFlow.
  */
 public final class TfLowering {
-  /** Builds the node's outputs from its inputs with a {@link TfEmitter}. */
-  @FunctionalInterface
-  public interface Handler {
-    List<Object> emit(TfEmitter e);
-  }
-
   private final String opType;
   private final Map<String, String> attrNames = new LinkedHashMap<>();
   private final Map<String, Function<Object, Object>> attrConverters = new LinkedHashMap<>();
   private final Map<String, Object> constAttrs = new LinkedHashMap<>();
   private final Map<String, DType> attrInputs = new LinkedHashMap<>();
-  private final Handler handler;
+  private final boolean handler;
   private final String unsupportedReason;
 
-  private TfLowering(String opType, Handler handler, String unsupportedReason) {
+  private TfLowering(String opType, boolean handler, String unsupportedReason) {
     this.opType = opType;
     this.handler = handler;
     this.unsupportedReason = unsupportedReason;
   }
 
   /** One TF op of the given type with the node's inputs in order. */
-  public static TfLowering op(String tfOpType) { return new TfLowering(tfOpType, null, null); }
+  public static TfLowering op(String tfOpType) { return new TfLowering(tfOpType, false, null); }
 
-  /** A named hand-written lowering. */
-  public static TfLowering custom(String name, Handler handler) { return new TfLowering(name, handler, null); }
+  /**
+   * A hand-written handler, which a TF back end registers under the op's name; {@code name} says what it
+   * emits, for the op table (e.g. {@code "StridedSlice"}).
+   */
+  public static TfLowering custom(String name) { return new TfLowering(name, true, null); }
 
-  public static TfLowering unsupported(String why) { return new TfLowering(null, null, why); }
+  public static TfLowering unsupported(String why) { return new TfLowering(null, false, why); }
 
   public TfLowering attr(String irName, String tfName) { return attr(irName, tfName, v -> v); }
 
@@ -64,11 +61,12 @@ public final class TfLowering {
 
   public boolean isSupported() { return unsupportedReason == null; }
 
-  public boolean isCustom() { return handler != null; }
+  /** Whether this is a handler form ({@link #custom}): the back end's handler for the op emits it. */
+  public boolean isCustom() { return handler; }
 
   public String unsupportedReason() { return unsupportedReason; }
 
-  /** TF op type, or the handler's name for custom lowerings. */
+  /** TF op type, or the handler's name for handler forms. */
   public String opType() { return opType; }
 
   public Map<String, String> attrNames() { return Map.copyOf(attrNames); }
@@ -79,6 +77,4 @@ public final class TfLowering {
   public Map<String, DType> attrInputs() { return java.util.Collections.unmodifiableMap(attrInputs); }
 
   public Function<Object, Object> converter(String irName) { return attrConverters.get(irName); }
-
-  public Handler handler() { return handler; }
 }

@@ -2,7 +2,6 @@ package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
@@ -52,16 +51,7 @@ public final class ArgMax extends Op {
     }));
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("ArgMax", e -> {
-      TensorType x = e.node().input(0).type();
-      int axis = x.shape().axis("ArgMax", e.node().attrs().getLong("axis"));
-      Object dim = e.constant(HostTensor.scalar(DType.I32, axis));
-      List<Object> y = e.op("ArgMax", List.of(e.input(0), dim), Map.of("output_type", DType.I64), 1);
-      if (!e.node().attrs().getBool("keepdims")) return y;
-      return e.op("ExpandDims", List.of(y.get(0), e.constant(HostTensor.scalar(DType.I32, axis))), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("ArgMax"); }
 
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
 }

@@ -11,7 +11,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -51,7 +50,7 @@ public final class AveragePool extends Op {
     Windows.emitSame(e, "AveragePool", attrs);
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("AvgPool", TfConv::avgPool); }
+  @Override public TfLowering tf() { return TfLowering.custom("AvgPool"); }
 
   /**
    * dx = ConvTranspose(gy / count, ones) depthwise: each window spreads its gradient evenly over the x

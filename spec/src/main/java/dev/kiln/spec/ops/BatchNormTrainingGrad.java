@@ -14,7 +14,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfBatchNorm;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import java.util.List;
@@ -47,7 +46,7 @@ public final class BatchNormTrainingGrad extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.unsupported("no ONNX op; exported as its decomposition"); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("FusedBatchNormGradV3", TfBatchNorm::gradient); }
+  @Override public TfLowering tf() { return TfLowering.custom("FusedBatchNormGradV3"); }
 
   /** TF's fused kernels take f32 (and half types); other dtypes run the decomposition. */
   @Override public boolean tfNative(Node n) { return n.input(1).type().dtype() == DType.F32; }

@@ -1,7 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
@@ -13,12 +11,10 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Batch normalisation with given statistics: y = scale * (x - mean) / sqrt(var + epsilon) + bias, the
@@ -67,31 +63,7 @@ public final class BatchNormalization extends Op {
         Onnx.op("BatchNormalization", 15).attr("epsilon"));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("BatchNorm decomposed", BatchNormalization::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    int rank = e.node().input(0).type().rank();
-    DType d = e.node().input(0).type().dtype();
-    Object eps = e.constant(HostTensor.scalar(d, e.node().attrs().getDouble("epsilon")));
-    // NOTE: channels-last input (after a conv): the [C] vectors broadcast along the last axis as they are.
-    boolean last = rank == 4 && e.onlyChannelsLast(0);
-    Object[] p = new Object[5];
-    for (int i = 1; i < 5; i++) p[i] = last ? e.input(i) : perChannel(e, e.input(i), rank);
-    Object inv = e.op("Rsqrt", List.of(e.op("AddV2", List.of(p[4], eps), Map.of(), 1).get(0)), Map.of(), 1).get(0);
-    Object k = e.op("Mul", List.of(p[1], inv), Map.of(), 1).get(0);
-    Object c = e.op("Sub", List.of(last ? e.inputChannelsLast(0) : e.input(0), p[3]), Map.of(), 1).get(0);
-    Object y = e.op("Mul", List.of(c, k), Map.of(), 1).get(0);
-    Object out = e.op("AddV2", List.of(y, p[2]), Map.of(), 1).get(0);
-    return List.of(last ? e.channelsLast(out) : out);
-  }
-
-  /** A length-C vector reshaped to (C, 1, ..., 1) so it broadcasts along axis 1 of a rank-{@code rank} x. */
-  private static Object perChannel(TfEmitter e, Object v, int rank) {
-    long[] shape = new long[rank - 1];
-    java.util.Arrays.fill(shape, 1);
-    shape[0] = -1;
-    return e.op("Reshape", List.of(v, e.constant(HostTensor.ofLongs(shape, shape.length))), Map.of(), 1).get(0);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("BatchNorm decomposed"); }
 
   /**
    * With r = 1/sqrt(var + eps) and xhat = (x - mean) r: dx = gy scale r; dscale = sum(gy xhat);

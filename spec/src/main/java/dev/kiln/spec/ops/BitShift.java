@@ -57,11 +57,7 @@ public final class BitShift extends Binary {
     e.emit("Cast", List.of(y), List.of(e.output(0)), Map.of("to", (long) DType.U16.onnxCode()));
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("LeftShift / RightShift", e -> e.op(
-        e.node().attrs().getString("direction").equals("LEFT") ? "LeftShift" : "RightShift",
-        List.of(e.input(0), e.input(1)), Map.of(), 1));
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("LeftShift / RightShift"); }
 
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
 }

@@ -54,21 +54,7 @@ public final class BroadcastLike extends Op {
     }));
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("BroadcastTo", e -> {
-      int r = e.node().input(0).type().rank();
-      if (e.node().input(1).type().rank() == 4 && (r == 0 || r == 4) && e.onlyChannelsLast(1)) {
-        // NOTE: like is held channels-last (after a conv): broadcast in that layout, so neither like nor
-        // the result needs a transpose (batch norm's statistics and gradients broadcast this way).
-        Object like = e.inputChannelsLast(1);
-        Object shape = e.op("Shape", List.of(like), Map.of("out_type", dev.kiln.spec.DType.I64), 1).get(0);
-        Object x = r == 0 ? e.input(0) : e.inputChannelsLast(0);
-        return List.of(e.channelsLast(e.op("BroadcastTo", List.of(x, shape), Map.of(), 1).get(0)));
-      }
-      Object shape = e.op("Shape", List.of(e.input(1)), Map.of("out_type", dev.kiln.spec.DType.I64), 1).get(0);
-      return e.op("BroadcastTo", List.of(e.input(0), shape), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("BroadcastTo"); }
 
   /** dx = gy (the driver sums the broadcast axes back); like's values do not matter. */
   @Override public Vjp vjp() { return (b, node, gys) -> Arrays.asList(gys.get(0), null); }

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
@@ -11,7 +10,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
@@ -47,17 +45,7 @@ public final class Celu extends Elementwise {
     m.out(m.op("Where", m.op("Greater", x, m.scalar(0)), x, neg));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Elu scaled by alpha", Celu::emitTf); }
-
-  /** alpha * elu(x / alpha) is x above 0 and alpha * (e^(x/alpha) - 1) below. */
-  private static List<Object> emitTf(TfEmitter e) {
-    double alpha = e.node().attrs().getDouble("alpha");
-    if (alpha == 1.0) return e.op("Elu", List.of(e.input(0)), Map.of(), 1);
-    Object a = e.constant(HostTensor.scalar(e.node().input(0).type().dtype(), alpha));
-    Object scaled = e.op("RealDiv", List.of(e.input(0), a), Map.of(), 1).get(0);
-    Object elu = e.op("Elu", List.of(scaled), Map.of(), 1).get(0);
-    return e.op("Mul", List.of(elu, a), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Elu scaled by alpha"); }
 
   /** dx = gy where x &gt; 0, else gy * e^(x/alpha) = gy * (y / alpha + 1). */
   @Override public Vjp vjp() {

@@ -12,7 +12,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -62,18 +61,7 @@ public final class Clip extends Op {
     e.emit("Clip", ins, List.of(e.output(0)), Map.of());
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Maximum + Minimum", Clip::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    var dtype = e.node().input(0).type().dtype();
-    double lo = e.node().attrs().getDouble("min");
-    double hi = e.node().attrs().getDouble("max");
-    Object y = e.input(0);
-    if (!Double.isInfinite(lo)) y = e.op("Maximum", List.of(y, e.constant(HostTensor.scalar(dtype, lo))), Map.of(), 1).get(0);
-    if (!Double.isInfinite(hi)) y = e.op("Minimum", List.of(y, e.constant(HostTensor.scalar(dtype, hi))), Map.of(), 1).get(0);
-    if (y == e.input(0)) return e.op("Identity", List.of(y), Map.of(), 1);
-    return List.of(y);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Maximum + Minimum"); }
 
   /** dx = gy where min &lt;= x &lt;= max (bounds included, as PyTorch's clamp), else 0. */
   @Override public Vjp vjp() {

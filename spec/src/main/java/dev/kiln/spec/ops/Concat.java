@@ -18,7 +18,6 @@ import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
@@ -100,11 +99,5 @@ public final class Concat extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Concat", 13).attr("axis").lowering(); }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("ConcatV2", e -> {
-      List<Object> parts = new ArrayList<>();
-      for (int i = 0; i < e.node().inputs().size(); i++) parts.add(e.input(i));
-      return List.of(TfShapes.concat(e, parts, e.node().attrs().getLong("axis")));
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("ConcatV2"); }
 }

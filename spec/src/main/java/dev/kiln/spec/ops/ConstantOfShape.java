@@ -16,7 +16,6 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = a tensor of the run-time int64 {@code shape}, every element {@code value} (one element; its dtype
@@ -41,12 +40,7 @@ public final class ConstantOfShape extends Op {
     return Onnx.op("ConstantOfShape", 9).attr("value", "value", v -> ((HostTensor) v).reshape(1)).lowering();
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Fill", e -> {
-      HostTensor v = e.node().attrs().getTensor("value").reshape();
-      return e.op("Fill", List.of(e.input(0), e.constant(v)), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Fill"); }
 
   /**
    * A constant of a constant shape (byte copies of the value, so i64 values stay exact), or a

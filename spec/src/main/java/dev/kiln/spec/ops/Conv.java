@@ -13,7 +13,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -94,7 +93,7 @@ public final class Conv extends Op {
     Windows.emitSame(e, "Conv", attrs);
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Conv", TfConv::conv); }
+  @Override public TfLowering tf() { return TfLowering.custom("Conv"); }
 
   /**
    * dx = ConvTranspose(gy, w) with the output padding that restores x's spatial size (cells past the

@@ -12,7 +12,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConvGrad;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Windows;
@@ -127,5 +126,5 @@ public final class ConvFilterGrad extends Op {
 
   private static HostTensor longs(long[] v) { return HostTensor.ofLongs(v, v.length); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Conv2DBackpropFilter", TfConvGrad::filterGrad); }
+  @Override public TfLowering tf() { return TfLowering.custom("Conv2DBackpropFilter"); }
 }

@@ -12,7 +12,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConvGrad;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -101,7 +100,7 @@ public final class ConvTranspose extends Op {
     Windows.emitSame(e, "ConvTranspose", attrs);
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Conv2DBackpropInput", TfConvGrad::convTranspose); }
+  @Override public TfLowering tf() { return TfLowering.custom("Conv2DBackpropInput"); }
 
   /**
    * ConvTranspose is Conv's adjoint in x, so: dx = Conv(gy, w) with the same window; dw =

@@ -63,17 +63,7 @@ public final class CumSum extends Op {
   }
 
   /** TF's Cumsum wants a scalar axis: a [1]-shaped input is reshaped first. */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Cumsum", e -> {
-      Node n = e.node();
-      Object axis;
-      if (!axisInput(n)) axis = e.constant(HostTensor.scalar(DType.I64, n.attrs().getLong("axis")));
-      else if (n.input(1).type().rank() == 1) axis = e.op("Reshape", List.of(e.input(1), e.constant(HostTensor.ofLongs(new long[0], 0))), Map.of(), 1).get(0);
-      else axis = e.input(1);
-      return e.op("Cumsum", List.of(e.input(0), axis),
-          Map.of("exclusive", n.attrs().getBool("exclusive"), "reverse", n.attrs().getBool("reverse")), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Cumsum"); }
 
   /** dx = the cumulative sum of gy in the other direction (same axis and exclusiveness); axis gets none. */
   @Override public Vjp vjp() {

@@ -11,7 +11,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.TfLowering;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = a / b with NumPy broadcasting. ONNX Div-7 / Div-13 / Div-14 (one form; later opsets only add types).
@@ -26,12 +25,7 @@ public final class Div extends Binary {
    * NOTE: TF's {@code Div} floors for integers (Python semantics) while ONNX truncates, so integers
    * lower to {@code TruncateDiv}; floats to {@code RealDiv}.
    */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("RealDiv/TruncateDiv", e -> {
-      String type = e.node().output().type().dtype().isFloating() ? "RealDiv" : "TruncateDiv";
-      return e.op(type, List.of(e.input(0), e.input(1)), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("RealDiv/TruncateDiv"); }
 
   /**
    * Constants through {@link dev.kiln.spec.op.HostMath} (integers truncating); shape values entry by entry,

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
@@ -12,9 +11,7 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.Arrays;
@@ -64,30 +61,7 @@ public final class Dropout extends Op {
     e.emit("Identity", List.of(e.input(0)), List.of(e.output(0)), Map.of());
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("StatelessRandomUniform mask", Dropout::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    Attrs a = e.node().attrs();
-    double rate = a.getDouble("rate");
-    if (!a.getBool("training") || rate == 0) return e.op("Identity", List.of(e.input(0)), Map.of(), 1);
-    TensorType xt = e.node().input(0).type();
-    Object shape = TfShapes.shapeOf(e, e.input(0));
-    if (a.getBool("spatial")) {
-      long[] ones = new long[xt.rank() - 2];
-      Arrays.fill(ones, 1);
-      shape = TfShapes.concat(e, List.of(TfShapes.range(e, shape, 0, 2), TfShapes.longs(e, ones)), 0);
-    }
-    // NOTE: the f32 step is exact up to 2^24 steps; the key is [seed, step] as int64.
-    Object step = e.op("Cast", List.of(e.input(1)), Map.of("DstT", DType.I64), 1).get(0);
-    step = e.op("Reshape", List.of(step, TfShapes.longs(e, 1)), Map.of(), 1).get(0);
-    Object key = TfShapes.concat(e, List.of(TfShapes.longs(e, a.getLong("seed")), step), 0);
-    Object u = e.op("StatelessRandomUniform", List.of(shape, key), Map.of("dtype", xt.dtype()), 1).get(0);
-    // NOTE: u is uniform on [0, 1), so u >= rate keeps with probability 1 - rate.
-    Object keep = e.op("GreaterEqual", List.of(u, e.constant(HostTensor.scalar(xt.dtype(), rate))), Map.of(), 1).get(0);
-    Object mask = e.op("Cast", List.of(keep), Map.of("DstT", xt.dtype()), 1).get(0);
-    Object scaled = e.op("Mul", List.of(mask, e.constant(HostTensor.scalar(xt.dtype(), 1 / (1 - rate)))), Map.of(), 1).get(0);
-    return e.op("Mul", List.of(e.input(0), scaled), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("StatelessRandomUniform mask"); }
 
   /** dx = Dropout(gy) with the same attributes and step: the same mask, redrawn. The step gets none. */
   @Override public Vjp vjp() {

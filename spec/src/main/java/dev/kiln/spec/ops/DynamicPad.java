@@ -13,14 +13,11 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Padding with the pads (ONNX order: all begins, then all ends, each >= 0) as a run-time int64 tensor of
@@ -55,41 +52,7 @@ public final class DynamicPad extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Pad", 13).attr("mode").lowering(); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("PadV2", DynamicPad::tfPad); }
-
-  private static List<Object> tfPad(TfEmitter e) {
-    Node node = e.node();
-    int r = node.input(0).type().rank();
-    String mode = node.attrs().getString("mode");
-    if (mode.equals("edge")) return List.of(edge(e, r));
-    Object pairs = TfShapes.transpose(e, e.op("Reshape", List.of(e.input(1), TfShapes.longs(e, 2, r)), Map.of(), 1).get(0), 1, 0);
-    if (mode.equals("reflect")) return e.op("MirrorPad", List.of(e.input(0), pairs), Map.of("mode", "REFLECT"), 1);
-    if (node.inputs().size() < 3) return e.op("Pad", List.of(e.input(0), pairs), Map.of(), 1);
-    Object value = e.op("Reshape", List.of(e.input(2), TfShapes.longs(e)), Map.of(), 1).get(0);
-    return e.op("PadV2", List.of(e.input(0), pairs, value), Map.of(), 1);
-  }
-
-  /** Edge mode, axis by axis: gather x at Range(-before, dim + after) clamped into [0, dim - 1]. */
-  private static Object edge(TfEmitter e, int r) {
-    Object y = e.input(0);
-    Object shape = TfShapes.shapeOf(e, e.input(0));
-    for (int i = 0; i < r; i++) {
-      Object before = scalarAt(e, e.input(1), i);
-      Object after = scalarAt(e, e.input(1), i + r);
-      Object dim = scalarAt(e, shape, i);
-      Object start = e.op("Neg", List.of(before), Map.of(), 1).get(0);
-      Object limit = e.op("AddV2", List.of(dim, after), Map.of(), 1).get(0);
-      Object idx = e.op("Range", List.of(start, limit, TfShapes.scalar(e, 1)), Map.of(), 1).get(0);
-      Object last = e.op("Sub", List.of(dim, TfShapes.scalar(e, 1)), Map.of(), 1).get(0);
-      Object clamped = e.op("ClipByValue", List.of(idx, TfShapes.scalar(e, 0), last), Map.of(), 1).get(0);
-      y = e.op("GatherV2", List.of(y, clamped, TfShapes.scalar(e, i)), Map.of(), 1).get(0);
-    }
-    return y;
-  }
-
-  private static Object scalarAt(TfEmitter e, Object v, long i) {
-    return e.op("Reshape", List.of(TfShapes.dimOf(e, v, i), TfShapes.longs(e)), Map.of(), 1).get(0);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("PadV2"); }
 
   /**
    * Constant mode: dx = gy sliced from the begin pads to begin pads + x's shape (the cells x filled). Reflect

@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
@@ -12,13 +11,11 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link ReduceSum} over axes given as a run-time int64 tensor (negative counting from the end). An
@@ -59,19 +56,7 @@ public final class DynamicReduceSum extends Op {
         .attr("noop_with_empty_axes", "noop_with_empty_axes", Onnx::boolToInt).lowering();
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Sum", DynamicReduceSum::tfSum); }
-
-  /** TF Sum with empty axes reduces nothing: ONNX's "empty = all" is spelled out from the static length. */
-  private static List<Object> tfSum(TfEmitter e) {
-    Node node = e.node();
-    int r = node.input(0).type().rank();
-    boolean empty = node.input(1).type().shape().dim(0).size() == 0;
-    if (empty && node.attrs().getBool("noop_with_empty_axes")) return e.op("Identity", List.of(e.input(0)), Map.of(), 1);
-    long[] all = new long[r];
-    for (int i = 0; i < r; i++) all[i] = i;
-    Object axes = empty ? e.constant(HostTensor.ofLongs(all, r)) : e.input(1);
-    return e.op("Sum", List.of(e.input(0), axes), Map.of("keep_dims", node.attrs().getBool("keepdims")), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Sum"); }
 
   /**
    * dx = gy in the keepdims shape (that of the same sum with keepdims, read at run time), broadcast to x's

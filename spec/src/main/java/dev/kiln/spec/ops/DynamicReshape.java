@@ -10,13 +10,10 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link Reshape} with the target shape as a run-time int64 tensor: an entry 0 copies the input dim at
@@ -36,19 +33,7 @@ public final class DynamicReshape extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Reshape", 13).lowering(); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Reshape", DynamicReshape::tfReshape); }
-
-  /** TF Reshape has no "copy this dim" entry: where the shape holds 0, x's run-time dim replaces it. */
-  private static List<Object> tfReshape(TfEmitter e) {
-    int r = e.node().input(0).type().rank();
-    long n = e.node().input(1).type().shape().dim(0).size();
-    Object xs = TfShapes.shapeOf(e, e.input(0));
-    // x's dims aligned with the shape's entries; past x's rank a 0 entry is invalid (ONNX) and stays 0.
-    Object aligned = n <= r ? TfShapes.range(e, xs, 0, n) : TfShapes.concat(e, List.of(xs, TfShapes.longs(e, new long[(int) n - r])), 0);
-    Object isZero = e.op("Equal", List.of(e.input(1), TfShapes.longs(e, new long[(int) n])), Map.of(), 1).get(0);
-    Object shape = e.op("SelectV2", List.of(isZero, aligned, e.input(1)), Map.of(), 1).get(0);
-    return e.op("Reshape", List.of(e.input(0), shape), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Reshape"); }
 
   /** dx = gy reshaped to x's run-time shape; the shape gets no gradient. */
   @Override public Vjp vjp() { return (b, node, gys) -> Arrays.asList(like(b, gys.get(0), node.input(0)), null); }

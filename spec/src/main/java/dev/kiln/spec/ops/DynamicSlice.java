@@ -13,14 +13,10 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link Slice} with starts, ends and the optional axes and steps as run-time int64 tensors of one static
@@ -51,35 +47,7 @@ public final class DynamicSlice extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Slice", 13).lowering(); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("StridedSlice", DynamicSlice::tfSlice); }
-
-  /**
-   * begin/end/strides over every axis: the given entries scattered to their (normalised) axes; other axes
-   * run 0..INT64_MAX by 1, which TF clamps to the whole axis. TF clamps out-of-range starts and ends the
-   * way ONNX does (negative counts from the end, then into [0, dim], or [-1, dim - 1] for negative steps).
-   */
-  private static List<Object> tfSlice(TfEmitter e) {
-    Node node = e.node();
-    int r = node.input(0).type().rank();
-    int k = Math.toIntExact(node.input(1).type().shape().dim(0).size());
-    long[] seq = new long[k];
-    for (int i = 0; i < k; i++) seq[i] = i;
-    Object axes = node.inputs().size() > 3 ? ShapeOperands.normalizeAxes(e, e.input(3), r) : TfShapes.longs(e, seq);
-    long[] ones = new long[k];
-    Arrays.fill(ones, 1);
-    Object mask = ShapeOperands.scatter(e, axes, TfShapes.longs(e, ones), r);
-    Object sliced = e.op("Greater", List.of(mask, TfShapes.scalar(e, 0)), Map.of(), 1).get(0);
-    Object begin = ShapeOperands.scatter(e, axes, e.input(1), r);
-    long[] max = new long[r];
-    Arrays.fill(max, Long.MAX_VALUE);
-    Object end = e.op("SelectV2", List.of(sliced, ShapeOperands.scatter(e, axes, e.input(2), r), TfShapes.longs(e, max)), Map.of(), 1).get(0);
-    long[] rOnes = new long[r];
-    Arrays.fill(rOnes, 1);
-    Object strides = node.inputs().size() > 4
-        ? e.op("SelectV2", List.of(sliced, ShapeOperands.scatter(e, axes, e.input(4), r), TfShapes.longs(e, rOnes)), Map.of(), 1).get(0)
-        : TfShapes.longs(e, rOnes);
-    return e.op("StridedSlice", List.of(e.input(0), begin, end, strides), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("StridedSlice"); }
 
   /**
    * dx scatters gy back where the slice read: the same slice of x's flat element indices names, for each

@@ -8,13 +8,10 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link Squeeze} with the size-1 axes to drop as a run-time int64 tensor of static length k (negative
@@ -35,20 +32,7 @@ public final class DynamicSqueeze extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Squeeze", 13).lowering(); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Reshape", DynamicSqueeze::tfSqueeze); }
-
-  /** x's run-time shape with the entries at the axes left out (GatherNd at the positions Where finds). */
-  private static List<Object> tfSqueeze(TfEmitter e) {
-    int r = e.node().input(0).type().rank();
-    int k = Math.toIntExact(e.node().input(1).type().shape().dim(0).size());
-    long[] ones = new long[k];
-    Arrays.fill(ones, 1);
-    Object axes = ShapeOperands.normalizeAxes(e, e.input(1), r);
-    Object mask = ShapeOperands.scatter(e, axes, TfShapes.longs(e, ones), r);
-    Object kept = e.op("Where", List.of(e.op("Equal", List.of(mask, TfShapes.scalar(e, 0)), Map.of(), 1).get(0)), Map.of(), 1).get(0);
-    Object shape = e.op("GatherNd", List.of(TfShapes.shapeOf(e, e.input(0)), kept), Map.of(), 1).get(0);
-    return e.op("Reshape", List.of(e.input(0), shape), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Reshape"); }
 
   /** dx = gy in x's shape; the axes get no gradient. */
   @Override public Vjp vjp() { return (b, node, gys) -> Arrays.asList(DynamicReshape.like(b, gys.get(0), node.input(0)), null); }

@@ -7,13 +7,10 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link Unsqueeze} with the new axes as a run-time int64 tensor (positions in the output, negative
@@ -32,22 +29,7 @@ public final class DynamicUnsqueeze extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Unsqueeze", 13).lowering(); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Reshape", DynamicUnsqueeze::tfUnsqueeze); }
-
-  /** The output shape: 1 at the new axes, x's dims in order at the other positions (found with Where). */
-  private static List<Object> tfUnsqueeze(TfEmitter e) {
-    int r = e.node().input(0).type().rank();
-    int k = Math.toIntExact(e.node().input(1).type().shape().dim(0).size());
-    long n = r + k;
-    long[] ones = new long[k];
-    Arrays.fill(ones, 1);
-    Object axes = ShapeOperands.normalizeAxes(e, e.input(1), n);
-    Object mask = ShapeOperands.scatter(e, axes, TfShapes.longs(e, ones), n);
-    Object free = e.op("Where", List.of(e.op("Equal", List.of(mask, TfShapes.scalar(e, 0)), Map.of(), 1).get(0)), Map.of(), 1).get(0);
-    Object dims = e.op("ScatterNd", List.of(free, TfShapes.shapeOf(e, e.input(0)), TfShapes.longs(e, n)), Map.of(), 1).get(0);
-    Object shape = e.op("AddV2", List.of(dims, mask), Map.of(), 1).get(0);
-    return e.op("Reshape", List.of(e.input(0), shape), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Reshape"); }
 
   /** dx = gy in x's shape; the axes get no gradient. */
   @Override public Vjp vjp() { return (b, node, gys) -> Arrays.asList(DynamicReshape.like(b, gys.get(0), node.input(0)), null); }

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
@@ -11,11 +10,9 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /** y = x for x &gt; 0, alpha * (e^x - 1) otherwise; floats. ONNX Elu-6 (in f64, which ONNX Runtime lacks, Where/Exp); TF Elu (whose alpha is 1) scaled below 0. */
 public final class Elu extends Elementwise {
@@ -35,18 +32,7 @@ public final class Elu extends Elementwise {
     m.out(m.op("Where", m.op("Greater", x, m.scalar(0)), x, neg));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Elu + SelectV2", Elu::emitTf); }
-
-  /** TF's Elu has no alpha: elu(x) = e^x - 1 below 0, so alpha * elu(x) there gives ours. */
-  private static List<Object> emitTf(TfEmitter e) {
-    double alpha = e.node().attrs().getDouble("alpha");
-    Object elu = e.op("Elu", List.of(e.input(0)), Map.of(), 1).get(0);
-    if (alpha == 1.0) return List.of(elu);
-    var dt = e.node().input(0).type().dtype();
-    Object pos = e.op("Greater", List.of(e.input(0), e.constant(HostTensor.scalar(dt, 0))), Map.of(), 1).get(0);
-    Object neg = e.op("Mul", List.of(elu, e.constant(HostTensor.scalar(dt, alpha))), Map.of(), 1).get(0);
-    return e.op("SelectV2", List.of(pos, elu, neg), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Elu + SelectV2"); }
 
   /** dx = gy where x &gt; 0, else gy * (y + alpha) (= gy * alpha * e^x). */
   @Override public Vjp vjp() {

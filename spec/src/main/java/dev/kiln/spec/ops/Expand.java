@@ -19,12 +19,10 @@ import dev.kiln.spec.op.ShapeOperands;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.SymInt;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = x broadcast both ways (NumPy rules) with an int64 shape given at run time: the output has
@@ -86,12 +84,7 @@ public final class Expand extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Expand", 13).lowering(); }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("BroadcastTo", e -> {
-      Object target = e.op("BroadcastArgs", List.of(TfShapes.shapeOf(e, e.input(0)), e.input(1)), Map.of(), 1).get(0);
-      return e.op("BroadcastTo", List.of(e.input(0), target), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("BroadcastTo"); }
 
   /**
    * dx = gy summed over the leading axes Expand added and over x's size-1 axes, then in x's shape.

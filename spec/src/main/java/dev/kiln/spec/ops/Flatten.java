@@ -10,12 +10,9 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Flattens to 2-D: [product of axes before {@code axis}, product of the rest]. ONNX Flatten-13.
@@ -28,7 +25,7 @@ public final class Flatten extends Op {
   }
 
   /** The axis normalised to 0..rank. */
-  static int axis(TensorType x, long axis) {
+  public static int axis(TensorType x, long axis) {
     long a = axis < 0 ? axis + x.rank() : axis;
     if (a < 0 || a > x.rank()) {
       throw new ShapeException("axis " + axis + " is out of range [" + -x.rank() + ", " + x.rank() + "] for input x " + x);
@@ -59,21 +56,5 @@ public final class Flatten extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("Flatten", 13).attr("axis").lowering(); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Flatten", Flatten::tfFlatten); }
-
-  /** TF has no Flatten: Reshape to [p, -1] (or [-1, q]) when one side is static, else compute both products. */
-  private static List<Object> tfFlatten(TfEmitter e) {
-    TensorType x = e.node().inputs().get(0).type();
-    TensorType y = e.node().outputs().get(0).type();
-    Object shape;
-    if (y.shape().dim(0).isStatic()) shape = TfShapes.longs(e, y.shape().dim(0).size(), -1);
-    else if (y.shape().dim(1).isStatic()) shape = TfShapes.longs(e, -1, y.shape().dim(1).size());
-    else {
-      int axis = axis(x, e.node().attrs().getLong("axis"));
-      Object s = TfShapes.shapeOf(e, e.input(0));
-      shape = TfShapes.concat(e, List.of(TfShapes.prod(e, TfShapes.range(e, s, 0, axis)),
-          TfShapes.prod(e, TfShapes.range(e, s, axis, x.rank()))), 0);
-    }
-    return e.op("Reshape", List.of(e.input(0), shape), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Flatten"); }
 }

@@ -1,13 +1,12 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.Dim;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
-import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Folded;
 import dev.kiln.spec.op.Folder;
@@ -18,13 +17,11 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.SymInt;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = slices of {@code data} along {@code axis} picked by integer {@code indices}: y has shape
@@ -56,7 +53,7 @@ public final class Gather extends Op {
   }
 
   /** The attribute axis made non-negative, checked against data's rank. */
-  static int axis(TensorType data, Attrs attrs) {
+  public static int axis(TensorType data, Attrs attrs) {
     int r = data.rank();
     if (r < 1) throw new ShapeException("input data must have rank >= 1, got " + data);
     long axis = attrs.getLong("axis");
@@ -95,27 +92,7 @@ public final class Gather extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Gather", 13).attr("axis")); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("GatherV2", Gather::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    Node n = e.node();
-    int a = axis(n.input(0).type(), n.attrs());
-    Object idx = nonNegative(e, e.input(1), n.input(1).type().dtype(), e.input(0), a);
-    return e.op("GatherV2", List.of(e.input(0), idx, e.constant(HostTensor.scalar(DType.I64, a))), Map.of(), 1);
-  }
-
-  /**
-   * NOTE: TF's gathers and segment sums refuse negative indices where ONNX counts them from the end: add the
-   * axis size (read from {@code shaped} at run time, so symbolic dims work) to the negative ones.
-   */
-  static Object nonNegative(TfEmitter e, Object indices, DType it, Object shaped, int axis) {
-    Object shape = e.op("Shape", List.of(shaped), Map.of("out_type", it), 1).get(0);
-    Object size = e.op("GatherV2", List.of(shape, e.constant(HostTensor.scalar(it, axis)), e.constant(HostTensor.scalar(it, 0))),
-        Map.of(), 1).get(0);
-    Object neg = e.op("Less", List.of(indices, e.constant(HostTensor.scalar(it, 0))), Map.of(), 1).get(0);
-    Object up = e.op("AddV2", List.of(indices, size), Map.of(), 1).get(0);
-    return e.op("SelectV2", List.of(neg, up, indices), Map.of(), 1).get(0);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("GatherV2"); }
 
   /** ddata = GatherGrad(gy, indices, data): gy's slices summed into zeros at the indices (repeats add up). */
   @Override public Vjp vjp() {

@@ -13,11 +13,9 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -87,43 +85,7 @@ public final class GatherGrad extends Op {
     e.emit("ScatterElements", List.of(zeros, idxFull, flat), List.of(e.output(0)), Map.of("axis", (long) a, "reduction", "add"));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("UnsortedSegmentSum", GatherGrad::emitTf); }
-
-  /**
-   * The indices' axes are moved to the front of updates, UnsortedSegmentSum adds the rows into n segments
-   * (n = like's size on the axis), and the segment axis moves back to {@code axis}.
-   */
-  private static List<Object> emitTf(TfEmitter e) {
-    Node n = e.node();
-    TensorType like = n.input(2).type();
-    int r = like.rank();
-    int a = Gather.axis(like, n.attrs());
-    int q = n.input(1).type().rank();
-    DType it = n.input(1).type().dtype();
-    Object idx = Gather.nonNegative(e, e.input(1), it, e.input(2), a);
-    Object shape = e.op("Shape", List.of(e.input(2)), Map.of("out_type", it), 1).get(0);
-    Object size = e.op("GatherV2", List.of(shape, e.constant(HostTensor.scalar(it, a)), e.constant(HostTensor.scalar(it, 0))),
-        Map.of(), 1).get(0);
-    List<Long> perm = new ArrayList<>();
-    for (int i = 0; i < q; i++) perm.add((long) a + i);
-    for (int i = 0; i < a; i++) perm.add((long) i);
-    for (int i = a + q; i < r - 1 + q; i++) perm.add((long) i);
-    Object up = transpose(e, e.input(0), perm);
-    Object sum = e.op("UnsortedSegmentSum", List.of(up, idx, size), Map.of(), 1).get(0);
-    List<Long> back = new ArrayList<>();
-    for (int i = 1; i <= a; i++) back.add((long) i);
-    back.add(0L);
-    for (int i = a + 1; i < r; i++) back.add((long) i);
-    return List.of(transpose(e, sum, back));
-  }
-
-  private static Object transpose(TfEmitter e, Object x, List<Long> perm) {
-    boolean identity = true;
-    for (int i = 0; i < perm.size(); i++) identity &= perm.get(i) == i;
-    if (identity) return x;
-    long[] p = perm.stream().mapToLong(Long::longValue).toArray();
-    return e.op("Transpose", List.of(x, e.constant(HostTensor.ofLongs(p, p.length))), Map.of(), 1).get(0);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("UnsortedSegmentSum"); }
 
   /** dupdates = Gather(gy, indices, axis): the op is linear in updates; indices and like get none. */
   @Override public Vjp vjp() {

@@ -6,7 +6,6 @@ import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
-import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
@@ -15,9 +14,7 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,47 +77,7 @@ public final class GatherND extends Op {
     return c;
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("GatherNd", e -> e.op("GatherNd", List.of(e.input(0), tfIndices(e, 0, 1, (int) e.node().attrs().getLong("batch_dims"))), Map.of(), 1)); }
-
-  /**
-   * The TF form of node input {@code indices} into input {@code data}: int64, negative coordinates moved up
-   * by their axis sizes (static sizes needed), and for batch_dims b > 0 the b batch coordinates of each
-   * position prepended (static index shape needed), since TF's raw GatherNd has no batch_dims.
-   */
-  static Object tfIndices(TfEmitter e, int dataInput, int indicesInput, int b) {
-    Node n = e.node();
-    TensorType data = n.input(dataInput).type();
-    TensorType it = n.input(indicesInput).type();
-    int m = (int) it.shape().dim(it.rank() - 1).size();
-    long[] sizes = new long[m];
-    for (int k = 0; k < m; k++) {
-      Dim d = data.shape().dim(b + k);
-      if (!d.isStatic()) throw new UnsupportedOpException(n.op().name() + " on TensorFlow needs static sizes on the indexed axes, got " + data);
-      sizes[k] = d.size();
-    }
-    Object idx = e.op("Cast", List.of(e.input(indicesInput)), Map.of("DstT", DType.I64), 1).get(0);
-    Object neg = e.op("Less", List.of(idx, e.constant(HostTensor.scalar(DType.I64, 0))), Map.of(), 1).get(0);
-    Object up = e.op("AddV2", List.of(idx, e.constant(HostTensor.ofLongs(sizes, m))), Map.of(), 1).get(0);
-    idx = e.op("SelectV2", List.of(neg, up, idx), Map.of(), 1).get(0);
-    if (b == 0) return idx;
-    Shape lead = Shape.of(it.shape().dims().subList(0, it.rank() - 1));
-    if (!lead.isStatic()) throw new UnsupportedOpException(n.op().name() + " with batch_dims on TensorFlow needs a static indices shape, got " + it);
-    long[] ls = lead.sizes();
-    long count = lead.elementCount();
-    long[] coords = new long[Math.toIntExact(count * b)];
-    for (long p = 0; p < count; p++) {
-      long rest = p;
-      long[] pos = new long[ls.length];
-      for (int d = ls.length - 1; d >= 0; d--) {
-        pos[d] = rest % ls[d];
-        rest /= ls[d];
-      }
-      for (int d = 0; d < b; d++) coords[(int) (p * b + d)] = pos[d];
-    }
-    long[] cs = Arrays.copyOf(ls, ls.length + 1);
-    cs[ls.length] = b;
-    return TfShapes.concat(e, List.of(e.constant(HostTensor.ofLongs(coords, cs)), idx), -1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("GatherNd"); }
 
   /**
    * ddata = ScatterND(zeros like data, indices, gy, add): each slice's gradient added back where it came from

@@ -11,7 +11,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -37,7 +36,7 @@ public final class GlobalAveragePool extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("GlobalAveragePool", 1).lowering(); }
 
-  @Override public TfLowering tf() { return TfConv.globalPool("Mean"); }
+  @Override public TfLowering tf() { return TfLowering.custom("Mean"); }
 
   /** The static spatial sizes of x [N, C, *spatial]; the pools' gradients need them. */
   static long[] spatialSizes(TensorType x) {

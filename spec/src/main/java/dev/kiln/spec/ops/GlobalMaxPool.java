@@ -8,7 +8,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -34,7 +33,7 @@ public final class GlobalMaxPool extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.op("GlobalMaxPool", 1).lowering(); }
 
-  @Override public TfLowering tf() { return TfConv.globalPool("Max"); }
+  @Override public TfLowering tf() { return TfLowering.custom("Max"); }
 
   /** As MaxPool's gradient with one window covering all spatial axes (static sizes needed). */
   @Override public Vjp vjp() {

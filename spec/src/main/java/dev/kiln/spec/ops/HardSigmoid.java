@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
@@ -11,11 +10,9 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = max(0, min(1, alpha * x + beta)), elementwise; floats. The defaults are ONNX's, alpha 0.2 and beta 0.5;
@@ -44,17 +41,7 @@ public final class HardSigmoid extends Elementwise {
     m.out(m.op("Max", m.op("Min", z, m.scalar(1)), m.scalar(0)));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Mul + AddV2 + Minimum + Maximum", HardSigmoid::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    var dt = e.node().input(0).type().dtype();
-    double alpha = e.node().attrs().getDouble("alpha");
-    double beta = e.node().attrs().getDouble("beta");
-    Object z = e.op("Mul", List.of(e.input(0), e.constant(HostTensor.scalar(dt, alpha))), Map.of(), 1).get(0);
-    z = e.op("AddV2", List.of(z, e.constant(HostTensor.scalar(dt, beta))), Map.of(), 1).get(0);
-    z = e.op("Minimum", List.of(z, e.constant(HostTensor.scalar(dt, 1))), Map.of(), 1).get(0);
-    return e.op("Maximum", List.of(z, e.constant(HostTensor.scalar(dt, 0))), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Mul + AddV2 + Minimum + Maximum"); }
 
   /** dx = gy * alpha where 0 &lt; alpha * x + beta &lt; 1, else 0 (the flat parts; PyTorch's rule). */
   @Override public Vjp vjp() {

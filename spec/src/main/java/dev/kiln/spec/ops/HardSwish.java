@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -9,7 +8,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
@@ -48,15 +46,7 @@ public final class HardSwish extends Elementwise {
     m.out(m.op("Mul", x, m.op("Max", m.op("Min", z, m.scalar(1)), m.scalar(0))));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("AddV2 + Relu6 + Mul", HardSwish::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    var dt = e.node().input(0).type().dtype();
-    Object s = e.op("AddV2", List.of(e.input(0), e.constant(HostTensor.scalar(dt, 3))), Map.of(), 1).get(0);
-    s = e.op("Relu6", List.of(s), Map.of(), 1).get(0);
-    s = e.op("Mul", List.of(s, e.constant(HostTensor.scalar(dt, 1.0 / 6))), Map.of(), 1).get(0);
-    return e.op("Mul", List.of(e.input(0), s), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("AddV2 + Relu6 + Mul"); }
 
   /** dx = 0 for x &lt; -3, gy for x &gt; 3, gy * (2x + 3) / 6 between (PyTorch's rule). */
   @Override public Vjp vjp() {

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
@@ -9,12 +8,10 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = whether x is +inf (when {@code detect_positive}) or -inf (when {@code detect_negative}),
@@ -39,24 +36,7 @@ public final class IsInf extends Op {
         .attr("detect_negative", "detect_negative", Onnx::boolToInt).lowering();
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("IsInf + LogicalAnd", IsInf::emitTf); }
-
-  /** TF's IsInf takes both signs; one sign alone is IsInf AND (x &gt; 0) (or x &lt; 0). */
-  private static List<Object> emitTf(TfEmitter e) {
-    Attrs a = e.node().attrs();
-    boolean pos = a.getBool("detect_positive");
-    boolean neg = a.getBool("detect_negative");
-    Object x = e.input(0);
-    Object isInf = e.op("IsInf", List.of(x), Map.of(), 1).get(0);
-    if (pos && neg) return List.of(isInf);
-    if (!pos && !neg) {
-      // Neither sign asked for: all false, with x's shape.
-      return e.op("LogicalAnd", List.of(isInf, e.constant(HostTensor.ofBooleans(new boolean[] {false}))), Map.of(), 1);
-    }
-    Object zero = e.constant(HostTensor.scalar(e.node().input(0).type().dtype(), 0));
-    Object side = e.op(pos ? "Greater" : "Less", List.of(x, zero), Map.of(), 1).get(0);
-    return e.op("LogicalAnd", List.of(isInf, side), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("IsInf + LogicalAnd"); }
 
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
 }

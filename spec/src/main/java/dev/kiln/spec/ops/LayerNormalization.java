@@ -2,7 +2,6 @@ package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
@@ -17,13 +16,11 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Layer normalisation over the axes from {@code axis} to the last: {@code y = (x - mean) / sqrt(var + epsilon)
@@ -83,29 +80,10 @@ public final class LayerNormalization extends Op {
     return Onnx.op("LayerNormalization", 17).attr("axis").attr("epsilon").attr("stash_type").lowering();
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("LayerNorm decomposed", LayerNormalization::emitTf); }
-
-  /** The same arithmetic as the decomposition, in TF ops: Mean, Sub, Mul, Rsqrt, AddV2 (and Cast for the stats). */
-  private static List<Object> emitTf(TfEmitter e) {
-    DType d = e.node().input(0).type().dtype();
-    Object axes = e.constant(HostTensor.ofLongs(axes(e.node()), axes(e.node()).length));
-    Map<String, Object> keep = Map.of("keep_dims", Boolean.TRUE);
-    Object x = e.input(0);
-    Object m = e.op("Mean", List.of(x, axes), keep, 1).get(0);
-    Object c = e.op("Sub", List.of(x, m), Map.of(), 1).get(0);
-    Object var = e.op("Mean", List.of(e.op("Mul", List.of(c, c), Map.of(), 1).get(0), axes), keep, 1).get(0);
-    Object eps = e.constant(HostTensor.scalar(d, e.node().attrs().getDouble("epsilon")));
-    Object inv = e.op("Rsqrt", List.of(e.op("AddV2", List.of(var, eps), Map.of(), 1).get(0)), Map.of(), 1).get(0);
-    Object y = e.op("Mul", List.of(e.op("Mul", List.of(c, inv), Map.of(), 1).get(0), e.input(1)), Map.of(), 1).get(0);
-    if (e.node().inputs().size() > 2 && e.node().input(2) != null) y = e.op("AddV2", List.of(y, e.input(2)), Map.of(), 1).get(0);
-    if (!e.node().attrs().getBool("stats")) return List.of(y);
-    if (d == DType.F32) return List.of(y, m, inv);
-    Map<String, Object> toF32 = Map.of("DstT", DType.F32);
-    return List.of(y, e.op("Cast", List.of(m), toF32, 1).get(0), e.op("Cast", List.of(inv), toF32, 1).get(0));
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("LayerNorm decomposed"); }
 
   /** The normalised axes of {@code node}'s x. */
-  static long[] axes(Node node) {
+  public static long[] axes(Node node) {
     TensorType x = node.input(0).type();
     int axis = x.shape().axis("LayerNormalization", node.attrs().getLong("axis"));
     long[] axes = new long[x.rank() - axis];

@@ -1,8 +1,6 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
@@ -13,13 +11,11 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Matrix product with NumPy semantics: 1-D operands are promoted (and the added axis removed), leading
@@ -62,30 +58,7 @@ public final class MatMul extends Op {
    * TF's {@code BatchMatMulV2} broadcasts batch axes like NumPy but needs rank >= 2, so 1-D operands are
    * promoted with {@code ExpandDims} and the added axis removed with {@code Squeeze}, as NumPy does.
    */
-  @Override public TfLowering tf() { return TfLowering.custom("MatMul / BatchMatMulV2 (1-D operands promoted)", MatMul::tfEmit); }
-
-  private static List<Object> tfEmit(TfEmitter e) {
-    boolean va = e.node().input(0).type().rank() == 1;
-    boolean vb = e.node().input(1).type().rank() == 1;
-    Object a = va ? e.op("ExpandDims", List.of(e.input(0), e.constant(HostTensor.scalar(DType.I64, 0))), Map.of(), 1).get(0)
-        : e.input(0);
-    Object b = vb ? e.op("ExpandDims", List.of(e.input(1), e.constant(HostTensor.scalar(DType.I64, -1))), Map.of(), 1).get(0)
-        : e.input(1);
-    if (!va && !vb) {
-      // NOTE: the VJP's products read a transposed operand (gy @ bᵀ, aᵀ @ gy); reading it through the
-      // kernel's transpose flags skips the copy (about 1/3 of an MLP's gradient matmul time).
-      Object at = e.inputBeforeSwapLast(0);
-      Object bt = e.inputBeforeSwapLast(1);
-      boolean matrices = e.node().input(0).type().rank() == 2 && e.node().input(1).type().rank() == 2
-          && e.node().input(0).type().dtype().isFloating();
-      Map<String, Object> attrs = matrices
-          ? Map.of("transpose_a", at != null, "transpose_b", bt != null) : Map.of("adj_x", at != null, "adj_y", bt != null);
-      return e.op(matrices ? "MatMul" : "BatchMatMulV2", List.of(at != null ? at : a, bt != null ? bt : b), attrs, 1);
-    }
-    Object y = e.op("BatchMatMulV2", List.of(a, b), Map.of(), 1).get(0);
-    long[] squeeze = va && vb ? new long[] {-2, -1} : va ? new long[] {-2} : new long[] {-1};
-    return e.op("Squeeze", List.of(y), Map.of("squeeze_dims", squeeze), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("MatMul / BatchMatMulV2 (1-D operands promoted)"); }
 
   /**
    * da = gy @ bᵀ, db = aᵀ @ gy over the last two axes. A 1-D operand is first made a matrix ([1, k] on

@@ -11,7 +11,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConv;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -75,7 +74,7 @@ public final class MaxPool extends Op {
     Windows.emitSame(e, "MaxPool", attrs);
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("MaxPool", TfConv::maxPool); }
+  @Override public TfLowering tf() { return TfLowering.custom("MaxPool"); }
 
   /** dx = MaxPoolGrad(x, gy): each window's gradient to its first maximum. */
   @Override public Vjp vjp() {

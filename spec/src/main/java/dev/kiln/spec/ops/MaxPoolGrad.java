@@ -10,7 +10,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfConvGrad;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Windows;
@@ -75,5 +74,5 @@ public final class MaxPoolGrad extends Op {
     e.emit("Reshape", List.of(summed, shape), List.of(e.output(0)), Map.of());
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("MaxPoolGrad", TfConvGrad::maxPoolGrad); }
+  @Override public TfLowering tf() { return TfLowering.custom("MaxPoolGrad"); }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.DType;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
@@ -11,11 +10,9 @@ import dev.kiln.spec.op.Grad;
 import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = a mod b with NumPy broadcasting. With {@code fmod} = false (integers only) the remainder takes the
@@ -45,31 +42,7 @@ public final class Mod extends Binary {
         Onnx.op("Mod", 13).attr("fmod", "fmod", Onnx::boolToInt));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("FloorMod / TruncateMod", Mod::emitTf); }
-
-  /**
-   * FloorMod for the divisor's sign, TruncateMod for the dividend's. NOTE: for unsigned types the two
-   * agree, so FloorMod (which has kernels for them) serves both; TF's CPU TruncateMod has kernels for
-   * i32, i64, f32 and f64 only, so i8/i16 go through i32 and f16/bf16 through f32 (exact: the
-   * remainder is no larger than the operands).
-   */
-  private static List<Object> emitTf(TfEmitter e) {
-    DType d = e.node().input(0).type().dtype();
-    boolean unsigned = d.isUnsigned();
-    if (!e.node().attrs().getBool("fmod") || unsigned) {
-      return e.op("FloorMod", List.of(e.input(0), e.input(1)), Map.of(), 1);
-    }
-    DType via = switch (d) {
-      case I8, I16 -> DType.I32;
-      case F16, BF16 -> DType.F32;
-      default -> d;
-    };
-    if (via == d) return e.op("TruncateMod", List.of(e.input(0), e.input(1)), Map.of(), 1);
-    Object a = e.op("Cast", List.of(e.input(0)), Map.of("DstT", via), 1).get(0);
-    Object b = e.op("Cast", List.of(e.input(1)), Map.of("DstT", via), 1).get(0);
-    Object r = e.op("TruncateMod", List.of(a, b), Map.of(), 1).get(0);
-    return e.op("Cast", List.of(r), Map.of("DstT", d), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("FloorMod / TruncateMod"); }
 
   /**
    * da = gy; db = -gy * q with q = (a - y) / b the integer quotient taken (floats, fmod): y = a - b q

@@ -12,7 +12,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
@@ -81,24 +80,7 @@ public final class OneHot extends Op {
     return axis < 0 ? axis + n.input(0).type().rank() + 1 : axis;
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("OneHot", OneHot::emitTf); }
-
-  /**
-   * NOTE: TF's OneHot gives an all-zero row for every negative index, ONNX counts [-depth, -1] from the end;
-   * adding depth to negative indices first makes TF follow ONNX (still-negative ones stay all-zero).
-   */
-  private static List<Object> emitTf(TfEmitter e) {
-    Attrs a = e.node().attrs();
-    DType it = e.node().input(0).type().dtype();
-    Object zero = e.constant(HostTensor.scalar(it, 0));
-    Object neg = e.op("Less", List.of(e.input(0), zero), Map.of(), 1).get(0);
-    Object shifted = e.op("AddV2", List.of(e.input(0), e.constant(HostTensor.scalar(it, a.getLong("depth")))), Map.of(), 1).get(0);
-    Object idx = e.op("SelectV2", List.of(neg, shifted, e.input(0)), Map.of(), 1).get(0);
-    Object depth = e.constant(HostTensor.scalar(DType.I32, a.getLong("depth")));
-    DType d = a.getDType("dtype");
-    return e.op("OneHot", List.of(idx, depth, e.constant(HostTensor.scalar(d, 1)), e.constant(HostTensor.scalar(d, 0))),
-        Map.of("axis", axis(e.node())), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("OneHot"); }
 
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }
 }

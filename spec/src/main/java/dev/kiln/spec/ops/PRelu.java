@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ShapeException;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
@@ -10,12 +9,10 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = x for x &gt;= 0, slope * x otherwise, with {@code slope} broadcast to x's shape (one direction only:
@@ -40,14 +37,7 @@ public final class PRelu extends Op {
 
   @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("PRelu", 9), Onnx.op("PRelu", 16)); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Greater + Mul + SelectV2", PRelu::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    var dt = e.node().input(0).type().dtype();
-    Object pos = e.op("Greater", List.of(e.input(0), e.constant(HostTensor.scalar(dt, 0))), Map.of(), 1).get(0);
-    Object neg = e.op("Mul", List.of(e.input(1), e.input(0)), Map.of(), 1).get(0);
-    return e.op("SelectV2", List.of(pos, e.input(0), neg), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Greater + Mul + SelectV2"); }
 
   /** dx = gy where x &gt; 0 else gy * slope; dslope = gy * x where x &lt;= 0 else 0 (the driver sums the broadcast). */
   @Override public Vjp vjp() {

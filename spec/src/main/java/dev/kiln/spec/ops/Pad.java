@@ -12,7 +12,6 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -63,21 +62,7 @@ public final class Pad extends Op {
   }
 
   /** TF PadV2 wants an [rank, 2] table of (begin, end) pairs. */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("PadV2", e -> {
-      TensorType x = e.node().inputs().get(0).type();
-      long[] pads = e.node().attrs().getLongs("pads");
-      int r = x.rank();
-      long[] pairs = new long[2 * r];
-      for (int i = 0; i < r; i++) {
-        pairs[2 * i] = pads[i];
-        pairs[2 * i + 1] = pads[i + r];
-      }
-      Object table = e.constant(HostTensor.ofLongs(pairs, r, 2));
-      Object v = e.constant(HostTensor.scalar(x.dtype(), e.node().attrs().getDouble("value")));
-      return e.op("PadV2", List.of(e.input(0), table, v), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("PadV2"); }
 
   /** dx = gy with the padding sliced off; the fill value gets no gradient (it is an attribute). */
   @Override public Vjp vjp() {

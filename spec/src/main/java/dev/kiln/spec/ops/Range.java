@@ -14,7 +14,6 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = [start, start + delta, start + 2 delta, ...) up to (not including) limit: max(ceil((limit - start) /
@@ -45,16 +44,7 @@ public final class Range extends Op {
    * TF Range refuses a delta pointing away from the limit where ONNX gives an empty vector: the limit is
    * moved to start in that case ((limit - start) * delta < 0).
    */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Range", e -> {
-      Object start = e.input(0);
-      Object span = e.op("Sub", List.of(e.input(1), start), Map.of(), 1).get(0);
-      Object away = e.op("Less", List.of(e.op("Mul", List.of(span, e.input(2)), Map.of(), 1).get(0),
-          e.constant(HostTensor.scalar(e.node().input(0).type().dtype(), 0))), Map.of(), 1).get(0);
-      Object limit = e.op("SelectV2", List.of(away, start, e.input(1)), Map.of(), 1).get(0);
-      return e.op("Range", List.of(start, limit, e.input(2)), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Range"); }
 
   /**
    * The output's values do depend smoothly on start and delta, but its length jumps with them; Range makes

@@ -46,9 +46,7 @@ public final class ReluGrad extends Op {
   }
 
   /** TF's ReluGrad takes (gradients, features): the reverse of this op's input order. */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("ReluGrad", e -> e.op("ReluGrad", Arrays.asList(e.input(1), e.input(0)), Map.of(), 1));
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("ReluGrad"); }
 
   /** Linear in gy (same mask); zero almost everywhere in x, so x gets none. */
   @Override public Vjp vjp() {

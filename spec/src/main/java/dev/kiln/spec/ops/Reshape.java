@@ -14,14 +14,11 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.SymInt;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Same elements, new shape. {@code shape} follows ONNX Reshape with allowzero=0: an entry 0 copies the
@@ -151,31 +148,5 @@ public final class Reshape extends Op {
     return Onnx.forms(Onnx.op("Reshape", 13).attrAsInput("shape", DType.I64), Onnx.op("Reshape", 14).attrAsInput("shape", DType.I64));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Reshape", Reshape::tfReshape); }
-
-  /** TF Reshape has no "copy this dim" entry: 0s come from static dims, or at run time from TF Shape. */
-  private static List<Object> tfReshape(TfEmitter e) {
-    long[] spec = e.node().attrs().getLongs("shape");
-    Shape xs = e.node().inputs().get(0).type().shape();
-    long[] resolved = spec.clone();
-    boolean dynamic = false;
-    for (int i = 0; i < spec.length; i++) {
-      if (spec[i] != 0) continue;
-      if (xs.dim(i).isStatic()) resolved[i] = xs.dim(i).size();
-      else dynamic = true;
-    }
-    Object shape;
-    if (!dynamic) {
-      shape = TfShapes.longs(e, resolved);
-    } else {
-      Object runtimeShape = TfShapes.shapeOf(e, e.input(0));
-      List<Object> parts = new ArrayList<>();
-      for (int i = 0; i < spec.length; i++) {
-        if (spec[i] == 0 && !xs.dim(i).isStatic()) parts.add(TfShapes.dimOf(e, runtimeShape, i));
-        else parts.add(TfShapes.longs(e, resolved[i]));
-      }
-      shape = TfShapes.concat(e, parts, 0);
-    }
-    return e.op("Reshape", List.of(e.input(0), shape), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Reshape"); }
 }

@@ -20,7 +20,6 @@ import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.ResizeTaps;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfResize;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -153,7 +152,7 @@ public final class Resize extends Op {
 
   private static HostTensor floats(double[] v) { return HostTensor.fromDoubles(DType.F32, v, v.length); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("GatherV2/Mul/AddV2", TfResize::emit); }
+  @Override public TfLowering tf() { return TfLowering.custom("GatherV2/Mul/AddV2"); }
 
   /**
    * Per resized axis: y = sum over taps k of Gather(y, index_k, axis) * weight_k, with indices and weights

@@ -63,18 +63,7 @@ public final class ScatterND extends Op {
     }));
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("TensorScatterUpdate/Add/Max/Min", e -> {
-      String type = switch (e.node().attrs().getString("reduction")) {
-        case "none" -> "TensorScatterUpdate";
-        case "add" -> "TensorScatterAdd";
-        case "max" -> "TensorScatterMax";
-        case "min" -> "TensorScatterMin";
-        default -> throw new UnsupportedOpException("ScatterND with reduction mul has no TensorFlow form");
-      };
-      return e.op(type, List.of(e.input(0), GatherND.tfIndices(e, 0, 1, 0), e.input(2)), Map.of(), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("TensorScatterUpdate/Add/Max/Min"); }
 
   /**
    * none: ddata = gy with the written positions zeroed, dupdates = GatherND(gy); add: ddata = gy, dupdates =

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
@@ -11,11 +10,9 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = gamma * x for x &gt; 0, gamma * alpha * (e^x - 1) otherwise; floats. The defaults are ONNX's (the
@@ -47,19 +44,7 @@ public final class Selu extends Elementwise {
     m.out(m.op("Mul", m.scalar(e.node().attrs().getDouble("gamma")), m.op("Where", m.op("Greater", x, m.scalar(0)), x, neg)));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("Elu + SelectV2", Selu::emitTf); }
-
-  /** elu(x) = x above 0 and e^x - 1 below: y = gamma * elu where x &gt; 0, gamma * alpha * elu elsewhere. */
-  private static List<Object> emitTf(TfEmitter e) {
-    double alpha = e.node().attrs().getDouble("alpha");
-    double gamma = e.node().attrs().getDouble("gamma");
-    var dt = e.node().input(0).type().dtype();
-    Object elu = e.op("Elu", List.of(e.input(0)), Map.of(), 1).get(0);
-    Object pos = e.op("Greater", List.of(e.input(0), e.constant(HostTensor.scalar(dt, 0))), Map.of(), 1).get(0);
-    Object a = e.op("Mul", List.of(elu, e.constant(HostTensor.scalar(dt, gamma))), Map.of(), 1).get(0);
-    Object n = e.op("Mul", List.of(elu, e.constant(HostTensor.scalar(dt, gamma * alpha))), Map.of(), 1).get(0);
-    return e.op("SelectV2", List.of(pos, a, n), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Elu + SelectV2"); }
 
   /** dx = gy * gamma where x &gt; 0, else gy * (y + gamma * alpha) (= gy * gamma * alpha * e^x). */
   @Override public Vjp vjp() {

@@ -13,7 +13,6 @@ import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = the shape of x as an int64 vector of length rank(x), read when the graph runs (dims that are
@@ -32,16 +31,7 @@ public final class Shape extends Op {
   @Override public OnnxLowering onnx() { return Onnx.op("Shape", 13).lowering(); }
 
   /** TF Shape; of a value held channels-last, that form's shape permuted back (no transpose of x). */
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Shape", e -> {
-      if (e.node().input(0).type().rank() == 4 && e.onlyChannelsLast(0)) {
-        Object nhwc = e.op("Shape", List.of(e.inputChannelsLast(0)), Map.of("out_type", DType.I64), 1).get(0);
-        return e.op("GatherV2", List.of(nhwc, e.constant(HostTensor.ofInts(new int[] {0, 3, 1, 2}, 4)),
-            e.constant(HostTensor.ofInts(new int[] {0}))), Map.of(), 1);
-      }
-      return e.op("Shape", List.of(e.input(0)), Map.of("out_type", DType.I64), 1);
-    });
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Shape"); }
 
   /** A shape is an integer: no gradient flows through it. */
   @Override public Vjp vjp() { return Vjp.NOT_DIFFERENTIABLE; }

@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
@@ -11,11 +10,9 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = x - bias where x &gt; lambd, x + bias where x &lt; -lambd, else 0, elementwise; floats (ONNX also
@@ -47,20 +44,7 @@ public final class Shrink extends Elementwise {
     m.out(m.op("Where", m.op("Less", x, m.scalar(-lambd)), m.op("Add", x, bias), outer));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("SelectV2 band", Shrink::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    DType dt = e.node().input(0).type().dtype();
-    double lambd = e.node().attrs().getDouble("lambd");
-    double bias = e.node().attrs().getDouble("bias");
-    Object x = e.input(0);
-    Object above = e.op("Greater", List.of(x, e.constant(HostTensor.scalar(dt, lambd))), Map.of(), 1).get(0);
-    Object below = e.op("Less", List.of(x, e.constant(HostTensor.scalar(dt, -lambd))), Map.of(), 1).get(0);
-    Object down = e.op("Sub", List.of(x, e.constant(HostTensor.scalar(dt, bias))), Map.of(), 1).get(0);
-    Object up = e.op("AddV2", List.of(x, e.constant(HostTensor.scalar(dt, bias))), Map.of(), 1).get(0);
-    Object outer = e.op("SelectV2", List.of(above, down, e.constant(HostTensor.scalar(dt, 0))), Map.of(), 1).get(0);
-    return e.op("SelectV2", List.of(below, up, outer), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("SelectV2 band"); }
 
   /** dx = gy where |x| &gt; lambd, else 0. */
   @Override public Vjp vjp() {

@@ -20,9 +20,7 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.SymInt;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ public final class Slice extends Op {
   }
 
   /** Axes and steps with defaults filled in: {@code {axes, steps}}, both normalised/checked against x. */
-  static long[][] resolve(TensorType x, Attrs a) {
+  public static long[][] resolve(TensorType x, Attrs a) {
     long[] starts = a.getLongs("starts");
     long[] ends = a.getLongs("ends");
     long[] axes = a.getLongs("axes");
@@ -168,31 +166,7 @@ public final class Slice extends Op {
 
   private static HostTensor longs(long[] v) { return HostTensor.ofLongs(v, v.length); }
 
-  @Override public TfLowering tf() { return TfLowering.custom("StridedSlice", Slice::tfSlice); }
-
-  /**
-   * TF StridedSlice over every axis; unsliced axes take the whole range via begin_mask/end_mask.
-   * NOTE: StridedSlice clamps out-of-range begin/end the way Python (and ONNX Slice) does.
-   */
-  private static List<Object> tfSlice(TfEmitter e) {
-    TensorType x = e.node().inputs().get(0).type();
-    Attrs a = e.node().attrs();
-    long[][] as = resolve(x, a);
-    long[] begin = new long[x.rank()];
-    long[] end = new long[x.rank()];
-    long[] stride = TypeRules.repeat(1, x.rank());
-    long mask = 0;
-    for (int d = 0; d < x.rank(); d++) mask |= 1L << d;
-    for (int i = 0; i < as[0].length; i++) {
-      int ax = (int) as[0][i];
-      begin[ax] = a.getLongs("starts")[i];
-      end[ax] = a.getLongs("ends")[i];
-      stride[ax] = as[1][i];
-      mask &= ~(1L << ax);
-    }
-    return e.op("StridedSlice", List.of(e.input(0), TfShapes.longs(e, begin), TfShapes.longs(e, end), TfShapes.longs(e, stride)),
-        Map.of("begin_mask", mask, "end_mask", mask), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("StridedSlice"); }
 
   /**
    * dx = gy placed back where it was taken from, zeros elsewhere, scatter-free: per sliced axis, a

@@ -1,6 +1,5 @@
 package dev.kiln.spec.ops;
 
-import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ShapeException;
@@ -15,9 +14,7 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +39,7 @@ public final class Split extends Op {
   }
 
   /** The normalised axis and the pieces' sizes, checked against x. */
-  static long[] sizes(TensorType x, Attrs a) {
+  public static long[] sizes(TensorType x, Attrs a) {
     if (x.rank() == 0) throw new ShapeException("input x must have rank >= 1, got scalar " + x);
     int ax = x.shape().axis("Split", a.getLong("axis"));
     Dim d = x.shape().dim(ax);
@@ -99,16 +96,7 @@ public final class Split extends Op {
         Map.of("axis", (long) axis(x, n.attrs())));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("SplitV", Split::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    Node n = e.node();
-    TensorType x = n.input(0).type();
-    long[] s = sizes(x, n.attrs());
-    // NOTE: SplitV's split_dim is an int32 scalar; the sizes may be int64 (its Tlen attribute follows them).
-    Object dim = e.constant(HostTensor.scalar(DType.I32, axis(x, n.attrs())));
-    return e.op("SplitV", List.of(e.input(0), TfShapes.longs(e, s), dim), Map.of("num_split", (long) s.length), s.length);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("SplitV"); }
 
   /** dx = the pieces' gradients joined along the axis; a piece that got none contributes zeros. */
   @Override public Vjp vjp() {

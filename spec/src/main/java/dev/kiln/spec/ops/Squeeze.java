@@ -31,7 +31,7 @@ public final class Squeeze extends Op {
   }
 
   /** The axes removed, normalised and sorted. */
-  static long[] removed(TensorType x, long[] axes) {
+  public static long[] removed(TensorType x, long[] axes) {
     boolean[] drop = new boolean[x.rank()];
     if (axes.length == 0) {
       for (int d = 0; d < x.rank(); d++) {
@@ -85,9 +85,6 @@ public final class Squeeze extends Op {
     e.emit("Squeeze", ins, List.of(e.output(0)), Map.of());
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Squeeze", e -> e.op("Squeeze", List.of(e.input(0)),
-        Map.of("squeeze_dims", removed(e.node().inputs().get(0).type(), e.node().attrs().getLongs("axes"))), 1));
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Squeeze"); }
 
 }

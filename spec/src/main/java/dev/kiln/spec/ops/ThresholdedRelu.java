@@ -1,7 +1,6 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.DType;
-import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.op.AttrSpec.AttrKind;
 import dev.kiln.spec.op.Elementwise;
 import dev.kiln.spec.op.Grad;
@@ -10,11 +9,9 @@ import dev.kiln.spec.op.OnnxEmitter;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.OnnxMath;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.Vjp;
 import java.util.List;
-import java.util.Map;
 
 /**
  * y = x where x &gt; alpha, else 0, elementwise; floats. ONNX ThresholdedRelu-10 (in f64, which ONNX
@@ -37,15 +34,7 @@ public final class ThresholdedRelu extends Elementwise {
     m.out(m.op("Where", m.op("Greater", x, m.scalar(e.node().attrs().getDouble("alpha"))), x, m.scalar(0)));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("SelectV2(x > alpha, x, 0)", ThresholdedRelu::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    DType dt = e.node().input(0).type().dtype();
-    Object x = e.input(0);
-    Object alpha = e.constant(HostTensor.scalar(dt, e.node().attrs().getDouble("alpha")));
-    Object keep = e.op("Greater", List.of(x, alpha), Map.of(), 1).get(0);
-    return e.op("SelectV2", List.of(keep, x, e.constant(HostTensor.scalar(dt, 0))), Map.of(), 1);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("SelectV2(x > alpha, x, 0)"); }
 
   /** dx = gy where x &gt; alpha, else 0. */
   @Override public Vjp vjp() {

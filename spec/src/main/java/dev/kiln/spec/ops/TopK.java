@@ -14,7 +14,6 @@ import dev.kiln.spec.op.Onnx;
 import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
-import dev.kiln.spec.op.TfEmitter;
 import dev.kiln.spec.op.TfLowering;
 import dev.kiln.spec.op.TypeRules;
 import dev.kiln.spec.op.Vjp;
@@ -61,7 +60,7 @@ public final class TopK extends Op {
     return List.of(new TensorType(x.dtype(), s), new TensorType(DType.I64, s));
   }
 
-  static int axis(TensorType x, Attrs a) {
+  public static int axis(TensorType x, Attrs a) {
     int r = x.rank();
     if (r < 1) throw new ShapeException("input x must have rank >= 1, got " + x);
     long axis = a.getLong("axis");
@@ -96,35 +95,7 @@ public final class TopK extends Op {
     }));
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("TopKV2", TopK::emitTf); }
-
-  private static List<Object> emitTf(TfEmitter e) {
-    Node n = e.node();
-    TensorType xt = n.input(0).type();
-    int r = xt.rank();
-    int ax = axis(xt, n.attrs());
-    boolean largest = n.attrs().getBool("largest");
-    Object k = kInput(n)
-        ? e.op("Cast", List.of(e.op("Reshape", List.of(e.input(1), e.constant(HostTensor.ofLongs(new long[0], 0))), Map.of(), 1).get(0)),
-            Map.of("DstT", DType.I32), 1).get(0)
-        : e.constant(HostTensor.scalar(DType.I32, n.attrs().getLong("k")));
-    long[] perm = new long[r];
-    for (int i = 0; i < r; i++) perm[i] = i;
-    perm[ax] = r - 1;
-    perm[r - 1] = ax;
-    Object x = e.input(0);
-    if (ax != r - 1) x = e.op("Transpose", List.of(x, e.constant(HostTensor.ofLongs(perm, r))), Map.of(), 1).get(0);
-    if (!largest) x = e.op("Neg", List.of(x), Map.of(), 1).get(0);
-    List<Object> top = e.op("TopKV2", List.of(x, k), Map.of("sorted", true), 2);
-    Object values = top.get(0);
-    Object indices = e.op("Cast", List.of(top.get(1)), Map.of("DstT", DType.I64), 1).get(0);
-    if (!largest) values = e.op("Neg", List.of(values), Map.of(), 1).get(0);
-    if (ax != r - 1) {
-      values = e.op("Transpose", List.of(values, e.constant(HostTensor.ofLongs(perm, r))), Map.of(), 1).get(0);
-      indices = e.op("Transpose", List.of(indices, e.constant(HostTensor.ofLongs(perm, r))), Map.of(), 1).get(0);
-    }
-    return List.of(values, indices);
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("TopKV2"); }
 
   /**
    * dx = gy scattered to the picked positions: ReduceSum over the k axis of OneHot(indices) (a new axis of

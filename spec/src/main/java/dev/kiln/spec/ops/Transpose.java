@@ -12,7 +12,6 @@ import dev.kiln.spec.op.OnnxLowering;
 import dev.kiln.spec.op.Op;
 import dev.kiln.spec.op.Signature;
 import dev.kiln.spec.op.TfLowering;
-import dev.kiln.spec.op.TfShapes;
 import dev.kiln.spec.op.Vjp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,8 +70,5 @@ public final class Transpose extends Op {
     e.emit("Transpose", List.of(e.input(0)), List.of(e.output(0)), Map.of("perm", perm));
   }
 
-  @Override public TfLowering tf() {
-    return TfLowering.custom("Transpose", e -> List.of(TfShapes.transpose(e, e.input(0),
-        permFor(e.node().attrs().getLongs("perm"), e.node().inputs().get(0).type().rank()))));
-  }
+  @Override public TfLowering tf() { return TfLowering.custom("Transpose"); }
 }

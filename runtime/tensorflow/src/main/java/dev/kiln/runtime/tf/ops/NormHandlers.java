@@ -1,0 +1,86 @@
+package dev.kiln.runtime.tf.ops;
+
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.TensorType;
+import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.LayerNormalization;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TF handlers of inference batch norm, layer norm and dropout (the training-form batch norm runs TF's fused kernels,
+ * {@link TfBatchNorm}).
+ */
+final class NormHandlers {
+  private NormHandlers() {}
+
+  static List<Object> batchNormalization(TfEmitter e) {
+    int rank = e.node().input(0).type().rank();
+    DType d = e.node().input(0).type().dtype();
+    Object eps = e.constant(HostTensor.scalar(d, e.node().attrs().getDouble("epsilon")));
+    // NOTE: channels-last input (after a conv): the [C] vectors broadcast along the last axis as they are.
+    boolean last = rank == 4 && e.onlyChannelsLast(0);
+    Object[] p = new Object[5];
+    for (int i = 1; i < 5; i++) p[i] = last ? e.input(i) : perChannel(e, e.input(i), rank);
+    Object inv = e.op("Rsqrt", List.of(e.op("AddV2", List.of(p[4], eps), Map.of(), 1).get(0)), Map.of(), 1).get(0);
+    Object k = e.op("Mul", List.of(p[1], inv), Map.of(), 1).get(0);
+    Object c = e.op("Sub", List.of(last ? e.inputChannelsLast(0) : e.input(0), p[3]), Map.of(), 1).get(0);
+    Object y = e.op("Mul", List.of(c, k), Map.of(), 1).get(0);
+    Object out = e.op("AddV2", List.of(y, p[2]), Map.of(), 1).get(0);
+    return List.of(last ? e.channelsLast(out) : out);
+  }
+
+  /** A [C] vector reshaped to [C, 1, ...] (rank - 1 axes) to broadcast over [N, C, ...]. */
+  private static Object perChannel(TfEmitter e, Object v, int rank) {
+    long[] shape = new long[rank - 1];
+    Arrays.fill(shape, 1);
+    shape[0] = -1;
+    return e.op("Reshape", List.of(v, e.constant(HostTensor.ofLongs(shape, shape.length))), Map.of(), 1).get(0);
+  }
+
+  /** The same arithmetic as the decomposition, in TF ops: Mean, Sub, Mul, Rsqrt, AddV2 (and Cast for the stats). */
+  static List<Object> layerNormalization(TfEmitter e) {
+    DType d = e.node().input(0).type().dtype();
+    long[] normalised = LayerNormalization.axes(e.node());
+    Object axes = e.constant(HostTensor.ofLongs(normalised, normalised.length));
+    Map<String, Object> keep = Map.of("keep_dims", Boolean.TRUE);
+    Object x = e.input(0);
+    Object m = e.op("Mean", List.of(x, axes), keep, 1).get(0);
+    Object c = e.op("Sub", List.of(x, m), Map.of(), 1).get(0);
+    Object var = e.op("Mean", List.of(e.op("Mul", List.of(c, c), Map.of(), 1).get(0), axes), keep, 1).get(0);
+    Object eps = e.constant(HostTensor.scalar(d, e.node().attrs().getDouble("epsilon")));
+    Object inv = e.op("Rsqrt", List.of(e.op("AddV2", List.of(var, eps), Map.of(), 1).get(0)), Map.of(), 1).get(0);
+    Object y = e.op("Mul", List.of(e.op("Mul", List.of(c, inv), Map.of(), 1).get(0), e.input(1)), Map.of(), 1).get(0);
+    if (e.node().inputs().size() > 2 && e.node().input(2) != null) y = e.op("AddV2", List.of(y, e.input(2)), Map.of(), 1).get(0);
+    if (!e.node().attrs().getBool("stats")) return List.of(y);
+    if (d == DType.F32) return List.of(y, m, inv);
+    Map<String, Object> toF32 = Map.of("DstT", DType.F32);
+    return List.of(y, e.op("Cast", List.of(m), toF32, 1).get(0), e.op("Cast", List.of(inv), toF32, 1).get(0));
+  }
+
+  /** A mask from StatelessRandomUniform keyed by [seed, step]: a pure function of (seed, step, shape). */
+  static List<Object> dropout(TfEmitter e) {
+    Attrs a = e.node().attrs();
+    double rate = a.getDouble("rate");
+    if (!a.getBool("training") || rate == 0) return e.op("Identity", List.of(e.input(0)), Map.of(), 1);
+    TensorType xt = e.node().input(0).type();
+    Object shape = TfShapes.shapeOf(e, e.input(0));
+    if (a.getBool("spatial")) {
+      long[] ones = new long[xt.rank() - 2];
+      Arrays.fill(ones, 1);
+      shape = TfShapes.concat(e, List.of(TfShapes.range(e, shape, 0, 2), TfShapes.longs(e, ones)), 0);
+    }
+    // NOTE: the f32 step is exact up to 2^24 steps; the key is [seed, step] as int64.
+    Object step = e.op("Cast", List.of(e.input(1)), Map.of("DstT", DType.I64), 1).get(0);
+    step = e.op("Reshape", List.of(step, TfShapes.longs(e, 1)), Map.of(), 1).get(0);
+    Object key = TfShapes.concat(e, List.of(TfShapes.longs(e, a.getLong("seed")), step), 0);
+    Object u = e.op("StatelessRandomUniform", List.of(shape, key), Map.of("dtype", xt.dtype()), 1).get(0);
+    // NOTE: u is uniform on [0, 1), so u >= rate keeps with probability 1 - rate.
+    Object keep = e.op("GreaterEqual", List.of(u, e.constant(HostTensor.scalar(xt.dtype(), rate))), Map.of(), 1).get(0);
+    Object mask = e.op("Cast", List.of(keep), Map.of("DstT", xt.dtype()), 1).get(0);
+    Object scaled = e.op("Mul", List.of(mask, e.constant(HostTensor.scalar(xt.dtype(), 1 / (1 - rate)))), Map.of(), 1).get(0);
+    return e.op("Mul", List.of(e.input(0), scaled), Map.of(), 1);
+  }
+}

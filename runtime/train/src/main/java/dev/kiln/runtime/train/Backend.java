@@ -1,0 +1,31 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.ir.Graph;
+import java.util.Map;
+
+/**
+ * An execution back end for training (TensorFlow-Java today). The training layer builds the whole train
+ * step as IR ({@link TrainStep}: forward, loss, gradients, optimizer and state updates) and hands it to a
+ * back end, which compiles and runs it; the training layer never names a back end's classes.
+ *
+ * <p>Back ends register as {@link java.util.ServiceLoader} providers of this interface
+ * ({@code META-INF/services/dev.kiln.runtime.train.Backend}); {@link Backends#find()} picks one, or the user
+ * passes one to {@link TrainerBuilder#backend(Backend)}.
+ */
+public interface Backend {
+  /** A short name ({@code tensorflow}), as {@code -Dkiln.backend=} selects it. */
+  String name();
+
+  /**
+   * Compiles {@code step} and {@code evalGraph} into one session whose variables (every parameter of the
+   * step graph: parameters, slots, state) start at the parameters' initial values and are shared by both.
+   * Every parameter of {@code evalGraph} must be one of the step graph's, with the same type. The step's
+   * {@link TrainStep#assignments()} say which variable each new value is stored into after a step; a back
+   * end may run {@link TrainStep#fusedUpdates()} in place of some of them.
+   */
+  TrainSession open(TrainStep step, Graph evalGraph);
+
+  /** Runs {@code graph} once on {@code feed} (parameters at their initial values); returns every output by name. */
+  Map<String, HostTensor> run(Graph graph, Map<String, HostTensor> feed);
+}
