@@ -14,11 +14,11 @@ import dev.kiln.spec.ops.Ops;
  * {@code x.apply("gn", GroupNorm.of(8))}; {@link InstanceNorm} is the case of one channel per group.
  */
 public final class GroupNorm implements Layer {
-  /** The options: the number of groups (0: one per channel, i.e. instance norm), epsilon added to the variance. */
+  /** The options: the number of groups, epsilon added to the variance. */
   public record Options(long groups, double epsilon) {
     /** Checks the options. */
     public Options {
-      Check.option(groups >= 0, "GroupNorm", "groups must be >= 1 (0: one per channel), got " + groups);
+      Check.option(groups >= 1, "GroupNorm", "groups must be >= 1, got " + groups);
       Check.option(epsilon > 0, "GroupNorm", "epsilon must be > 0, got " + epsilon);
     }
   }
@@ -33,9 +33,6 @@ public final class GroupNorm implements Layer {
     return new GroupNorm(new Options(groups, BatchNorm.EPSILON));
   }
 
-  /** One group per channel: {@link InstanceNorm}'s body. */
-  static GroupNorm perChannel(double epsilon) { return new GroupNorm(new Options(0, epsilon)); }
-
   /** The options. */
   public Options options() { return o; }
 
@@ -45,7 +42,7 @@ public final class GroupNorm implements Layer {
   @Override
   public <T> Tensor<T> apply(String name, Tensor<T> x) {
     long c = BatchNorm.channels(x, "ReduceMean", "groupNorm '" + name + "'");
-    long groups = o.groups == 0 ? c : o.groups;
+    long groups = o.groups;
     if (c % groups != 0) {
       throw Check.input(x, "ReduceMean", "groupNorm '" + name + "': " + groups + " groups must divide the " + c + " channels of " + x.type());
     }

@@ -1,11 +1,18 @@
 package dev.kiln.dsl.layers;
 
+import dev.kiln.dsl.DataType;
+import dev.kiln.dsl.ModelBuilder;
 import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.init.Initializers;
+import dev.kiln.spec.Shape;
+import dev.kiln.spec.ops.Ops;
 
 /**
- * Instance norm (PyTorch's {@code InstanceNorm2d} with {@code affine=True}): each channel of each sample normalised over
- * its spatial axes, per-channel {@code name.weight} and {@code name.bias}; group norm with one channel per group.
- * Example: {@code x.apply("in1", InstanceNorm.of())}.
+ * Instance norm (PyTorch's {@code InstanceNorm1d/2d/3d} with {@code affine=True}, ONNX's {@code InstanceNormalization}):
+ * each channel of each sample of x (N, C, D1, ...) normalised over its spatial axes (biased variance), per-channel
+ * {@code name.weight} (ones) and {@code name.bias} (zeros); group norm with one channel per group. One
+ * {@code InstanceNormalization} node, no state, the same in training and eval form. Example:
+ * {@code x.apply("in1", InstanceNorm.of())}.
  */
 public final class InstanceNorm implements Layer {
   /** The options: epsilon added to the variance. */
@@ -30,7 +37,17 @@ public final class InstanceNorm implements Layer {
   public InstanceNorm epsilon(double e) { return new InstanceNorm(new Options(e)); }
 
   @Override
-  public <T> Tensor<T> apply(String name, Tensor<T> x) { return GroupNorm.perChannel(o.epsilon).apply(name, x); }
+  public <T> Tensor<T> apply(String name, Tensor<T> x) {
+    long c = BatchNorm.channels(x, "InstanceNormalization", "instanceNorm '" + name + "'");
+    ModelBuilder m = x.builder();
+    return m.block(name, b -> {
+      DataType<T> dt = x.dataType();
+      Tensor<T> w = m.parameter("weight", dt, Shape.of(c), Initializers.ones(), c, c);
+      Tensor<T> bias = m.parameter("bias", dt, Shape.of(c), Initializers.zeros(), c, c);
+      // The native op (ONNX InstanceNormalization-6, a TF lowering; autodiff differentiates its decomposition).
+      return m.tensor(Ops.instanceNormalization(m.graph(), x.value(), w.value(), bias.value(), o.epsilon));
+    });
+  }
 
   @Override public boolean equals(Object other) { return other instanceof InstanceNorm a && a.o.equals(o); }
 

@@ -76,4 +76,21 @@ class LegacyOpsetImportTest {
     Graph ir = OnnxImporter.importBytes(model(6, g.build()).toByteArray(), ImportOptions.defaults());
     assertEquals(Shape.of(1, 2, 3), ir.outputs().get(0).type().shape());
   }
+
+  @Test
+  void instanceNormalizationIsOneNodeFromOpsetOne() {
+    AttributeProto eps = AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(0.01f).build();
+    for (int opset : new int[] {1, 6, 21}) {
+      GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(f32("x", "batch", 3, 4, 4));
+      for (String p : new String[] {"s", "b"}) g.addInitializer(OnnxTensors.toProto(p, HostTensor.ofFloats(new float[] {1, 2, 3}, 3)));
+      // InstanceNormalization-1 differs from -6 only by the legacy consumed_inputs hint.
+      AttributeProto[] attrs = opset == 1 ? new AttributeProto[] {eps, ints("consumed_inputs", 0, 0, 0)} : new AttributeProto[] {eps};
+      g.addNode(node("InstanceNormalization", s("x", "s", "b"), s("y"), attrs)).addOutput(f32("y", "batch", 3, 4, 4));
+      Graph ir = OnnxImporter.importBytes(model(opset, g.build()).toByteArray(), ImportOptions.defaults());
+      var norms = ir.nodes().stream().filter(n -> n.opName().equals("InstanceNormalization")).toList();
+      assertEquals(1, norms.size(), "opset " + opset + ": " + ir.toText());
+      assertEquals((double) 0.01f, norms.get(0).attrs().getDouble("epsilon"), "opset " + opset);
+      assertEquals(Shape.parse("batch", 3, 4, 4), ir.outputs().get(0).type().shape(), "opset " + opset);
+    }
+  }
 }

@@ -37,7 +37,7 @@ final class RestByFamily {
         "AffineGrid", "Col2Im", "CenterCropPad"));
     FAMILIES.put("data-dependent output shapes", Set.of("Unique", "NonZero", "Compress"));
     FAMILIES.put("other ops (or forms of them, e.g. Dropout with a run-time training_mode) not yet in Kiln", Set.of("Einsum", "Det", "LRN", "ReverseSequence", "MeanVarianceNormalization",
-        "InstanceNormalization", "Hardmax", "Trilu", "Upsample", "OneHot", "Dropout", "Celu", "Gelu", "Mish"));
+        "Hardmax", "Trilu", "Upsample", "OneHot", "Dropout", "Celu", "Gelu", "Mish"));
   }
 
   /** The markdown section. */

@@ -174,6 +174,21 @@ public abstract class NnOps extends DynamicOps {
     return OpsSupport.one(g, GlobalMaxPool.class, Attrs.EMPTY, x);
   }
 
+  /** y = scale * (x - mean) / sqrt(var + epsilon) + bias, statistics per (n, c) over the spatial axes. */
+  public static <V> V instanceNormalization(OpTarget<V> g, V x, V scale, V bias) {
+    return OpsSupport.one(g, InstanceNormalization.class, Attrs.EMPTY, x, scale, bias);
+  }
+
+  /** y = scale * (x - mean) / sqrt(var + epsilon) + bias, statistics per (n, c) over the spatial axes; every attribute given. */
+  public static <V> V instanceNormalization(OpTarget<V> g, V x, V scale, V bias, double epsilon) {
+    return OpsSupport.one(g, InstanceNormalization.class, Attrs.of("epsilon", epsilon), x, scale, bias);
+  }
+
+  /** y = scale * (x - mean) / sqrt(var + epsilon) + bias, statistics per (n, c) over the spatial axes; attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> V instanceNormalization(OpTarget<V> g, V x, V scale, V bias, Attrs attrs) {
+    return OpsSupport.one(g, InstanceNormalization.class, attrs, x, scale, bias);
+  }
+
   /** y = (x - mean) / sqrt(var + epsilon) * scale + bias over axes axis.., (Mean, InvStdDev). */
   public static <V> List<V> layerNormalization(OpTarget<V> g, V x, V scale) {
     return OpsSupport.all(g, LayerNormalization.class, Attrs.EMPTY, x, scale);

@@ -71,6 +71,7 @@ public final class OpIndex {
         new HardSigmoid(),
         new HardSwish(),
         new Identity(),
+        new InstanceNormalization(),
         new IsInf(),
         new IsNaN(),
         new LayerNormalization(),

@@ -44,7 +44,7 @@ final class OpsFacadeSource {
           + "DynamicReduceSum DynamicReshape DynamicSlice DynamicSqueeze DynamicTile DynamicUnsqueeze Gru Lstm Rnn"),
       family("NnOps", "Windows (convolution, pooling, resizing), normalisation, dropout and losses.", "AveragePool "
           + "BatchNormTraining BatchNormTrainingGrad BatchNormalization Conv ConvFilterGrad ConvTranspose Dropout "
-          + "GlobalAveragePool GlobalMaxPool LayerNormalization MaxPool MaxPoolGrad Resize SoftmaxCrossEntropy"));
+          + "GlobalAveragePool GlobalMaxPool InstanceNormalization LayerNormalization MaxPool MaxPoolGrad Resize SoftmaxCrossEntropy"));
 
   private static Family family(String name, String doc, String ops) {
     return new Family(name, doc, new LinkedHashSet<>(List.of(ops.split(" "))));

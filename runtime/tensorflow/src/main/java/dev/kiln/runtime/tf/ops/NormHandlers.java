@@ -4,6 +4,7 @@ import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ops.InstanceNormalization;
 import dev.kiln.spec.ops.LayerNormalization;
 import java.util.Arrays;
 import java.util.List;
@@ -83,4 +84,35 @@ final class NormHandlers {
     Object scaled = e.op("Mul", List.of(mask, e.constant(HostTensor.scalar(xt.dtype(), 1 / (1 - rate)))), Map.of(), 1).get(0);
     return e.op("Mul", List.of(e.input(0), scaled), Map.of(), 1);
   }
+
+  /**
+   * InstanceNormalization: Mean, Sub, Mul, AddV2, Sqrt, RealDiv (and Reshape of the per-channel vectors), the
+   * op's decomposition in TF ops. A rank-4 input held channels-last (after a conv) is normalised over axes 1, 2 of
+   * [N, H, W, C], where the [C] vectors broadcast as they are, and the result stays channels-last.
+   */
+  static List<Object> instanceNormalization(TfEmitter e) {
+    int rank = e.node().input(0).type().rank();
+    DType dt = e.node().input(0).type().dtype();
+    boolean last = rank == 4 && e.onlyChannelsLast(0);
+    long[] axes = last ? new long[] {1, 2} : InstanceNormalization.spatialAxes(rank);
+    Object ax = e.constant(HostTensor.ofLongs(axes, axes.length));
+    Map<String, Object> keep = Map.of("keep_dims", Boolean.TRUE);
+    Object x = last ? e.inputChannelsLast(0) : e.input(0);
+    Object d = binary(e, "Sub", x, e.op("Mean", List.of(x, ax), keep, 1).get(0));
+    Object var = e.op("Mean", List.of(binary(e, "Mul", d, d), ax), keep, 1).get(0);
+    Object eps = e.constant(HostTensor.scalar(dt, e.node().attrs().getDouble("epsilon")));
+    Object norm = binary(e, "RealDiv", d, e.op("Sqrt", List.of(binary(e, "AddV2", var, eps)), Map.of(), 1).get(0));
+    Object scale = e.input(1);
+    Object bias = e.input(2);
+    if (!last) {
+      long[] shape = InstanceNormalization.perChannelShape(rank);
+      Object s = e.constant(HostTensor.ofLongs(shape, shape.length));
+      scale = e.op("Reshape", List.of(scale, s), Map.of(), 1).get(0);
+      bias = e.op("Reshape", List.of(bias, s), Map.of(), 1).get(0);
+    }
+    Object y = binary(e, "AddV2", binary(e, "Mul", norm, scale), bias);
+    return List.of(last ? e.channelsLast(y) : y);
+  }
+
+  private static Object binary(TfEmitter e, String op, Object a, Object b) { return e.op(op, List.of(a, b), Map.of(), 1).get(0); }
 }

@@ -77,6 +77,7 @@ public final class TfHandlers {
     m.put("BatchNormTrainingGrad", TfBatchNorm::gradient);
     m.put("Dropout", NormHandlers::dropout);
     m.put("LayerNormalization", NormHandlers::layerNormalization);
+    m.put("InstanceNormalization", NormHandlers::instanceNormalization);
     // Windows (NHWC kernels) and resizing.
     m.put("AveragePool", TfConv::avgPool);
     m.put("Conv", TfConv::conv);
