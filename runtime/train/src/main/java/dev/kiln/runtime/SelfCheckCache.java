@@ -21,6 +21,17 @@ import java.util.HexFormat;
 public final class SelfCheckCache {
   private SelfCheckCache() {}
 
+  /**
+   * The check's report for {@code setting}: {@code cached} when a clean verdict is recorded, else a fresh
+   * {@code check}, whose verdict is recorded when {@code clean} says so.
+   */
+  public static <R> R run(String setting, R cached, java.util.function.Supplier<R> check, java.util.function.Predicate<R> clean) {
+    if (isClean(setting)) return cached;
+    R r = check.get();
+    if (clean.test(r)) recordClean(setting);
+    return r;
+  }
+
   /** Whether a clean verdict was recorded for {@code setting}. */
   public static boolean isClean(String setting) {
     Path f = file(setting);

@@ -50,6 +50,15 @@ class SelfCheckCacheTest {
   }
 
   @Test
+  void runChecksUntilACleanVerdictIsKept() {
+    int[] runs = {0};
+    assertEquals("dirty", SelfCheckCache.run("r", "cached", () -> { runs[0]++; return "dirty"; }, "clean"::equals));
+    assertEquals("clean", SelfCheckCache.run("r", "cached", () -> { runs[0]++; return "clean"; }, "clean"::equals));
+    assertEquals("cached", SelfCheckCache.run("r", "cached", () -> { runs[0]++; return "clean"; }, "clean"::equals));
+    assertEquals(2, runs[0], "a fault is checked again; a clean verdict is not");
+  }
+
+  @Test
   void aDamagedFileIsNoVerdict() throws Exception {
     SelfCheckCache.recordClean("s");
     try (Stream<Path> s = Files.list(dir.resolve("cache"))) {

@@ -70,13 +70,7 @@ public final class OrtSelfCheck {
     if (r != null || "false".equalsIgnoreCase(System.getProperty("kiln.ort.selfCheck"))) return r;
     synchronized (OrtSelfCheck.class) {
       if (done == null) {
-        String setting = setting();
-        if (SelfCheckCache.isClean(setting)) {
-          done = new Report(List.of(), List.of(), 0);
-        } else {
-          done = check(ResultFilter.NONE);
-          if (done.clean()) SelfCheckCache.recordClean(setting);
-        }
+        done = SelfCheckCache.run(setting(), new Report(List.of(), List.of(), 0), () -> check(ResultFilter.NONE), Report::clean);
       }
       return done;
     }

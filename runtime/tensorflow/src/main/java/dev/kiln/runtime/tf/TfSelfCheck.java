@@ -42,13 +42,8 @@ public final class TfSelfCheck {
     if (r != null || "false".equalsIgnoreCase(System.getProperty("kiln.tf.selfCheck"))) return r;
     synchronized (TfSelfCheck.class) {
       if (done == null) {
-        String setting = setting();
-        if (SelfCheckCache.isClean(setting)) {
-          done = new Report(List.of(), List.of(), List.of(), 0);
-        } else {
-          done = check(ConvKernelRunner.ResultFilter.NONE);
-          if (done.clean()) SelfCheckCache.recordClean(setting);
-        }
+        done = SelfCheckCache.run(setting(), new Report(List.of(), List.of(), List.of(), 0),
+            () -> check(ConvKernelRunner.ResultFilter.NONE), Report::clean);
       }
       return done;
     }
