@@ -39,6 +39,10 @@ class BuildRulesTest {
     m.put("runtime/train", BACK_ENDS);
     m.put("runtime/tensorflow", List.of("ai.onnxruntime", "dev.kiln.runtime.onnx"));
     m.put("runtime/onnxruntime", List.of("org.tensorflow", "dev.kiln.runtime.tf"));
+    // The model zoo is a library users add on its own: DSL only, no back end, importer, demo or CLI.
+    m.put("samples/models", List.of("org.tensorflow", "ai.onnxruntime", "dev.kiln.runtime", "dev.kiln.interop",
+        "dev.kiln.samples", "dev.kiln.cli"));
+    m.put("samples/programs", List.of("dev.kiln.cli"));
     return m;
   }
 
