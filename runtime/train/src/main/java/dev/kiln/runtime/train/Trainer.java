@@ -1,6 +1,5 @@
 package dev.kiln.runtime.train;
 
-import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
@@ -77,10 +76,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Compiles on first use, taking the label type from the data when the builder did not declare one. */
-  private void ensureCompiled(Dataset d) {
+  private void ensureCompiled(Dataset d) { ensureCompiled(d.labels()); }
+
+  private void ensureCompiled(HostTensor labels) {
     if (session != null) return;
-    long[] s = d.labels().shape();
-    labelType = TrainStep.labelType(d.labels().dtype(), java.util.Arrays.copyOfRange(s, 1, s.length));
+    long[] s = labels.shape();
+    labelType = TrainStep.labelType(labels.dtype(), java.util.Arrays.copyOfRange(s, 1, s.length));
     compile();
   }
 
@@ -106,20 +107,30 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainingDivergedException when a step's loss is NaN or infinite
    */
   public History fit(Dataset train, Dataset val, int epochs, int batchSize) {
-    if (epochs < 0) throw new KilnException("epochs must be >= 0, got " + epochs);
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
-    checkData("training", train);
+    return fit(BatchSource.shuffled(train, batchSize, cfg.seed), val, epochs, batchSize);
+  }
+
+  /**
+   * As {@link #fit(Dataset, Dataset, int, int)} with each epoch's batches from {@code train}: a weighted sampler
+   * redrawn every epoch ({@link BatchSource#weighted}), or a pipeline of your own. Validation runs in batches of 256.
+   */
+  public History fit(BatchSource train, Dataset val, int epochs) { return fit(train, val, epochs, 256); }
+
+  private History fit(BatchSource train, Dataset val, int epochs, int valBatchSize) {
+    if (epochs < 0) throw new KilnException("epochs must be >= 0, got " + epochs);
+    Dataset known = train.dataset();
+    if (known != null) checkData("training", known);
     if (val != null) checkData("validation", val);
-    ensureCompiled(train);
-    checkData("training", train);
+    if (known != null) ensureCompiled(known);
+    else if (val != null) ensureCompiled(val);
+    if (known != null) checkData("training", known);
     if (val != null) checkData("validation", val);
     stopRequested = false;
     ProgressReporter bar = cfg.reporter();
     cfg.callbacks.forEach(c -> c.onFitStart(this));
     History history = new History();
-    List<String> fetch = cfg.metrics.isEmpty() ? List.of() : List.of(cfg.outputName);
-    int batches = (int) ((train.size() + batchSize - 1) / batchSize);
-    double lastFinite = Double.NaN;
+    int batches = train.batchesPerEpoch();
     int firstEpoch = epochsDone;
     for (int e = 0; e < epochs && !stopRequested; e++) {
       int epoch = epochsDone;
@@ -129,36 +140,28 @@ public final class Trainer implements AutoCloseable {
       double lr = Double.NaN;
       cfg.metrics.forEach(Metric::reset);
       bar.startEpoch(epoch - firstEpoch + 1, epochs, batches);
-      for (Batch b : train.batches(batchSize, true, shuffleSeed(cfg.seed, epoch))) {
-        globalStep++;
-        lr = cfg.schedule.rate(epoch, globalStep - 1);
-        Map<String, HostTensor> feed = new HashMap<>();
-        feed.put(cfg.labelInput, b.labels());
-        feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
-        feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
-        // A shuffled batch's features go from the dataset straight into the back end's tensors (one copy).
-        Map<String, Rows> rows = new HashMap<>();
-        feeds.put(b, feed, rows);
-        List<HostTensor> out = session.step(feed, rows, fetch);
-        double loss = out.get(0).getDouble(0);
-        if (!Double.isFinite(loss)) {
+      for (Batch b : train.epoch(epoch)) {
+        RawStep r;
+        try {
+          r = runStep(b, epoch);
+        } catch (TrainingDivergedException diverged) {
           bar.endEpoch();
-          throw new TrainingDivergedException(globalStep, loss, lastFinite);
+          throw diverged;
         }
-        lastFinite = loss;
-        sum += loss * b.size();
+        lr = r.lr;
+        sum += r.loss * b.size();
         seen += b.size();
         double shown = Double.NaN;
         for (int k = 0; k < cfg.metrics.size(); k++) {
           Metric m = cfg.metrics.get(k);
           double before = seen == b.size() ? 0 : m.result();
-          m.update(out.get(1), b.labels());
+          m.update(r.output, b.labels());
           // NOTE: the bar wants this batch's value; for a metric that is a mean over examples (accuracy,
           // top-k) it is the difference of the running totals, so the bar's weighted mean equals result().
           if (k == 0) shown = (m.result() * seen - before * (seen - b.size())) / b.size();
         }
-        bar.step(b.size(), loss, shown);
-        for (TrainingCallback c : cfg.callbacks) c.onStepEnd(this, globalStep, loss);
+        bar.step(b.size(), r.loss, shown);
+        for (TrainingCallback c : cfg.callbacks) c.onStepEnd(this, globalStep, r.loss);
       }
       bar.endEpoch();
       epochsDone++;
@@ -167,7 +170,7 @@ public final class Trainer implements AutoCloseable {
       double valLoss = Double.NaN;
       Map<String, Double> valMetrics = new LinkedHashMap<>();
       if (val != null) {
-        Map<String, Double> v = evaluate(val, batchSize);
+        Map<String, Double> v = evaluate(val, valBatchSize);
         valLoss = v.remove("loss");
         valMetrics.putAll(v);
       }
@@ -178,6 +181,65 @@ public final class Trainer implements AutoCloseable {
     }
     cfg.callbacks.forEach(c -> c.onFitEnd(this));
     return history;
+  }
+
+  /** What one step gave: learning rate used, loss, and the model's output when metrics need it (else null). */
+  private record RawStep(double lr, double loss, HostTensor output) {}
+
+  private double lastFiniteLoss = Double.NaN;
+
+  /** One optimizer step on {@code b} in epoch {@code epoch}; throws when the loss is not finite. */
+  private RawStep runStep(Batch b, int epoch) {
+    ensureCompiled(b.labels());
+    globalStep++;
+    double lr = cfg.schedule.rate(epoch, globalStep - 1);
+    Map<String, HostTensor> feed = new HashMap<>();
+    feed.put(cfg.labelInput, b.labels());
+    feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
+    feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
+    // A shuffled batch's features go from the dataset straight into the back end's tensors (one copy).
+    Map<String, Rows> rows = new HashMap<>();
+    feeds.put(b, feed, rows);
+    List<String> fetch = cfg.metrics.isEmpty() ? List.of() : List.of(cfg.outputName);
+    List<HostTensor> out = session.step(feed, rows, fetch);
+    double loss = out.get(0).getDouble(0);
+    if (!Double.isFinite(loss)) throw new TrainingDivergedException(globalStep, loss, lastFiniteLoss);
+    lastFiniteLoss = loss;
+    return new RawStep(lr, loss, fetch.isEmpty() ? null : out.get(1));
+  }
+
+  /**
+   * One optimizer step on {@code batch}, for a training loop of your own: the loss, the learning rate used, and each
+   * configured metric on this batch alone. The step counter advances; the learning rate is the schedule's at the
+   * current epoch ({@link #epochs()}), which {@link #fit} advances and a custom loop does not.
+   *
+   * @throws TrainingDivergedException when the loss is NaN or infinite
+   */
+  public StepResult trainStep(Batch batch) {
+    RawStep r = runStep(batch, epochsDone);
+    return new StepResult(globalStep, r.lr, r.loss, batchMetrics(r.output, batch.labels()));
+  }
+
+  /** The loss and each configured metric on {@code batch}, without training (evaluation graph: dropout off). */
+  public StepResult evalStep(Batch batch) {
+    ensureCompiled(batch.labels());
+    Map<String, HostTensor> feed = new HashMap<>(feeds.of(batch));
+    feed.put(cfg.labelInput, batch.labels());
+    Map<String, HostTensor> out = session.evaluate(feed, List.of(TrainStep.LOSS, cfg.outputName));
+    return new StepResult(globalStep, Double.NaN, out.get(TrainStep.LOSS).getDouble(0),
+        batchMetrics(out.get(cfg.outputName), batch.labels()));
+  }
+
+  /** The configured metrics on one batch (they are reset: a custom loop accumulates its own totals). */
+  private Map<String, Double> batchMetrics(HostTensor output, HostTensor labels) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (Metric metric : cfg.metrics) {
+      metric.reset();
+      metric.update(output, labels);
+      m.put(metric.name(), metric.result());
+      metric.reset();
+    }
+    return m;
   }
 
   /** The shuffle seed of an epoch: a SplitMix64 mix of the seed and the epoch, so epochs differ. */
@@ -281,29 +343,20 @@ public final class Trainer implements AutoCloseable {
   /**
    * Exports the trained model to {@code onnx}, runs {@code sample}'s features through the exported file (in the
    * {@link OnnxRunner} on the class path: ONNX Runtime) and through the back end's evaluation graph, and returns
-   * the max absolute difference of the outputs.
+   * the max absolute difference of the outputs. The tolerances are {@link OutputAgreement#defaults}: relative
+   * 1e-4 plus an absolute bound scaled to the outputs' magnitude.
    *
-   * @throws KilnException when the difference exceeds 1e-5
+   * @throws KilnException when the outputs disagree; nothing is then left at {@code onnx} (an earlier file there
+   *     stays as it was)
    */
-  public double exportAndVerify(Path onnx, Dataset sample) {
-    Model m = model();
-    try {
-      OnnxExporter.write(m.graph(), onnx);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + onnx, e);
-    }
-    Map<String, HostTensor> feed = feeds.of(sample);
-    HostTensor ort = Backends.onnxRunner().run(onnx, feed).get(cfg.outputName);
-    HostTensor tf = predict(feed);
-    double[] a = ort.toDoubles();
-    double[] b = tf.toDoubles();
-    if (a.length != b.length) throw new KilnException("ONNX Runtime gave " + a.length + " values, " + backend.name() + " " + b.length);
-    double max = 0;
-    for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-    if (!(max <= 1e-5)) {
-      throw new KilnException("exported model " + onnx + " disagrees with " + backend.name() + ": max abs difference " + max + " > 1e-5");
-    }
-    return max;
+  public double exportAndVerify(Path onnx, Dataset sample) { return exportAndVerify(onnx, sample, null); }
+
+  /**
+   * As {@link #exportAndVerify(Path, Dataset)} with the given tolerances ({@code null}: the defaults). The file is
+   * written beside {@code onnx} under a temporary name and moved into place only once it agrees.
+   */
+  public double exportAndVerify(Path onnx, Dataset sample, OutputAgreement tolerance) {
+    return VerifiedExport.write(model().graph(), onnx, feeds.of(sample), cfg.outputName, this::predict, backend.name(), tolerance);
   }
 
   /** The back end this trainer runs on. */
