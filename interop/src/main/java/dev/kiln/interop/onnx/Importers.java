@@ -40,6 +40,9 @@ public final class Importers {
     PadImporter.register(m);
     MathImporters.register(m);
     CompositeImporters.register(m);
+    NormImporters.register(m);
+    WindowFunctionImporters.register(m);
+    EinsumImporter.register(m);
     LossImporters.register(m);
     IndexImporters.register(m);
     RuntimeShapeImporters.register(m);

@@ -36,7 +36,7 @@ final class RestByFamily {
     FAMILIES.put("detection and sampling", Set.of("NonMaxSuppression", "RoiAlign", "GridSample", "MaxUnpool",
         "AffineGrid", "Col2Im", "CenterCropPad"));
     FAMILIES.put("data-dependent output shapes", Set.of("Unique", "NonZero", "Compress"));
-    FAMILIES.put("other ops (or forms of them, e.g. Dropout with a run-time training_mode) not yet in Kiln", Set.of("Einsum", "Det", "LRN", "ReverseSequence", "MeanVarianceNormalization",
+    FAMILIES.put("other ops (or forms of them, e.g. Dropout with a run-time training_mode) not yet in Kiln", Set.of("Det",
         "Hardmax", "Trilu", "Upsample", "OneHot", "Dropout", "Celu", "Gelu", "Mish"));
   }
 
