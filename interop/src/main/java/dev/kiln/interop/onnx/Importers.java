@@ -43,6 +43,11 @@ public final class Importers {
     NormImporters.register(m);
     WindowFunctionImporters.register(m);
     EinsumImporter.register(m);
+    QuantImporters.register(m);
+    DftImporter.register(m);
+    IntegerImporters.register(m);
+    OneHotImporter.register(m);
+    CompressImporter.register(m);
     LossImporters.register(m);
     IndexImporters.register(m);
     RuntimeShapeImporters.register(m);
