@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * ONNX ops Kiln has no IR op for but can compose from those it has: Reciprocal, Clip, Max/Min (via
- * Relu), BatchNormalization (inference); also LayerNormalization, onto the IR op of that name.
+ * ONNX ops Kiln has no IR op for but can compose from those it has: Reciprocal, Clip, Max/Min (variadic,
+ * over the two-input Maximum/Minimum), BatchNormalization (inference); also LayerNormalization, onto the IR op of that name.
  */
 final class CompositeImporters {
   private CompositeImporters() {}
@@ -127,24 +127,22 @@ final class CompositeImporters {
   }
 
   /**
-   * Elementwise max (min) of the inputs: max(a, b) = a + relu(b - a), min(a, b) = a - relu(a - b).
-   * NOTE: a + (b - a) rounds; where |a| is far larger than the result the error is about one ulp of |a|.
+   * Elementwise max (min) of the inputs, folded left over the native two-input ops (TF Maximum/Minimum, ONNX
+   * Max/Min). NOTE: this once spelled max(a, b) as a + relu(b - a), which rounds, cannot hold for unsigned types
+   * (b - a wraps around) and asked ONNX Runtime for Relu kernels it lacks (int16, int64).
    */
   private static void extremum(ImportContext c, boolean max) {
     c.onlyAttrs();
     if (c.inputCount() == 0) throw c.fail("needs at least one input");
     Object acc = c.in(0);
-    // NOTE: unsigned differences wrap around, so the relu identity does not hold for unsigned types.
-    if (dtypeOf(acc).isUnsigned()) throw c.unsupported(dtypeOf(acc) + " inputs are not supported (b - a wraps around)");
     if (c.inputCount() == 1) {
       c.define(Ops.identity(c, acc));
       return;
     }
     for (int i = 1; i < c.inputCount(); i++) {
       Object b = c.in(i);
-      Object r = Ops.relu(c.step(), max ? Ops.sub(c.step(), b, acc) : Ops.sub(c.step(), acc, b));
       OpTarget<Object> t = i == c.inputCount() - 1 ? c : c.step();
-      acc = max ? Ops.add(t, acc, r) : Ops.sub(t, acc, r);
+      acc = max ? Ops.maximum(t, acc, b) : Ops.minimum(t, acc, b);
     }
     c.define(acc);
   }

@@ -40,6 +40,14 @@ public final class Importers {
     PadImporter.register(m);
     MathImporters.register(m);
     CompositeImporters.register(m);
+    NormImporters.register(m);
+    WindowFunctionImporters.register(m);
+    EinsumImporter.register(m);
+    QuantImporters.register(m);
+    DftImporter.register(m);
+    IntegerImporters.register(m);
+    OneHotImporter.register(m);
+    CompressImporter.register(m);
     LossImporters.register(m);
     IndexImporters.register(m);
     RuntimeShapeImporters.register(m);

@@ -28,7 +28,12 @@ final class WindowImporters {
 
   private static void conv(NodeProto n, ImportContext c) {
     c.onlyAttrs("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
-    Shape w = shapeOf(c.in(1));
+    c.define(Ops.conv(c, c.in(0), c.in(1), c.hasInput(2) ? c.in(2) : null, convAttrs(c, c.in(1))));
+  }
+
+  /** The IR Conv attributes of a Conv-like node (Conv, ConvInteger, QLinearConv) with weights {@code weights}. */
+  static Attrs convAttrs(ImportContext c, Object weights) {
+    Shape w = shapeOf(weights);
     if (w.rank() < 3 || !w.isStatic()) throw c.unsupported("weights must have a static shape of rank >= 3, got " + w);
     long[] kernel = new long[w.rank() - 2];
     for (int i = 0; i < kernel.length; i++) kernel[i] = w.dim(i + 2).size();
@@ -36,9 +41,8 @@ final class WindowImporters {
     if (!java.util.Arrays.equals(ks, kernel)) throw c.fail("kernel_shape " + java.util.Arrays.toString(ks) + " differs from the weights' " + w);
     long[] strides = c.attrInts("strides", new long[0]);
     long[] dil = c.attrInts("dilations", new long[0]);
-    Attrs a = Attrs.of("strides", strides, "dilations", dil, "group", c.attrInt("group", 1),
+    return Attrs.of("strides", strides, "dilations", dil, "group", c.attrInt("group", 1),
         "pads", pads(c, kernel, strides, dil));
-    c.define(Ops.conv(c, c.in(0), c.in(1), c.hasInput(2) ? c.in(2) : null, a));
   }
 
   private static void maxPool(NodeProto n, ImportContext c) {

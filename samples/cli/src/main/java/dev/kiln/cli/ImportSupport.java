@@ -41,6 +41,7 @@ final class ImportSupport {
       return b.toString();
     }
     b.append("kiln import: yes (").append(g.nodes().size()).append(" IR nodes)\n");
+    b.append(EngineSupport.of(g));
     Map<String, Boolean> diff = new TreeMap<>();
     for (Node n : g.nodes()) diff.put(n.opName(), n.op().vjp() != null);
     TreeSet<String> yes = new TreeSet<>();

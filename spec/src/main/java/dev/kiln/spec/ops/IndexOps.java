@@ -93,6 +93,38 @@ public abstract class IndexOps extends ShapeOps {
     return OpsSupport.one(g, GatherND.class, attrs, data, indices);
   }
 
+  /** y = [batch, class, box] rows kept by non-maximum suppression (run-time count). */
+  public static <V> V nonMaxSuppression(OpTarget<V> g, V boxes, V scores) {
+    return OpsSupport.one(g, NonMaxSuppression.class, Attrs.EMPTY, boxes, scores);
+  }
+
+  /** y = [batch, class, box] rows kept by non-maximum suppression (run-time count); all inputs ({@code null}: absent). */
+  public static <V> V nonMaxSuppression(
+      OpTarget<V> g, V boxes, V scores, V maxOutputBoxesPerClass, V iouThreshold, V scoreThreshold) {
+    return OpsSupport.one(
+        g, NonMaxSuppression.class, Attrs.EMPTY, boxes, scores, maxOutputBoxesPerClass, iouThreshold, scoreThreshold);
+  }
+
+  /** y = [batch, class, box] rows kept by non-maximum suppression (run-time count); every attribute given. */
+  public static <V> V nonMaxSuppression(
+      OpTarget<V> g, V boxes, V scores, V maxOutputBoxesPerClass, V iouThreshold, V scoreThreshold, long centerPointBox) {
+    return OpsSupport.one(
+        g, NonMaxSuppression.class, Attrs.of("center_point_box", centerPointBox),
+        boxes, scores, maxOutputBoxesPerClass, iouThreshold, scoreThreshold);
+  }
+
+  /** y = [batch, class, box] rows kept by non-maximum suppression (run-time count); attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> V nonMaxSuppression(
+      OpTarget<V> g, V boxes, V scores, V maxOutputBoxesPerClass, V iouThreshold, V scoreThreshold, Attrs attrs) {
+    return OpsSupport.one(
+        g, NonMaxSuppression.class, attrs, boxes, scores, maxOutputBoxesPerClass, iouThreshold, scoreThreshold);
+  }
+
+  /** y = indices of the nonzero elements of x, [rank, count] (run-time count). */
+  public static <V> V nonZero(OpTarget<V> g, V x) {
+    return OpsSupport.one(g, NonZero.class, Attrs.EMPTY, x);
+  }
+
   /** y = one-hot of integer indices along a new axis of size depth. */
   public static <V> V oneHot(OpTarget<V> g, V indices, long depth) {
     return OpsSupport.one(g, OneHot.class, Attrs.of("depth", depth), indices);
@@ -166,6 +198,23 @@ public abstract class IndexOps extends ShapeOps {
   /** y = sum of x over axes (all when empty); attributes as one {@code Attrs} (from a node or a file). */
   public static <V> V reduceSum(OpTarget<V> g, V x, Attrs attrs) {
     return OpsSupport.one(g, ReduceSum.class, attrs, x);
+  }
+
+  /** y = x with each batch entry's first lengths[b] time steps reversed. */
+  public static <V> V reverseSequence(OpTarget<V> g, V x, V lengths) {
+    return OpsSupport.one(g, ReverseSequence.class, Attrs.EMPTY, x, lengths);
+  }
+
+  /** y = x with each batch entry's first lengths[b] time steps reversed; every attribute given. */
+  public static <V> V reverseSequence(OpTarget<V> g, V x, V lengths, long batchAxis, long timeAxis) {
+    return OpsSupport.one(
+        g, ReverseSequence.class, Attrs.of("batch_axis", batchAxis, "time_axis", timeAxis),
+        x, lengths);
+  }
+
+  /** y = x with each batch entry's first lengths[b] time steps reversed; attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> V reverseSequence(OpTarget<V> g, V x, V lengths, Attrs attrs) {
+    return OpsSupport.one(g, ReverseSequence.class, attrs, x, lengths);
   }
 
   /** y = data with updates written (or added...) at indices along axis, element by element. */

@@ -14,7 +14,7 @@ import dev.kiln.spec.op.Vjp;
 public final class Minimum extends Binary {
   @Override public String summary() { return "y = min(a, b) (broadcasting)"; }
 
-  @Override public OnnxLowering onnx() { return Onnx.forms(Onnx.op("Min", 8), Onnx.op("Min", 12), Onnx.op("Min", 13)); }
+  @Override public OnnxLowering onnx() { return Maximum.extremumForms("Min"); }
 
   @Override public TfLowering tf() { return TfLowering.op("Minimum"); }
 

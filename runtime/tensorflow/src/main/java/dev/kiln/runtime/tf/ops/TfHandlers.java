@@ -51,6 +51,8 @@ public final class TfHandlers {
     // Shapes.
     m.put("BroadcastLike", ShapeHandlers::broadcastLike);
     m.put("Concat", ShapeHandlers::concat);
+    m.put("NonMaxSuppression", DetectionHandlers::nonMaxSuppression);
+    m.put("NonZero", DetectionHandlers::nonZero);
     m.put("Expand", ShapeHandlers::expand);
     m.put("Flatten", ShapeHandlers::flatten);
     m.put("Pad", ShapeHandlers::pad);

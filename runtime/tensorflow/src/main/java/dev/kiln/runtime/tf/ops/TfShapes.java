@@ -40,6 +40,8 @@ public final class TfShapes {
 
   /** TF {@code ConcatV2} of {@code parts} along {@code axis} (the axis is the last input). */
   public static Object concat(TfEmitter e, List<Object> parts, long axis) {
+    // NOTE: ConcatV2 requires N >= 2; ONNX allows one input (DenseNet's first torch.cat), which is that input.
+    if (parts.size() == 1) return parts.get(0);
     List<Object> in = new java.util.ArrayList<>(parts);
     in.add(scalar(e, axis));
     return e.op("ConcatV2", in, Map.of(), 1).get(0);
