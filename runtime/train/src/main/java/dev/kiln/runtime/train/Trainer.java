@@ -5,6 +5,7 @@ import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Rows;
+import dev.kiln.runtime.data.WeightedSampler;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -106,6 +107,19 @@ public final class Trainer implements AutoCloseable {
    * @throws TrainingDivergedException when a step's loss is NaN or infinite
    */
   public History fit(Dataset train, Dataset val, int epochs, int batchSize) {
+    return fit(train, epoch -> train.batches(batchSize, true, shuffleSeed(cfg.seed, epoch)), val, epochs, batchSize);
+  }
+
+  /**
+   * As {@link #fit(Dataset, Dataset, int, int)}, but each epoch is {@code sampler}'s weighted draws with replacement
+   * (as many as the dataset has examples; e.g. {@link Dataset#classBalancedWeights()} over-samples rare classes).
+   */
+  public History fit(WeightedSampler sampler, Dataset val, int epochs, int batchSize) {
+    return fit(sampler.dataset(), epoch -> sampler.batches(batchSize, shuffleSeed(cfg.seed, epoch)), val, epochs, batchSize);
+  }
+
+  private History fit(Dataset train, java.util.function.IntFunction<Iterable<Batch>> epochBatches, Dataset val, int epochs,
+                      int batchSize) {
     if (epochs < 0) throw new KilnException("epochs must be >= 0, got " + epochs);
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
     checkData("training", train);
@@ -129,7 +143,7 @@ public final class Trainer implements AutoCloseable {
       double lr = Double.NaN;
       cfg.metrics.forEach(Metric::reset);
       bar.startEpoch(epoch - firstEpoch + 1, epochs, batches);
-      for (Batch b : train.batches(batchSize, true, shuffleSeed(cfg.seed, epoch))) {
+      for (Batch b : epochBatches.apply(epoch)) {
         globalStep++;
         lr = cfg.schedule.rate(epoch, globalStep - 1);
         Map<String, HostTensor> feed = new HashMap<>();
