@@ -40,7 +40,7 @@ public final class CourseRecipes {
       case "lbfgs" -> {
         LbfgsDemo.Options d = LbfgsDemo.Options.defaults();
         LbfgsDemo.run(data, new LbfgsDemo.Options(or(trainLimit, d.examples()), or(testLimit, d.testExamples()),
-            or(epochs, d.iterations()), d.history(), or(seed, d.seed())), out);
+            or(epochs, d.iterations()), d.history(), or(seed, d.seed())), onnx, out);
       }
       default -> throw new IllegalArgumentException("no course recipe " + sample + "; known: " + NAMES);
     }

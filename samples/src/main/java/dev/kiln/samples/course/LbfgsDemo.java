@@ -12,7 +12,10 @@ import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Metrics;
 import dev.kiln.runtime.train.Reduction;
 import dev.kiln.spec.HostTensor;
+import dev.kiln.compiler.onnx.OnnxExporter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,8 @@ import java.util.Map;
 /**
  * Full-batch L-BFGS ({@link Lbfgs} over a {@link FullBatchObjective}): softmax regression (one dense layer, 784 → 10)
  * on a Fashion-MNIST subset, minimised with the strong-Wolfe line search; prints the loss every 10 iterations, the
- * evaluations made, and the test accuracy of the minimiser. {@code kiln train lbfgs}.
+ * evaluations made, and the test accuracy of the minimiser; exports it and checks the file in ONNX Runtime.
+ * {@code kiln train lbfgs}.
  */
 public final class LbfgsDemo {
   private LbfgsDemo() {}
@@ -37,7 +41,7 @@ public final class LbfgsDemo {
     return Model.build("softmax_regression", seed, m -> m.output("logits", m.linear("fc", m.input("image", F32, "batch", 784), 10)));
   }
 
-  public static Result run(Path dataDir, Options o, PrintWriter out) {
+  public static Result run(Path dataDir, Options o, Path onnx, PrintWriter out) {
     FashionMnist fm = FashionMnist.load(dataDir, false);
     Dataset train = Course.first(fm.train(), o.examples());
     Dataset test = Course.first(fm.test(), o.testExamples());
@@ -55,6 +59,18 @@ public final class LbfgsDemo {
       Model trained = f.model(r.x());
       HostTensor logits = Backends.find().run(trained.graph(), Map.of("image", test.features())).get("logits");
       double acc = Metrics.accuracy(logits, test.labels());
+      // The minimiser exported and run in ONNX Runtime gives the same logits.
+      try {
+        OnnxExporter.write(trained.graph(), onnx);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + onnx, e);
+      }
+      Map<String, HostTensor> few = Map.of("image", Course.first(test, 256).features());
+      double[] ort = Backends.onnxRunner().run(onnx, few).get("logits").toDoubles();
+      double[] tf = Backends.find().run(trained.graph(), few).get("logits").toDoubles();
+      double diff = 0;
+      for (int i = 0; i < tf.length; i++) diff = Math.max(diff, Math.abs(ort[i] - tf[i]));
+      out.printf("exported %s (max |ONNX Runtime - TensorFlow| %.2e on 256 examples)%n", onnx, diff);
       out.printf("%d iterations, %d evaluations (%s), final loss %.5f, %.1f s; test accuracy %.4f on %d examples%n",
           r.iterations(), r.evaluations(), r.stop(), r.loss(), seconds, acc, test.size());
       out.flush();
