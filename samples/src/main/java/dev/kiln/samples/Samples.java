@@ -43,7 +43,7 @@ public final class Samples {
     add(new Sample("kfold", "the MLP, cross-validated (kiln train: 5-fold cross-validation, per-fold table, mean and std)", Mlp::build));
     add(new Sample("imbalance", "the MLP on imbalanced data (kiln train: plain vs class-balanced weighted sampling, per-class "
         + "recall)", Mlp::build));
-    add(new Sample("augment", "LeNet-5 (kiln train: augmentation vs over-fitting on 2000 images, train/validation curves "
+    add(new Sample("augment", "LeNet-5 (kiln train: augmentation vs over-fitting on 2000 images, 40 epochs, train/validation curves "
         + "as PNG)", LeNet5::build));
     add(new Sample("lbfgs", "softmax regression image f32[batch, 784] -> logits f32[batch, 10] (kiln train: full-batch "
         + "L-BFGS; --epochs sets the iterations)", LbfgsDemo::softmaxRegression));

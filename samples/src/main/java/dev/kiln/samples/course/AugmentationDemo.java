@@ -24,7 +24,7 @@ public final class AugmentationDemo {
 
   /** Training examples, validation examples, epochs, batch size, Adam's rate, seed. */
   public record Options(int examples, int valExamples, int epochs, int batchSize, double lr, long seed) {
-    public static Options defaults() { return new Options(2000, 2000, 15, 64, 1e-3, 42); }
+    public static Options defaults() { return new Options(2000, 2000, 40, 64, 1e-3, 42); }
   }
 
   /** Both runs' histories and the PNG written. */

@@ -55,7 +55,7 @@ public final class ImbalanceDemo {
     long[] count = new long[10];
     for (long c : y) count[(int) c]++;
     out.printf("imbalanced Fashion-MNIST: %d training examples, per class %s (classes %s keep %.0f%%); %d test examples%n",
-        train.size(), java.util.Arrays.toString(count), MINORITY, 100 * o.keep(), test.size());
+        train.size(), java.util.Arrays.toString(count), new java.util.TreeSet<>(MINORITY), 100 * o.keep(), test.size());
     out.flush();
     List<String> names = fm.classNames();
     ClassificationReport plain = train(train, test, o, false, onnx, names, out);

@@ -27,7 +27,7 @@ public final class ConfusionMatrixPlot {
     if (c == 0) throw new KilnException("cannot plot an empty confusion matrix");
     // NOTE: set before the first AWT class loads; a no-op if a display was already chosen.
     System.setProperty("java.awt.headless", "true");
-    int side = Math.max(420, 60 * c + 200);
+    int side = Math.max(420, 80 * c + 200);
     HeatMapChart chart = new HeatMapChartBuilder().width(side + 80).height(side).title(title)
         .xAxisTitle("predicted").yAxisTitle("true").build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
