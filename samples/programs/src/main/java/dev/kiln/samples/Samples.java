@@ -2,7 +2,12 @@ package dev.kiln.samples;
 
 import dev.kiln.dsl.Model;
 import dev.kiln.samples.kotlin.KotlinModels;
+import dev.kiln.samples.course.LbfgsDemo;
+import dev.kiln.models.AlexNetStyle;
+import dev.kiln.models.InceptionNet;
+import dev.kiln.models.LeNet5;
 import dev.kiln.models.Mlp;
+import dev.kiln.models.VggStyle;
 import dev.kiln.models.ResNet;
 import dev.kiln.models.UNet;
 import dev.kiln.spec.KilnException;
@@ -28,6 +33,20 @@ public final class Samples {
         + "-> logits f32[batch, 10]", ResNet::build));
     add(new Sample("unet", "U-Net denoiser: noisy f32[batch, 1, 28, 28] -> encoder, skips, transposed convs -> denoised "
         + "f32[batch, 1, 28, 28]", UNet::build));
+    add(new Sample("alexnet", "AlexNet-style CNN: image f32[batch, 1, 28, 28] -> 5x5 convs, overlapping pools, three 3x3 convs, "
+        + "dense 256 x 2 with dropout -> logits f32[batch, 10]", AlexNetStyle::build));
+    add(new Sample("vgg", "VGG-style CNN: image f32[batch, 1, 28, 28] -> 3 blocks of two 3x3 convs (16/32/64) and a pool -> "
+        + "dense 256, dropout -> logits f32[batch, 10]", VggStyle::build));
+    add(new Sample("inception", "GoogLeNet-style CNN: image f32[batch, 1, 28, 28] -> stem, two Inception blocks (1x1, 3x3, 5x5, "
+        + "pool branches), global average pool -> logits f32[batch, 10]", InceptionNet::build));
+    // Course experiments: kiln train runs their recipes (dev.kiln.samples.course); the model is the one they train.
+    add(new Sample("kfold", "the MLP, cross-validated (kiln train: 5-fold cross-validation, per-fold table, mean and std)", Mlp::build));
+    add(new Sample("imbalance", "the MLP on imbalanced data (kiln train: plain vs class-balanced weighted sampling, per-class "
+        + "recall)", Mlp::build));
+    add(new Sample("augment", "LeNet-5 (kiln train: augmentation vs over-fitting on 2000 images, 40 epochs, train/validation curves "
+        + "as PNG)", LeNet5::build));
+    add(new Sample("lbfgs", "softmax regression image f32[batch, 784] -> logits f32[batch, 10] (kiln train: full-batch "
+        + "L-BFGS; --epochs sets the iterations)", LbfgsDemo::softmaxRegression));
     add(new Sample("transformer", "tiny transformer encoder reversing token sequences: tokens i64[batch, 8] -> logits f32[batch, 8, 10]"
         + " (kiln train: its synthetic task, not Fashion-MNIST)",
         seed -> TransformerDemo.model(withSeed(TransformerDemo.Settings.defaults(), seed))));

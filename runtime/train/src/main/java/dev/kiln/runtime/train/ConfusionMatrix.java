@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A confusion matrix accumulated over batches: counts[true][predicted], predicted = arg-max of the
  * logits. As a {@link Metric} its result is the accuracy (trace / total); {@link #recall} and
- * {@link #precision} give per-class views.
+ * {@link #precision} give per-class views, {@link #report} F1 and averages, {@link #writePng} a heat map.
  */
 public final class ConfusionMatrix implements Metric {
   private final long[][] counts;
@@ -79,4 +79,10 @@ public final class ConfusionMatrix implements Metric {
   }
 
   @Override public String toString() { return toString(null); }
+
+  /** Precision, recall and F1 per class, macro and micro averages ({@link ClassificationReport}). */
+  public ClassificationReport report() { return ClassificationReport.of(this); }
+
+  /** Writes the matrix as a PNG heat map ({@link ConfusionMatrixPlot}); {@code names} may be null. */
+  public void writePng(java.nio.file.Path png, List<String> names) { ConfusionMatrixPlot.write(counts(), names, "Confusion matrix", png); }
 }

@@ -21,7 +21,8 @@ public final class EarlyStopping implements TrainingCallback {
 
   /**
    * @param monitor {@code loss} or a validation key ({@code val_loss}, {@code val_<metric>}); metrics
-   *     whose name contains {@code accuracy} are maximised, everything else minimised
+   *     whose name contains {@code accuracy}, {@code f1}, {@code precision}, {@code recall} or
+   *     {@code auc} are maximised, everything else minimised
    */
   public EarlyStopping(String monitor, int patience, double minDelta, boolean restoreBest) {
     if (patience < 0) throw new KilnException("early stopping patience must be >= 0, got " + patience);
@@ -35,7 +36,10 @@ public final class EarlyStopping implements TrainingCallback {
   /** Monitors {@code val_loss} with the given patience, min delta 0, restoring the best weights. */
   public static EarlyStopping onValLoss(int patience) { return new EarlyStopping("val_loss", patience, 0, true); }
 
-  private boolean maximise() { return monitor.contains("accuracy"); }
+  private boolean maximise() {
+    return monitor.contains("accuracy") || monitor.contains("f1") || monitor.contains("precision") || monitor.contains("recall")
+        || monitor.contains("auc");
+  }
 
   @Override public void onFitStart(Trainer trainer) {
     best = maximise() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;

@@ -4,6 +4,7 @@ import dev.kiln.dsl.Model;
 import dev.kiln.runtime.data.Batch;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.Rows;
+import dev.kiln.runtime.data.WeightedSampler;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -109,6 +110,15 @@ public final class Trainer implements AutoCloseable {
   public History fit(Dataset train, Dataset val, int epochs, int batchSize) {
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
     return fit(BatchSource.shuffled(train, batchSize, cfg.seed), val, epochs, batchSize);
+  }
+
+  /**
+   * As {@link #fit(Dataset, Dataset, int, int)}, but each epoch is {@code sampler}'s weighted draws with replacement
+   * (as many as the dataset has examples; e.g. {@link Dataset#classBalancedWeights()} over-samples rare classes),
+   * drawn afresh every epoch.
+   */
+  public History fit(WeightedSampler sampler, Dataset val, int epochs, int batchSize) {
+    return fit(BatchSource.weighted(sampler, batchSize, cfg.seed), val, epochs, batchSize);
   }
 
   /**

@@ -52,7 +52,10 @@ public final class TrainerBuilder {
     return this;
   }
 
-  /** The learning-rate schedule (required unless {@link #learningRate} is given). */
+  /**
+   * The learning-rate schedule (required unless {@link #learningRate} is given); one that is also a
+   * {@link TrainingCallback}, such as {@link ReduceLROnPlateau}, is registered as a callback too.
+   */
   public TrainerBuilder schedule(LearningRateSchedule s) {
     this.schedule = s;
     return this;
@@ -125,6 +128,8 @@ public final class TrainerBuilder {
     if (loss == null) throw new KilnException("the trainer needs a loss (TrainerBuilder.loss)");
     if (optimizer == null) throw new KilnException("the trainer needs an optimizer (TrainerBuilder.optimizer)");
     if (schedule == null) throw new KilnException("the trainer needs a learning rate (TrainerBuilder.learningRate or schedule)");
+    // A schedule that reacts to the epochs (ReduceLROnPlateau) hears of them as a callback.
+    if (schedule instanceof TrainingCallback c && !callbacks.contains(c)) callbacks.add(c);
     return new Trainer(this);
   }
 }

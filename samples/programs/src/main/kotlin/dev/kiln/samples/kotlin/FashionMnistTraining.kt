@@ -12,6 +12,7 @@ import dev.kiln.runtime.train.kotlin.crossEntropy
 import dev.kiln.runtime.train.kotlin.fit
 import dev.kiln.runtime.train.kotlin.trainer
 import dev.kiln.spec.KilnException
+import dev.kiln.spec.ir.TrainingForm
 import java.io.PrintWriter
 import java.nio.file.Path
 
@@ -52,11 +53,13 @@ object FashionMnistTraining {
   @JvmStatic
   fun run(model: Model, dataDir: Path, onnx: Path, settings: FashionMnistSettings, out: PrintWriter): FashionMnistResult {
     val graph = model.graph()
-    if (graph.inputs().size != 1 || graph.outputs().size != 1) {
+    // A model with dropout also reads the trainer's step counter (its random masks are keyed by it): not data.
+    val inputs = graph.inputs().filter { it.name() != TrainingForm.STEP }
+    if (inputs.size != 1 || graph.outputs().size != 1) {
       throw KilnException("model ${graph.name()} needs one input and one output to train on Fashion-MNIST, has " +
-        "inputs ${graph.inputs()} and outputs ${graph.outputs()}")
+        "inputs $inputs and outputs ${graph.outputs()}")
     }
-    val input = graph.inputs().single()
+    val input = inputs.single()
     val output = graph.outputs().single().name()
     val asImages = input.type().rank() == 4
     val data = FashionMnist.load(dataDir, asImages)
