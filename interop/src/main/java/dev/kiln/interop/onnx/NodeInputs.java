@@ -31,8 +31,8 @@ final class NodeInputs {
     TreeMap<Integer, Arity> versions = TABLE.get(n.getOpType());
     if (versions == null) return;
     Map.Entry<Integer, Arity> e = versions.floorEntry(opset);
-    if (e == null) return; // the op is newer than the model's opset: the unsupported-op check says so
-    Arity a = e.getValue();
+    // NOTE: an op used at an opset before it existed is checked against its first schema: importers read it anyway.
+    Arity a = (e != null ? e : versions.firstEntry()).getValue();
     int count = n.getInputCount();
     if (count < a.min) {
       throw new ModelFileException(GraphChecks.where(n, opset) + ": has " + count + (count == 1 ? " input" : " inputs")
