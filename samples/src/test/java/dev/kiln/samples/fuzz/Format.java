@@ -82,6 +82,15 @@ enum Format {
   /** One mutation of {@code seed}: structural half of the time, byte-level otherwise. */
   byte[] mutate(byte[] seed, SplittableRandom r) {
     if (r.nextBoolean()) return ByteMutator.mutate(seed, r);
+    try {
+      return structural(seed, r);
+    } catch (RuntimeException e) {
+      // NOTE: a structural mutator that cannot make sense of an already-mutated input falls back to bytes.
+      return ByteMutator.mutate(seed, r);
+    }
+  }
+
+  private byte[] structural(byte[] seed, SplittableRandom r) {
     return switch (this) {
       case ONNX -> {
         try {

@@ -43,6 +43,7 @@ final class HeaderMutator {
     if (f.length < 10) return ByteMutator.mutate(f, r);
     int major = f[6];
     int lenBytes = major >= 2 ? 4 : 2;
+    if (f.length < 8 + lenBytes) return ByteMutator.mutate(f, r);
     ByteBuffer bb = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
     long len = lenBytes == 2 ? Short.toUnsignedInt(bb.getShort(8)) : Integer.toUnsignedLong(bb.getInt(8));
     int start = 8 + lenBytes;
