@@ -14,7 +14,15 @@ import org.junit.jupiter.api.Test;
  * {@code kiln: error: ...} and exit 2, quickly; never a hang, a stack trace or "internal error".
  */
 class HostileFilesCliTest {
-  private static final Path HOSTILE = Path.of("").toAbsolutePath().getParent().resolve("interop/src/test/resources/hostile");
+  private static final Path HOSTILE = repo().resolve("interop/src/test/resources/hostile");
+
+  /** The repository root: the nearest folder up from here holding {@code interop/} (the CLI may move deeper). */
+  private static Path repo() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (java.nio.file.Files.isDirectory(p.resolve("interop/src")) && java.nio.file.Files.isRegularFile(p.resolve("pom.xml"))) return p;
+    }
+    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+  }
 
   private static void badInput(String... args) {
     CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> CliRun.of(args));

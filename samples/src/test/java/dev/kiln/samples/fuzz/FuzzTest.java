@@ -30,9 +30,12 @@ class FuzzTest {
 
   @TempDir Path tmp;
 
-  private static Path repo() {
-    Path here = Path.of("").toAbsolutePath();
-    return Files.isDirectory(here.resolve("interop")) ? here : here.getParent();
+  /** The repository root: the nearest folder up from here holding {@code interop/} (samples may be nested deeper). */
+  static Path repo() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("interop/src")) && Files.isRegularFile(p.resolve("pom.xml"))) return p;
+    }
+    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
   }
 
   @Test void mutatedFilesEndAsAReadOrAKilnError() throws IOException {
@@ -50,7 +53,7 @@ class FuzzTest {
         seeds.add(s);
       }
     }
-    Path findings = repo().resolve("samples/target/fuzz-findings");
+    Path findings = Path.of("target/fuzz-findings").toAbsolutePath();
     try (FuzzRunner runner = new FuzzRunner(TIMEOUT_MS, MAX_BYTES, findings)) {
       SplittableRandom r = new SplittableRandom(seed);
       for (long i = 0; minutes > 0 ? System.nanoTime() < deadline : i < (long) perFormat * formats.size(); i++) {
