@@ -35,4 +35,19 @@ class AtomicFilesTest {
     assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)),
         PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
   }
+
+  @Test
+  void removesTempFilesOfKilledWritersButNotOfLiveOnes() throws Exception {
+    // A writer killed mid-write leaves .NAME.PID.N.tmp; the next write to NAME removes it once PID is gone.
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path f = dir.resolve("model.onnx");
+    Path stale = Files.write(dir.resolve(AtomicFiles.tempName("model.onnx", gone.pid(), 7)), new byte[1024]);
+    Path live = Files.write(dir.resolve(AtomicFiles.tempName("model.onnx", ProcessHandle.current().pid(), 999_999)), new byte[1]);
+    Path other = Files.write(dir.resolve(AtomicFiles.tempName("other.onnx", gone.pid(), 7)), new byte[1]);
+    AtomicFiles.write(f, new byte[] {1});
+    assertEquals(false, Files.exists(stale));
+    assertEquals(true, Files.exists(live), "a running writer's temporary file is left alone");
+    assertEquals(true, Files.exists(other), "only temporary files of the target written are touched");
+  }
 }

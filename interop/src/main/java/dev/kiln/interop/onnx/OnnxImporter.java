@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.kiln.compiler.onnx.ExternalData;
 import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.Dim;
@@ -61,8 +62,12 @@ public final class OnnxImporter {
       long size = Files.size(file);
       if (size > MAX_MODEL_BYTES) throw new ModelFileException(file + ": " + size + " bytes is larger than an ONNX protobuf can be");
       return parse(Files.readAllBytes(file), file.toString());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelFileException(file + ": no such file", e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new ModelFileException(file + ": permission denied", e);
     } catch (IOException e) {
-      throw new ModelFileException(file + ": cannot read: " + e, e);
+      throw new ModelFileException(file + ": cannot read: " + e.getMessage(), e);
     }
   }
 
@@ -131,14 +136,20 @@ public final class OnnxImporter {
       throw new UnsupportedOpException(b.toString());
     }
     if (g.getSparseInitializerCount() > 0) throw new UnsupportedOpException("sparse initializers are not supported");
+    options.limits().checkNodes("the graph", g.getNodeCount());
     List<NodeProto> nodes = GraphChecks.sorted(g, opset);
+    for (NodeProto n : nodes) NodeInputs.check(n, opset);
     String name = options.graphName() != null ? options.graphName() : g.getName().isBlank() ? "onnx_model" : g.getName();
     GraphBuilder b = new GraphBuilder(name);
     ImportContext ctx = new ImportContext(b, opset, options);
     Set<String> initNames = new HashSet<>();
+    long totalBytes = 0;
     for (TensorProto t : g.getInitializerList()) {
       if (!initNames.add(t.getName())) throw new ModelFileException("initializer '" + t.getName() + "' is defined twice");
-      ctx.bindInitializer(t.getName(), tensor(t, baseDir));
+      HostTensor value = tensor(t, baseDir, options.limits());
+      totalBytes += value.size() * value.dtype().byteSize();
+      options.limits().checkTotalBytes("the model's initializers", totalBytes);
+      ctx.bindInitializer(t.getName(), value);
     }
     for (ValueInfoProto in : g.getInputList()) {
       if (initNames.contains(in.getName())) continue; // IR < 4: initializers are listed as inputs with defaults
@@ -152,7 +163,7 @@ public final class OnnxImporter {
       } catch (KilnException e) {
         throw ctx.wrap(e);
       } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException | ClassCastException e) {
-        throw ctx.fail("cannot import: " + e);
+        throw ctx.fail("cannot import: " + plain(e));
       }
       for (String o : n.getOutputList()) {
         if (!o.isEmpty() && !ctx.isBound(o)) throw ctx.unsupported("output '" + o + "' is not supported");
@@ -168,13 +179,22 @@ public final class OnnxImporter {
     return b.build();
   }
 
-  private static HostTensor tensor(TensorProto t, Path baseDir) {
+  /** What went wrong, in words rather than a Java exception's class name. */
+  private static String plain(RuntimeException e) {
+    String m = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+    if (e instanceof ArithmeticException) return "a size or index overflows" + m;
+    if (e instanceof IndexOutOfBoundsException) return "an index, axis or input position is out of range" + m;
+    if (e instanceof ClassCastException) return "an attribute or input is of the wrong kind";
+    return e.getMessage() == null ? "invalid attribute or input" : e.getMessage();
+  }
+
+  private static HostTensor tensor(TensorProto t, Path baseDir, dev.kiln.compiler.io.ReadLimits limits) {
     try {
       DType.fromOnnx(t.getDataType());
     } catch (KilnException e) {
       throw new UnsupportedOpException("initializer '" + t.getName() + "': " + e.getMessage());
     }
-    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) return ExternalData.read(t, baseDir);
+    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) return ExternalData.read(t, baseDir, limits);
     for (long d : t.getDimsList()) {
       if (d < 0 || d > MAX_DIM) throw new ModelFileException("initializer '" + t.getName() + "' has an invalid dim " + d + " in " + t.getDimsList());
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compiler.io.AtomicFiles;
+import dev.kiln.compiler.io.ReadLimits;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ModelFileException;
@@ -41,8 +42,11 @@ public final class Safetensors {
 
   private record Entry(String name, DType dtype, long[] shape, long begin, long end) {}
 
-  /** Reads every tensor and the metadata. */
-  public static SafetensorsFile read(Path path) throws IOException {
+  /** Reads every tensor and the metadata, within {@link ReadLimits#defaults()}. */
+  public static SafetensorsFile read(Path path) throws IOException { return read(path, ReadLimits.defaults()); }
+
+  /** Reads every tensor and the metadata; tensors over {@code limits} (one, or all together) are refused before reading. */
+  public static SafetensorsFile read(Path path, ReadLimits limits) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long fileSize = ch.size();
       String file = String.valueOf(path.getFileName());
@@ -57,6 +61,12 @@ public final class Safetensors {
       Map<String, String> metadata = new LinkedHashMap<>();
       List<Entry> entries = parseHeader(file, header, metadata);
       validateRanges(file, entries, dataSize);
+      long total = 0;
+      for (Entry e : entries) {
+        limits.checkTensorBytes(file + ": tensor '" + e.name() + "'", e.end() - e.begin());
+        total += e.end() - e.begin();
+        limits.checkTotalBytes(file + ": its tensors together", total);
+      }
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       for (Entry e : entries) {
         ByteBuffer b = readFully(ch, dataStart + e.begin(), Math.toIntExact(e.end() - e.begin()));

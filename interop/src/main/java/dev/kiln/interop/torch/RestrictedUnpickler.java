@@ -58,6 +58,9 @@ final class RestrictedUnpickler extends Unpickler {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new ModelFileException("malformed pickle data.pkl: " + e.getMessage(), e);
+    } catch (StackOverflowError e) {
+      // NOTE: nothing here recurses on the pickle's structure (keys must be hashable atoms); this stays as a last guard.
+      throw new ModelFileException("refused pickle data.pkl: its structure is nested too deeply to read");
     } finally {
       u.close();
     }
@@ -108,6 +111,15 @@ final class RestrictedUnpickler extends Unpickler {
         setItems();
         return NO_RETURN_VALUE;
       }
+      case 's' -> { // SETITEM
+        Object value = stack.pop();
+        Object k = hashable(stack.pop(), "a dict key");
+        if (!(stack.peek() instanceof Map<?, ?> m)) throw new ModelFileException("malformed pickle data.pkl: SETITEM on " + TorchPickle.describe(stack.peek()));
+        put(m, k, value);
+        return NO_RETURN_VALUE;
+      }
+      case 0x8f, 0x90, 0x91 -> throw new ModelFileException(
+          "refused pickle: sets (EMPTY_SET/ADDITEMS/FROZENSET) are not part of a state_dict");
       case 'T', 'B', 'X', 0x8b -> checkLength(4);
       case 0x8d, 0x8e, 0x96 -> checkLength(8);
       default -> { }
@@ -120,7 +132,21 @@ final class RestrictedUnpickler extends Unpickler {
     List<Object> kv = stack.pop_all_since_marker();
     if (kv.size() % 2 != 0) throw new ModelFileException("malformed pickle data.pkl: SETITEMS with an odd number of items");
     if (!(stack.peek() instanceof Map<?, ?> m)) throw new ModelFileException("malformed pickle data.pkl: SETITEMS on " + TorchPickle.describe(stack.peek()));
-    for (int i = 0; i < kv.size(); i += 2) ((Map<Object, Object>) m).put(kv.get(i), kv.get(i + 1));
+    for (int i = 0; i < kv.size(); i += 2) put(m, hashable(kv.get(i), "a dict key"), kv.get(i + 1));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<?, ?> m, Object k, Object v) { ((Map<Object, Object>) m).put(k, v); }
+
+  /**
+   * Refuses what Python cannot hash either (lists, dicts): Java hashes those by content, recursively, so a
+   * list holding itself, or nested 200,000 deep, as a key would hash forever or overflow the stack.
+   */
+  static Object hashable(Object k, String what) {
+    if (k instanceof List<?> || k instanceof Map<?, ?> || k instanceof java.util.Set<?>) {
+      throw new ModelFileException("refused pickle: " + what + " is a " + TorchPickle.describe(k) + ", which Python cannot hash either");
+    }
+    return k;
   }
 
   private static String opName(short key) {
@@ -191,7 +217,7 @@ final class RestrictedUnpickler extends Unpickler {
     if (a.length == 1 && a[0] instanceof List<?> items) {
       for (Object item : items) {
         if (!(item instanceof Object[] kv) || kv.length != 2) throw new ModelFileException("OrderedDict items must be (key, value) pairs");
-        d.put(kv[0], kv[1]);
+        d.put(hashable(kv[0], "an OrderedDict key"), kv[1]);
       }
       return d;
     }

@@ -1,5 +1,6 @@
 package dev.kiln.interop.torch;
 
+import dev.kiln.compiler.io.ReadLimits;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.ModelFileException;
 import java.util.Collections;
@@ -17,25 +18,17 @@ import java.util.Set;
 public final class StateDict {
   private final Map<String, Object> entries;
 
-  private StateDict(Map<String, Object> entries) { this.entries = Collections.unmodifiableMap(entries); }
+  StateDict(Map<String, Object> entries) { this.entries = Collections.unmodifiableMap(entries); }
 
   /** A state dict of the given tensors, in the map's order. */
   public static StateDict of(Map<String, HostTensor> tensors) { return new StateDict(new LinkedHashMap<>(tensors)); }
 
-  static StateDict fromPickle(Object root) {
+  /** The state dict of an unpickled root object, copied within {@code limits} (see {@link PickleTree}). */
+  static StateDict fromPickle(Object root, ReadLimits limits) {
     if (!(root instanceof Map<?, ?> m)) {
       throw new ModelFileException("the file holds a " + TorchPickle.describe(root) + ", not a dict of tensors (a state_dict)");
     }
-    return new StateDict(convert(m));
-  }
-
-  private static Map<String, Object> convert(Map<?, ?> m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : m.entrySet()) {
-      Object v = e.getValue();
-      out.put(String.valueOf(e.getKey()), v instanceof Map<?, ?> sub ? new StateDict(convert(sub)) : v);
-    }
-    return out;
+    return new StateDict(PickleTree.copyRoot(m, limits));
   }
 
   /** The keys at this level, in file order. */
@@ -59,7 +52,10 @@ public final class StateDict {
     return out;
   }
 
-  /** Every tensor at any depth, nested names joined with dots ({@code model.fc1.weight}); tensors in lists get their index. */
+  /**
+   * Every tensor at any depth, nested names joined with dots ({@code model.fc1.weight}); tensors in lists get their
+   * index. Bounded: reading counted every place a value appears against {@link ReadLimits#maxPickleElements}.
+   */
   public Map<String, HostTensor> flatten() {
     Map<String, HostTensor> out = new LinkedHashMap<>();
     entries.forEach((k, v) -> collect(k, v, out));
@@ -69,7 +65,6 @@ public final class StateDict {
   private static void collect(String name, Object v, Map<String, HostTensor> out) {
     if (v instanceof HostTensor t) out.put(name, t);
     else if (v instanceof StateDict s) s.entries.forEach((k, x) -> collect(name + "." + k, x, out));
-    else if (v instanceof Map<?, ?> m) m.forEach((k, x) -> collect(name + "." + k, x, out));
     else if (v instanceof List<?> l) for (int i = 0; i < l.size(); i++) collect(name + "." + i, l.get(i), out);
     else if (v instanceof Object[] a) for (int i = 0; i < a.length; i++) collect(name + "." + i, a[i], out);
   }

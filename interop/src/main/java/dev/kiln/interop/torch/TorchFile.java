@@ -1,5 +1,6 @@
 package dev.kiln.interop.torch;
 
+import dev.kiln.compiler.io.ReadLimits;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.ModelFileException;
 import java.io.IOException;
@@ -33,7 +34,10 @@ public final class TorchFile {
   private TorchFile() {}
 
   /** Reads the file's pickled object: a {@link StateDict} whose entries are tensors, nested dicts, lists and plain values. */
-  public static StateDict read(Path path) throws IOException {
+  public static StateDict read(Path path) throws IOException { return read(path, ReadLimits.defaults()); }
+
+  /** Reads the file's pickled object within {@code limits} (sizes, pickle depth and values). */
+  public static StateDict read(Path path, ReadLimits limits) throws IOException {
     long fileSize = Files.size(path);
     byte[] head = new byte[512];
     int n;
@@ -50,13 +54,13 @@ public final class TorchFile {
       throw new ModelFileException(path.getFileName() + " is not a torch.save zip archive (it does not start with a zip header)");
     }
     try (ZipFile zip = new ZipFile(path.toFile())) {
-      return read(zip, path.getFileName().toString(), fileSize);
+      return read(zip, path.getFileName().toString(), fileSize, limits);
     } catch (java.util.zip.ZipException e) {
       throw new ModelFileException(path.getFileName() + " is not a readable zip archive: " + e.getMessage(), e);
     }
   }
 
-  private static StateDict read(ZipFile zip, String fileName, long fileSize) throws IOException {
+  private static StateDict read(ZipFile zip, String fileName, long fileSize, ReadLimits limits) throws IOException {
     Map<String, ZipEntry> entries = new HashMap<>();
     String prefix = null;
     boolean torchScript = false;
@@ -90,19 +94,19 @@ public final class TorchFile {
         if (!KEY.matcher(k).matches()) throw new ModelFileException("refused pickle: storage key '" + k + "' is not a plain record name");
         ZipEntry e = entries.get(p + "data/" + k);
         if (e == null) throw new ModelFileException(fileName + ": storage '" + k + "' names record " + p + "data/" + k + ", which does not exist");
-        return storage(zip, e, k, dtype, numel, fileSize);
+        return storage(zip, e, k, dtype, numel, fileSize, limits);
       });
       if (s.dtype() != dtype || s.numel() != numel) {
         throw new ModelFileException("storage " + key + " is referenced as " + numel + " " + dtype + " and as " + s.numel() + " " + s.dtype());
       }
       return s;
     };
-    long budget = Math.min(Integer.MAX_VALUE, fileSize) * VIEW_FACTOR + (1L << 20);
+    long budget = Math.min(limits.maxTotalBytes(), Math.min(Integer.MAX_VALUE, fileSize) * VIEW_FACTOR + (1L << 20));
     Object root = RestrictedUnpickler.load(pickle, source, bigEndian, budget);
-    return StateDict.fromPickle(root);
+    return StateDict.fromPickle(root, limits);
   }
 
-  private static StorageRef storage(ZipFile zip, ZipEntry e, String key, DType dtype, long numel, long fileSize) {
+  private static StorageRef storage(ZipFile zip, ZipEntry e, String key, DType dtype, long numel, long fileSize, ReadLimits limits) {
     if (numel < 0) throw new ModelFileException("storage " + key + " declares a negative size " + numel);
     long need;
     try {
@@ -115,6 +119,7 @@ public final class TorchFile {
       throw new ModelFileException("storage " + key + " declares " + numel + " " + dtype + " elements (" + need + " bytes) but its record holds only " + have + " bytes");
     }
     if (need > fileSize) throw new ModelFileException("storage " + key + " declares " + need + " bytes, more than the whole file (" + fileSize + ")");
+    limits.checkTensorBytes("storage " + key, need);
     try {
       byte[] b = readEntry(zip, e, need, fileSize);
       if (b.length < need) throw new ModelFileException("storage " + key + " needs " + need + " bytes but its record holds only " + b.length);

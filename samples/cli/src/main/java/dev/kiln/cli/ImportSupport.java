@@ -18,13 +18,16 @@ import java.util.TreeSet;
 final class ImportSupport {
   private ImportSupport() {}
 
-  static String of(ModelProto m, java.nio.file.Path dir) {
+  /** The report's text, and whether the whole model imports (inspect exits 2 when it does not). */
+  record Verdict(String text, boolean importable) {}
+
+  static Verdict of(ModelProto m, java.nio.file.Path dir) {
     StringBuilder b = new StringBuilder();
     int opset;
     try {
       opset = OnnxImporter.opset(m);
     } catch (KilnException e) {
-      return "kiln import: no (" + e.getMessage().strip().replaceAll("\\s*\\n\\s*", "; ") + ")\n";
+      return new Verdict("kiln import: no (" + e.getMessage().strip().replaceAll("\\s*\\n\\s*", "; ") + ")\n", false);
     }
     Map<String, Integer> missing = OnnxImporter.unsupportedOps(m, opset);
     TreeSet<String> types = new TreeSet<>();
@@ -38,7 +41,7 @@ final class ImportSupport {
       g = OnnxImporter.importModel(m, dir, ImportOptions.defaults());
     } catch (KilnException e) {
       b.append("kiln import: no (").append(e.getMessage().strip().replaceAll("\\s*\\n\\s*", "; ")).append(")\n");
-      return b.toString();
+      return new Verdict(b.toString(), false);
     }
     b.append("kiln import: yes (").append(g.nodes().size()).append(" IR nodes)\n");
     b.append(EngineSupport.of(g));
@@ -49,6 +52,6 @@ final class ImportSupport {
     diff.forEach((op, d) -> (d ? yes : no).add(op));
     b.append("kiln differentiable IR ops: ").append(yes.isEmpty() ? "none" : String.join(", ", yes)).append('\n');
     if (!no.isEmpty()) b.append("kiln IR ops without gradients: ").append(String.join(", ", no)).append('\n');
-    return b.toString();
+    return new Verdict(b.toString(), true);
   }
 }

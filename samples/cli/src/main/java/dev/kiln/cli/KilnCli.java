@@ -39,6 +39,7 @@ public final class KilnCli implements java.util.concurrent.Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new KilnCli());
     cl.setExecutionExceptionHandler(KilnCli::onExecutionError);
+    cl.setExecutionStrategy(KilnCli::executeGuarded);
     cl.setParameterExceptionHandler(KilnCli::onParameterError);
     return cl;
   }
@@ -61,6 +62,23 @@ public final class KilnCli implements java.util.concurrent.Callable<Integer> {
     else if (!user) err.println("kiln: rerun with --verbose for the stack trace and please report it");
     err.flush();
     return user ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR;
+  }
+
+  /**
+   * Runs the command; a JVM error (stack or memory exhausted) is a Kiln bug, since readers bound what files can
+   * make them do: one line and exit {@value #EXIT_INTERNAL_ERROR}, not a raw stack trace.
+   */
+  private static int executeGuarded(ParseResult parsed) {
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      PrintWriter err = parsed.commandSpec().commandLine().getErr();
+      err.println("kiln: internal error: " + e.getClass().getSimpleName() + " (Kiln ran out of " + (e instanceof StackOverflowError ? "stack" : "memory")
+          + "); please report it with the input that caused it");
+      if (verbose(parsed)) e.printStackTrace(err);
+      err.flush();
+      return EXIT_INTERNAL_ERROR;
+    }
   }
 
   private static int onParameterError(CommandLine.ParameterException e, String[] args) {

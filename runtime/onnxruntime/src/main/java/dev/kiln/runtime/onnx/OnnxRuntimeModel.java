@@ -30,6 +30,8 @@ public final class OnnxRuntimeModel implements AutoCloseable {
   private final OrtSession session;
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
+  /** External initializers the session uses in place (closed with it); null when the model has none. */
+  private OrtExternalData external;
 
   /** A model over an open session it takes ownership of (no unsigned-input rewrite). */
   static OnnxRuntimeModel open(OrtSession session) throws OrtException { return new OnnxRuntimeModel(session); }
@@ -67,11 +69,22 @@ public final class OnnxRuntimeModel implements AutoCloseable {
   /** Loads a model file on the CPU. */
   public static OnnxRuntimeModel load(Path path) { return load(path, OnnxRuntimeOptions.cpu()); }
 
+  /**
+   * Loads a model file. ONNX Runtime gets the file's bytes, never its path: external data is read and checked
+   * by Kiln ({@link OrtExternalData}) and given to the session in memory.
+   */
   public static OnnxRuntimeModel load(Path path, OnnxRuntimeOptions options) {
     if (!Files.isRegularFile(path)) throw new ModelFileException(path + ": no such model file");
+    byte[] bytes = readAll(path);
+    OrtExternalData ext = OrtExternalData.prepare(path, bytes, OrtEnvironment.getEnvironment());
     try (OrtSession.SessionOptions so = options.toSessionOptions()) {
-      return open(OrtEnvironment.getEnvironment().createSession(path.toString(), so), () -> readAll(path), so);
-    } catch (OrtException e) {
+      ext.addTo(so);
+      OnnxRuntimeModel m = open(OrtEnvironment.getEnvironment().createSession(ext.model(), so), ext::model, so);
+      if (ext.any()) m.external = ext;
+      return m;
+    } catch (OrtException | RuntimeException e) {
+      ext.close();
+      if (e instanceof RuntimeException r) throw r;
       throw new ModelFileException(path + ": ONNX Runtime cannot load it: " + firstLine(e.getMessage()), e);
     }
   }
@@ -140,7 +153,7 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     }
   }
 
-  private static OnnxTensor toOrt(OrtEnvironment env, HostTensor t) throws OrtException {
+  static OnnxTensor toOrt(OrtEnvironment env, HostTensor t) throws OrtException {
     ByteBuffer b = ByteBuffer.allocateDirect(t.bytes().length).order(ByteOrder.nativeOrder());
     ByteBuffer src = t.buffer();
     long[] shape = t.shape();
@@ -225,6 +238,8 @@ public final class OnnxRuntimeModel implements AutoCloseable {
       session.close();
     } catch (OrtException e) {
       throw new KilnException("closing ONNX Runtime session failed: " + e.getMessage(), e);
+    } finally {
+      if (external != null) external.close();
     }
   }
 }

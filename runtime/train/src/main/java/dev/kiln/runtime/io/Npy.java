@@ -1,6 +1,7 @@
 package dev.kiln.runtime.io;
 
 import dev.kiln.compiler.io.AtomicFiles;
+import dev.kiln.compiler.io.ReadLimits;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -93,6 +94,7 @@ public final class Npy {
     NpyHeader.Fields h = NpyHeader.parse(new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), source);
     NpyDtype t = NpyDtype.parse(h.descr(), source);
     int dataBytes = dataBytes(h.shape(), t.dtype(), source);
+    ReadLimits.defaults().checkTensorBytes(source + ": the array", dataBytes);
     long remaining = fileSize - prefix - hl;
     if (remaining != dataBytes) throw sizeMismatch(source, h.shape(), t, dataBytes, remaining);
     return assemble(in.next(dataBytes, "the data"), t, h, source);
