@@ -12,7 +12,7 @@ import java.util.List;
 
 class SegmentMeanCases extends OpCases {
   @Override protected void define() {
-    valid("messages into nodes", List.of(t(F32, "edges", 4), t(I64, "edges"), t(F32, "nodes", 3)), Attrs.EMPTY, t(F32, "nodes", 4));
+    valid("messages into nodes", List.of(t(F32, "edges", 4), t(I64, "edges"), t(F32, 16, 3)), Attrs.EMPTY, t(F32, 16, 4));
     valid("rows into 16 nodes", List.of(t(F32, 6, 3), t(I64, 6), t(F32, 16, 5)), Attrs.EMPTY, t(F32, 16, 3));
     valid("vector, i32 ids", List.of(t(F64, 7), t(I32, 7), t(F64, 16)), Attrs.EMPTY, t(F64, 16));
     valid("heads", List.of(t(F64, 5, 2, 3), t(I64, 5), t(F64, 16, 1)), Attrs.EMPTY, t(F64, 16, 2, 3));
