@@ -16,35 +16,50 @@ public final class ExportOptions {
   private final int opset;
   private final Map<String, String> metadata;
   private final boolean decomposeComposites;
+  private final boolean keepDropout;
 
-  private ExportOptions(int opset, Map<String, String> metadata) { this(opset, metadata, false); }
+  private ExportOptions(int opset, Map<String, String> metadata) { this(opset, metadata, false, false); }
 
   private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites) {
+    this(opset, metadata, decomposeComposites, false);
+  }
+
+  private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites, boolean keepDropout) {
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
       throw new KilnException("ONNX opset " + opset + " is not supported for export; choose " + MIN_OPSET + " to " + MAX_OPSET);
     }
     this.opset = opset;
     this.metadata = Map.copyOf(metadata);
     this.decomposeComposites = decomposeComposites;
+    this.keepDropout = keepDropout;
   }
 
   public static ExportOptions defaults() { return new ExportOptions(DEFAULT_OPSET, Map.of()); }
 
-  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites); }
+  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites, keepDropout); }
 
   /**
    * Whether composite ops are always written as their decomposition (true), or in their native ONNX form
    * where the target opset has one (false, the default; e.g. {@code LSTM}, which runs a dynamic sequence length).
    */
-  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d); }
+  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d, keepDropout); }
 
   public boolean decomposeComposites() { return decomposeComposites; }
+
+  /**
+   * Whether training-form Dropout stays random in the export (true: Monte Carlo dropout, written as a
+   * RandomUniformLike mask, masks from ONNX Runtime's generator seeded by the layer's seed; the IR's step
+   * input is then unread and left out) or becomes the identity (false, the default: the inference form).
+   */
+  public ExportOptions keepDropout(boolean k) { return new ExportOptions(opset, metadata, decomposeComposites, k); }
+
+  public boolean keepDropout() { return keepDropout; }
 
   /** Adds a metadata entry written into the model's metadata_props. */
   public ExportOptions metadata(String key, String value) {
     Map<String, String> m = new LinkedHashMap<>(metadata);
     m.put(key, value);
-    return new ExportOptions(opset, m, decomposeComposites);
+    return new ExportOptions(opset, m, decomposeComposites, keepDropout);
   }
 
   public int opset() { return opset; }

@@ -47,15 +47,23 @@ public final class OnnxExporter {
   /** Exports with default options. */
   public static ModelProto export(Graph g) { return export(g, ExportOptions.defaults()); }
 
+  private static boolean onlyDropoutReads(Graph g, Value v) {
+    for (Node n : g.nodes()) if (n.inputs().contains(v) && !n.opName().equals("Dropout")) return false;
+    return !g.outputs().contains(v);
+  }
+
   /** Exports {@code original} as the options say (opset, metadata, composites); see the class comment for the steps. */
   public static ModelProto export(Graph original, ExportOptions opts) {
     Verifier.verify(original);
     Graph graph = expandComposites(original, opts);
     checkLowerable(graph, opts.opset());
-    Graph g = Passes.forExport(graph);
+    Graph g = Passes.forExport(graph, opts.keepDropout());
     GraphProto.Builder gb = GraphProto.newBuilder().setName(g.name());
     Set<String> names = new HashSet<>();
     for (Value v : g.inputs()) {
+      // NOTE: kept training-form Dropout reads the step in the IR (TF keys its masks by it); ONNX's Dropout draws
+      // from ONNX Runtime's generator instead, so the step is no input of the ONNX model.
+      if (opts.keepDropout() && v.name().equals(dev.kiln.spec.ir.TrainingForm.STEP) && onlyDropoutReads(g, v)) continue;
       gb.addInput(valueInfo(v));
       names.add(v.name());
     }

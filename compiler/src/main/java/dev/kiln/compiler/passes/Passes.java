@@ -12,8 +12,11 @@ public final class Passes {
    * Before ONNX export: the eval-mode rewrite (ONNX gets the inference form), drop dead code, fold
    * constants, drop what folding left dead.
    */
-  public static Graph forExport(Graph g) {
-    Graph out = DeadCodeElimination.run(EvalMode.run(g));
+  public static Graph forExport(Graph g) { return forExport(g, false); }
+
+  /** {@link #forExport(Graph)}, keeping training-form Dropout when {@code keepDropout} (Monte Carlo dropout). */
+  public static Graph forExport(Graph g, boolean keepDropout) {
+    Graph out = DeadCodeElimination.run(EvalMode.run(g, keepDropout));
     out = ConstantFolding.run(out);
     return DeadCodeElimination.run(out);
   }

@@ -20,13 +20,19 @@ public final class EvalMode {
   private EvalMode() {}
 
   /** The inference form of {@code g} over the same parameters; {@code g} itself when it has no training form. */
-  public static Graph run(Graph g) {
-    boolean training = g.outputs().stream().anyMatch(TrainingForm::isUpdate)
-        || g.nodes().stream().anyMatch(EvalMode::isTrainingForm);
+  public static Graph run(Graph g) { return run(g, false); }
+
+  /**
+   * The inference form, but with training-form Dropout kept when {@code keepDropout} (Monte Carlo dropout: batch
+   * norm reads its running statistics, state updates go, the masks stay random).
+   */
+  public static Graph run(Graph g, boolean keepDropout) {
+    java.util.function.Predicate<Node> rewrite = n -> isTrainingForm(n) && !(keepDropout && n.opName().equals("Dropout"));
+    boolean training = g.outputs().stream().anyMatch(TrainingForm::isUpdate) || g.nodes().stream().anyMatch(rewrite);
     if (!training) return g;
     List<Node> nodes = new ArrayList<>();
     for (Node n : g.nodes()) {
-      if (!isTrainingForm(n)) nodes.add(n);
+      if (!rewrite.test(n)) nodes.add(n);
       else if (n.opName().equals("BatchNormTraining")) nodes.addAll(inferenceBatchNorm(g, n));
       else nodes.add(inferenceForm(g, n));
     }

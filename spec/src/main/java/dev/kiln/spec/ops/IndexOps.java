@@ -249,6 +249,21 @@ public abstract class IndexOps extends ShapeOps {
     return OpsSupport.one(g, ScatterND.class, attrs, data, indices, updates);
   }
 
+  /** y[s] = element-wise max of data's rows whose segment id is s (0 for an empty segment). */
+  public static <V> V segmentMax(OpTarget<V> g, V data, V segmentIds, V like) {
+    return OpsSupport.one(g, SegmentMax.class, Attrs.EMPTY, data, segmentIds, like);
+  }
+
+  /** y[s] = mean of data's rows whose segment id is s (0 for an empty segment). */
+  public static <V> V segmentMean(OpTarget<V> g, V data, V segmentIds, V like) {
+    return OpsSupport.one(g, SegmentMean.class, Attrs.EMPTY, data, segmentIds, like);
+  }
+
+  /** y[s] = sum of data's rows whose segment id is s (s &lt; like's axis-0 size). */
+  public static <V> V segmentSum(OpTarget<V> g, V data, V segmentIds, V like) {
+    return OpsSupport.one(g, SegmentSum.class, Attrs.EMPTY, data, segmentIds, like);
+  }
+
   /** values, indices = the k largest (or smallest) elements of x along axis. */
   public static <V> List<V> topK(OpTarget<V> g, V x) {
     return OpsSupport.all(g, TopK.class, Attrs.EMPTY, x);

@@ -73,6 +73,9 @@ public final class TfHandlers {
     m.put("GatherGrad", IndexHandlers::gatherGrad);
     m.put("GatherND", IndexHandlers::gatherNd);
     m.put("ScatterND", IndexHandlers::scatterNd);
+    m.put("SegmentMax", SegmentHandlers::max);
+    m.put("SegmentMean", SegmentHandlers::mean);
+    m.put("SegmentSum", SegmentHandlers::sum);
     // Normalisation and dropout.
     m.put("BatchNormalization", NormHandlers::batchNormalization);
     m.put("BatchNormTraining", TfBatchNorm::forward);
