@@ -13,7 +13,8 @@ import java.nio.file.Path;
  *   <li>{@link #best}: after each epoch whose {@code monitor} column (e.g. {@code val_loss}) beats every
  *       earlier epoch of this fit, to one path (so it always holds the best weights so far).
  * </ul>
- * NOTE: a checkpoint records finished epochs, so only one taken at an epoch's end resumes the run exactly;
+ * NOTE: a checkpoint records finished epochs, so only one taken at an epoch's end resumes the run exactly (a
+ * step checkpoint that falls on an epoch's last step is rewritten once the epoch has ended, so it is one);
  * one taken in mid-epoch holds that step's weights and, restored, starts its epoch over.
  */
 public final class ModelCheckpoint implements TrainingCallback {
@@ -24,6 +25,7 @@ public final class ModelCheckpoint implements TrainingCallback {
   private double best;
   private int bestEpoch = -1;
   private Path last;
+  private long lastStep = -1;
 
   private ModelCheckpoint(String pattern, int everySteps, String monitor, History.Mode mode) {
     this.pattern = pattern;
@@ -53,6 +55,8 @@ public final class ModelCheckpoint implements TrainingCallback {
   }
 
   @Override public void onEpochEnd(Trainer trainer, EpochRecord log) {
+    // The step save just before this call recorded the epoch as unfinished: write it again as finished.
+    if (everySteps > 0 && lastStep == trainer.step()) trainer.saveCheckpoint(last);
     if (monitor == null) return;
     double v = log.get(monitor);
     if (Double.isNaN(v)) {
@@ -75,6 +79,7 @@ public final class ModelCheckpoint implements TrainingCallback {
       throw new java.io.UncheckedIOException("cannot create the checkpoint directory " + parent, e);
     }
     trainer.saveCheckpoint(last);
+    lastStep = step;
   }
 
   /** The path of the latest checkpoint written, null before any. */
