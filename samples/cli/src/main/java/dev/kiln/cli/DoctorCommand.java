@@ -5,6 +5,7 @@ import dev.kiln.runtime.Cpu;
 import dev.kiln.runtime.onnx.OrtSelfCheck;
 import dev.kiln.runtime.tf.ConvSweepReport;
 import dev.kiln.runtime.tf.OneDnn;
+import dev.kiln.runtime.tf.TfNativeLogs;
 import dev.kiln.runtime.tf.TfKernelGuard;
 import dev.kiln.runtime.tf.TfSelfCheck;
 import java.io.PrintWriter;
@@ -36,6 +37,7 @@ final class DoctorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("CPU:          " + Cpu.describe());
     out.println("oneDNN:       " + OneDnn.status());
+    out.println("TF logs:      " + TfNativeLogs.status());
     TfSelfCheck.Report tf = TfSelfCheck.runNow();
     out.printf("TensorFlow:   %s, %d known-answer cases in %.0f ms: %s%n", org.tensorflow.TensorFlow.version(),
         TfSelfCheck.size(), tf.millis(), tf.clean() ? "all right" : tf.failed().size() + " wrong");

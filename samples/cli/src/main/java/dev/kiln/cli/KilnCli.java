@@ -27,8 +27,18 @@ public final class KilnCli implements java.util.concurrent.Callable<Integer> {
   /** Exit status for a bug or an unexpected failure inside Kiln. */
   public static final int EXIT_INTERNAL_ERROR = 1;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
   boolean verbose;
+
+  /**
+   * {@code --verbose}: stack traces with errors, and TensorFlow's native log lines, which Kiln hides by default
+   * (TfNativeLogs). Set while parsing, so the property is in place before a command loads TensorFlow.
+   */
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Print stack traces with errors and TensorFlow's native log lines.")
+  void verbose(boolean on) {
+    verbose = on;
+    if (on) System.setProperty("kiln.tf.logs", "verbose");
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -140,6 +140,23 @@ class KilnCliTest {
     assertTrue(CliRun.of("inspect", bad.toString(), "-v").err().contains("\tat "), "the option works after the subcommand too");
   }
 
+  /** --verbose asks for TensorFlow's native logs while parsing, before any command can load TensorFlow. */
+  @Test void verboseTurnsTensorFlowsNativeLogsBackOn() throws IOException {
+    String before = System.getProperty("kiln.tf.logs");
+    try {
+      System.clearProperty("kiln.tf.logs");
+      Path bad = tmp.resolve("bad.onnx");
+      Files.write(bad, new byte[] {8});
+      CliRun.of("inspect", bad.toString());
+      assertEquals(null, System.getProperty("kiln.tf.logs"));
+      CliRun.of("inspect", bad.toString(), "--verbose");
+      assertEquals("verbose", System.getProperty("kiln.tf.logs"));
+    } finally {
+      if (before == null) System.clearProperty("kiln.tf.logs");
+      else System.setProperty("kiln.tf.logs", before);
+    }
+  }
+
   @Test void badInputsAreOneLineErrors() throws IOException {
     Path model = exportMlp();
     Path good = tmp.resolve("good.npy");

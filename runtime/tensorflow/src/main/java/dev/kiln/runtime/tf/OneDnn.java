@@ -37,12 +37,13 @@ public final class OneDnn {
   /** Kiln's default cap: the widest ISA whose convolution kernels gave right answers on every CPU tried. */
   static final String DEFAULT_ISA = "AVX2";
   private static volatile String status;
-  @SuppressWarnings("unused") private static PointerPointer<BytePointer> keptArray;
-  @SuppressWarnings("unused") private static BytePointer[] keptEntries;
+  // NOTE: lists, since each putEnv call's array and strings must outlive the process.
+  private static final java.util.List<Object> keepAlive = new java.util.ArrayList<>();
 
   /** Sets the variables if they should be (idempotent; call before TF's natives load). */
   public static synchronized void configure() {
     if (status != null) return;
+    TfNativeLogs.configure();  // same moment, same constraint: before TF's natives load
     String user = System.getenv(VAR);
     String onednn;
     String isa = null;
@@ -85,7 +86,8 @@ public final class OneDnn {
     return status;
   }
 
-  private static void putEnv(String... entries) {
+  /** Adds {@code NAME=value} entries to the C environment (see the class comment for when this is safe). */
+  static void putEnv(String... entries) {
     Loader.load(Loader.class);
     Pointer environ = Loader.addressof("environ");
     if (environ == null || environ.isNull()) throw new IllegalStateException("no environ symbol");
@@ -102,8 +104,8 @@ public final class OneDnn {
       fresh.put(n + i, kept[i]);
     }
     fresh.put(n + entries.length, (Pointer) null);
-    keptArray = fresh;
-    keptEntries = kept;
+    keepAlive.add(fresh);
+    keepAlive.add(kept);
     slot.put(0, fresh);
   }
 }

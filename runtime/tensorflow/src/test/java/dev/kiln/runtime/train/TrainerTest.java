@@ -208,7 +208,7 @@ class TrainerTest {
     try (Trainer t = sgd(linear(), 0.005).callbacks(es).build()) {
       History log = t.fit(train, val, 20, 8);
       assertEquals(3, log.size(), "best at epoch 0, then two epochs without improvement");
-      assertEquals(0, es.bestEpoch());
+      assertEquals(1, es.bestEpoch(), "epochs are numbered from 1");
       assertEquals(log.records().get(0).get("val_loss"), t.evaluate(val, 8).get("loss"), 1e-6);
     }
   }

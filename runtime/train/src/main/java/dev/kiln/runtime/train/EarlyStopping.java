@@ -70,7 +70,7 @@ public final class EarlyStopping implements TrainingCallback {
     if (restoreBest && bestWeights != null) trainer.setVariables(bestWeights);
   }
 
-  /** The epoch with the best monitored value so far, -1 before any. */
+  /** The epoch (numbered from 1, as in {@link History}) with the best monitored value so far, -1 before any. */
   public int bestEpoch() { return bestEpoch; }
 
   /** The best monitored value so far. */

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One epoch of training: losses and metric values on the training and validation data (validation
- * loss NaN and validation metrics empty when there is no validation set), the learning rate at the
- * epoch's end and the epoch's wall-clock seconds. Metric maps keep their insertion order.
+ * One epoch of training, numbered from 1 (the first epoch ever trained, counting epochs restored from a
+ * checkpoint): losses and metric values on the training and validation data (validation loss NaN and
+ * validation metrics empty when there is no validation set), the learning rate (the mean of the rates the
+ * epoch's steps used, which is the epoch's rate under a per-epoch schedule) and the epoch's wall-clock seconds. Metric maps keep their insertion order.
  */
 public record EpochRecord(int epoch, double trainLoss, Map<String, Double> trainMetrics, double validationLoss,
     Map<String, Double> validationMetrics, double learningRate, double seconds) {

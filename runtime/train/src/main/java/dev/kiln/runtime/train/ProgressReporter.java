@@ -9,10 +9,12 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A per-epoch progress bar (me.tongfei:progressbar) counting batches, with the running mean loss, a
- * running metric and samples per second as its message. Writes to stderr by default; ASCII style when
- * stderr is not a terminal (logs, CI); {@link #disabled()} prints nothing. Not thread-safe: the
- * training loop calls it from one thread.
+ * Per-epoch progress counting batches, with the running mean loss, a running metric and samples per
+ * second. On a terminal: a bar (me.tongfei:progressbar) redrawn in place. Otherwise (logs, CI, a pipe:
+ * {@code System.console() == null}, or {@code -Dkiln.progress=lines}): plain lines, one per update, at
+ * most one every {@link #LINE_INTERVAL_NANOS} plus one when the epoch ends, never {@code \r}-joined
+ * redraws. {@code -Dkiln.progress=bar} forces the bar. Writes to stderr by default; {@link #disabled()}
+ * prints nothing. Not thread-safe: the training loop calls it from one thread.
  */
 public final class ProgressReporter {
   private final String metricName;
@@ -25,15 +27,31 @@ public final class ProgressReporter {
   private double metricSum;
   private long metricSamples;
   private long startNanos;
+  /** Line mode's state: the epoch's label and step count, steps so far and when the last line was printed. */
+  private String label;
+  private int batches;
+  private int steps;
+  private long lastLineNanos;
+
+  /** In line mode, the least time between two lines within an epoch (10 s). */
+  public static final long LINE_INTERVAL_NANOS = 10_000_000_000L;
 
   /** A reporter on stderr showing {@code metricName} (e.g. {@code accuracy}) next to the loss. */
   public ProgressReporter(String metricName) {
-    this(metricName, true, System.err, System.console() != null);
+    this(metricName, true, System.err, terminalOutput());
+  }
+
+  /** Whether the default reporter draws a bar: {@code -Dkiln.progress=bar|lines} decides, else a console. */
+  static boolean terminalOutput() {
+    String mode = System.getProperty("kiln.progress", "");
+    if (mode.equals("bar")) return true;
+    if (mode.equals("lines")) return false;
+    return System.console() != null;
   }
 
   /**
-   * A reporter writing to {@code out}; {@code terminal} picks the Unicode style and in-place redraws,
-   * otherwise ASCII lines. {@code enabled} false makes every call a no-op.
+   * A reporter writing to {@code out}; {@code terminal} picks the bar redrawn in place, otherwise plain
+   * lines (one per update). {@code enabled} false makes every call a no-op.
    */
   public ProgressReporter(String metricName, boolean enabled, PrintStream out, boolean terminal) {
     this.metricName = metricName;
@@ -50,18 +68,22 @@ public final class ProgressReporter {
 
   /** Begins epoch {@code epoch} (1-based) of {@code epochs}, expecting {@code batches} steps. */
   public void startEpoch(int epoch, int epochs, int batches) {
-    if (bar != null) endEpoch();
+    if (bar != null || label != null) endEpoch();
     samples = 0;
     lossSum = 0;
     metricSum = 0;
     metricSamples = 0;
     startNanos = System.nanoTime();
-    if (!enabled) return;
+    steps = 0;
+    this.batches = batches;
+    label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
+    lastLineNanos = startNanos;
+    if (!enabled || !terminal) return;
     ProgressBarBuilder b = new ProgressBarBuilder()
         .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
         .setInitialMax(batches)
-        .setUpdateIntervalMillis(terminal ? 200 : 1000)
-        .setStyle(terminal ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(200)
+        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
         .setConsumer(new ConsoleProgressBarConsumer(out, 120));
     bar = b.build();
   }
@@ -78,6 +100,8 @@ public final class ProgressReporter {
       metricSum += metricValue * batchSize;
       metricSamples += batchSize;
     }
+    steps++;
+    if (enabled && !terminal && label != null && System.nanoTime() - lastLineNanos >= LINE_INTERVAL_NANOS) printLine();
     if (bar == null) return;
     bar.step();
     bar.setExtraMessage(message());
@@ -85,10 +109,20 @@ public final class ProgressReporter {
 
   /** Ends the epoch: draws the final state and moves to a new line. */
   public void endEpoch() {
+    if (enabled && !terminal && label != null) {
+      printLine();
+      label = null;
+    }
     if (bar == null) return;
     bar.setExtraMessage(message());
     bar.close();
     bar = null;
+  }
+
+  private void printLine() {
+    out.println(label + " " + steps + "/" + batches + " " + message());
+    out.flush();
+    lastLineNanos = System.nanoTime();
   }
 
   /** Mean loss over this epoch's steps so far (NaN before any). */

@@ -43,6 +43,7 @@ public final class Trainer implements AutoCloseable {
   private long globalStep;
   private int epochsDone;
   private boolean stopRequested;
+  private double lastRate = Double.NaN;
 
   Trainer(TrainerBuilder cfg) {
     this.cfg = cfg;
@@ -147,7 +148,8 @@ public final class Trainer implements AutoCloseable {
       long t0 = System.nanoTime();
       double sum = 0;
       long seen = 0;
-      double lr = Double.NaN;
+      double lrSum = 0;
+      long steps = 0;
       cfg.metrics.forEach(Metric::reset);
       bar.startEpoch(epoch - firstEpoch + 1, epochs, batches);
       for (Batch b : train.epoch(epoch)) {
@@ -158,7 +160,8 @@ public final class Trainer implements AutoCloseable {
           bar.endEpoch();
           throw diverged;
         }
-        lr = r.lr;
+        lrSum += r.lr;
+        steps++;
         sum += r.loss * b.size();
         seen += b.size();
         double shown = Double.NaN;
@@ -184,7 +187,9 @@ public final class Trainer implements AutoCloseable {
         valLoss = v.remove("loss");
         valMetrics.putAll(v);
       }
-      EpochRecord record = new EpochRecord(epoch, sum / seen, trainMetrics, valLoss, valMetrics, lr,
+      // Epochs are numbered from 1 in the history, as the progress bar shows them; the lr column is the
+      // mean of the rates this epoch's steps used (the rate itself under a per-epoch schedule).
+      EpochRecord record = new EpochRecord(epoch + 1, sum / seen, trainMetrics, valLoss, valMetrics, steps == 0 ? Double.NaN : lrSum / steps,
           (System.nanoTime() - t0) / 1e9);
       history.add(record);
       for (TrainingCallback c : cfg.callbacks) c.onEpochEnd(this, record);
@@ -203,6 +208,7 @@ public final class Trainer implements AutoCloseable {
     ensureCompiled(b.labels());
     globalStep++;
     double lr = cfg.schedule.rate(epoch, globalStep - 1);
+    lastRate = lr;
     Map<String, HostTensor> feed = new HashMap<>();
     feed.put(cfg.labelInput, b.labels());
     feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
@@ -305,6 +311,9 @@ public final class Trainer implements AutoCloseable {
 
   /** Global steps taken so far (also across a restored checkpoint). */
   public long step() { return globalStep; }
+
+  /** The learning rate the latest train step used (NaN before the first); for callbacks logging per step. */
+  public double learningRate() { return lastRate; }
 
   /** Epochs finished so far. */
   public int epochs() { return epochsDone; }

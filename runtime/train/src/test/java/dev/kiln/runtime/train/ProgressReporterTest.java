@@ -50,4 +50,21 @@ class ProgressReporterTest {
     assertEquals(2.0, p.meanLoss(), 1e-12);
     assertEquals(0.5, p.meanMetric(), 1e-12);
   }
+
+  @Test void notATerminalGivesPlainLinesNoCarriageReturns() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ProgressReporter p = new ProgressReporter("accuracy", true, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    for (int e = 1; e <= 2; e++) {
+      p.startEpoch(e, 2, 100);
+      for (int i = 0; i < 100; i++) p.step(8, 0.25, 1.0);
+      p.endEpoch();
+    }
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(!out.contains("\r"), out);
+    // 100 fast steps stay within one line interval: one line per epoch, printed when it ends.
+    String[] lines = out.split("\n");
+    assertEquals(2, lines.length, out);
+    assertTrue(lines[0].startsWith("epoch 1/2 100/100 loss 0.2500 accuracy 1.0000 "), lines[0]);
+    assertTrue(lines[1].startsWith("epoch 2/2 100/100 "), lines[1]);
+  }
 }

@@ -116,7 +116,7 @@ class TrainDslTest : FunSpec({
       callbacks { stopper = earlyStopping(patience = 0, monitor = "loss", minDelta = 1e9) }
     }
     history.size() shouldBe 2
-    stopper.bestEpoch() shouldBe 0
+    stopper.bestEpoch() shouldBe 1
   }
 
   test("callbacks { +callback } adds any TrainingCallback; afterFit sees the trained trainer") {
