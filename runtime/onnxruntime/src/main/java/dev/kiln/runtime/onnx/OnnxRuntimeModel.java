@@ -140,7 +140,7 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     }
   }
 
-  private static OnnxTensor toOrt(OrtEnvironment env, HostTensor t) throws OrtException {
+  static OnnxTensor toOrt(OrtEnvironment env, HostTensor t) throws OrtException {
     ByteBuffer b = ByteBuffer.allocateDirect(t.bytes().length).order(ByteOrder.nativeOrder());
     ByteBuffer src = t.buffer();
     long[] shape = t.shape();
@@ -161,7 +161,7 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     }
   }
 
-  private static HostTensor fromOrt(String name, OnnxValue v) throws OrtException {
+  static HostTensor fromOrt(String name, OnnxValue v) throws OrtException {
     if (!(v instanceof OnnxTensor t)) throw new KilnException("output '" + name + "' is not a tensor (" + v.getType() + ")");
     TensorInfo info = t.getInfo();
     DType d = dtype(info, name);
