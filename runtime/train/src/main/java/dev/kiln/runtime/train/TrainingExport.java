@@ -105,6 +105,20 @@ public final class TrainingExport {
   }
 
   /**
+   * Writes {@code model}'s training step and inference model into {@code dir} ({@link #write(Path, TrainingGraph,
+   * Graph, ExportOptions)}): {@code loss} over its output {@code output} against a label input {@code labels} of
+   * {@code labelType}, {@code optimizer} at the rate {@code schedule} gives (computed in the graph from the step
+   * counter, with epochs of {@code stepsPerEpoch} steps). The state starts at the model's initial values.
+   */
+  public static void write(Path dir, dev.kiln.dsl.Model model, Loss loss, String output, dev.kiln.spec.TensorType labelType,
+                           Optimizer optimizer, GraphSchedule schedule, long stepsPerEpoch) {
+    Graph lossGraph = TrainStep.lossGraph(model.graph(), loss, output, "labels", labelType, null);
+    TrainStep step = TrainStep.compile(lossGraph, optimizer, null);
+    write(dir, TrainingGraph.selfContained(step, schedule, stepsPerEpoch), model.evalGraph(),
+        ExportOptions.defaults().metadata("kiln.training.optimizer", optimizer.describe()));
+  }
+
+  /**
    * Fails, before anything is written, with every node ONNX cannot express at {@code opset}: its op, its output
    * and the user's source line (a gradient node carries its forward node's line, marked backward).
    */
