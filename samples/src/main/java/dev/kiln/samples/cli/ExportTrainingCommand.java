@@ -66,7 +66,7 @@ final class ExportTrainingCommand implements Callable<Integer> {
     if (batchSize < 1) throw new KilnException("--batch-size must be >= 1, got " + batchSize);
     Samples.Sample s = Samples.get(sample);
     Model m = s.build().apply(seed);
-    Value out = m.graph().outputs().get(0);
+    Value out = m.evalGraph().outputs().get(0);  // the training graph lists state updates (batch norm) among its outputs
     Loss loss;
     TensorType labels;
     if (s.name().equals("transformer")) {
