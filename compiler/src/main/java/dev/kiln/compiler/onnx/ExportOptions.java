@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Choices for ONNX export: target opset of the default domain (default {@value #DEFAULT_OPSET},
- * {@value #MIN_OPSET} to {@value #MAX_OPSET} supported) and extra metadata (e.g. class labels).
+ * {@value #MIN_OPSET} to {@value #MAX_OPSET} supported), extra metadata (e.g. class labels), and which form of a
+ * training-form graph is written (inference, Monte Carlo dropout, or the training step itself).
  */
 public final class ExportOptions {
   public static final int DEFAULT_OPSET = 17;
@@ -17,32 +18,32 @@ public final class ExportOptions {
   private final Map<String, String> metadata;
   private final boolean decomposeComposites;
   private final boolean keepDropout;
+  private final boolean trainingForm;
 
-  private ExportOptions(int opset, Map<String, String> metadata) { this(opset, metadata, false, false); }
-
-  private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites) {
-    this(opset, metadata, decomposeComposites, false);
-  }
-
-  private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites, boolean keepDropout) {
+  private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites, boolean keepDropout,
+                        boolean trainingForm) {
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
       throw new KilnException("ONNX opset " + opset + " is not supported for export; choose " + MIN_OPSET + " to " + MAX_OPSET);
+    }
+    if (keepDropout && trainingForm) {
+      throw new KilnException("ExportOptions: keepDropout (Monte Carlo inference) and trainingForm (a training step) exclude each other");
     }
     this.opset = opset;
     this.metadata = Map.copyOf(metadata);
     this.decomposeComposites = decomposeComposites;
     this.keepDropout = keepDropout;
+    this.trainingForm = trainingForm;
   }
 
-  public static ExportOptions defaults() { return new ExportOptions(DEFAULT_OPSET, Map.of()); }
+  public static ExportOptions defaults() { return new ExportOptions(DEFAULT_OPSET, Map.of(), false, false, false); }
 
-  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites, keepDropout); }
+  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites, keepDropout, trainingForm); }
 
   /**
    * Whether composite ops are always written as their decomposition (true), or in their native ONNX form
    * where the target opset has one (false, the default; e.g. {@code LSTM}, which runs a dynamic sequence length).
    */
-  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d, keepDropout); }
+  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d, keepDropout, trainingForm); }
 
   public boolean decomposeComposites() { return decomposeComposites; }
 
@@ -51,15 +52,24 @@ public final class ExportOptions {
    * RandomUniformLike mask, masks from ONNX Runtime's generator seeded by the layer's seed; the IR's step
    * input is then unread and left out) or becomes the identity (false, the default: the inference form).
    */
-  public ExportOptions keepDropout(boolean k) { return new ExportOptions(opset, metadata, decomposeComposites, k); }
+  public ExportOptions keepDropout(boolean k) { return new ExportOptions(opset, metadata, decomposeComposites, k, trainingForm); }
 
   public boolean keepDropout() { return keepDropout; }
+
+  /**
+   * Whether the graph is exported as it is (true: a training step, whose batch norm uses batch statistics and
+   * whose state updates are outputs) instead of in its inference form (false, the default: the eval-mode
+   * rewrite runs first). Training-form Dropout has no deterministic ONNX form and is refused.
+   */
+  public ExportOptions trainingForm(boolean t) { return new ExportOptions(opset, metadata, decomposeComposites, keepDropout, t); }
+
+  public boolean trainingForm() { return trainingForm; }
 
   /** Adds a metadata entry written into the model's metadata_props. */
   public ExportOptions metadata(String key, String value) {
     Map<String, String> m = new LinkedHashMap<>(metadata);
     m.put(key, value);
-    return new ExportOptions(opset, m, decomposeComposites, keepDropout);
+    return new ExportOptions(opset, m, decomposeComposites, keepDropout, trainingForm);
   }
 
   public int opset() { return opset; }

@@ -57,7 +57,7 @@ public final class OnnxExporter {
     Verifier.verify(original);
     Graph graph = expandComposites(original, opts);
     checkLowerable(graph, opts.opset());
-    Graph g = Passes.forExport(graph, opts.keepDropout());
+    Graph g = opts.trainingForm() ? Passes.forTrainingExport(graph) : Passes.forExport(graph, opts.keepDropout());
     GraphProto.Builder gb = GraphProto.newBuilder().setName(g.name());
     Set<String> names = new HashSet<>();
     for (Value v : g.inputs()) {

@@ -20,4 +20,9 @@ public final class Passes {
     out = ConstantFolding.run(out);
     return DeadCodeElimination.run(out);
   }
+
+  /** Before ONNX export of a training step: as {@link #forExport} without the eval-mode rewrite. */
+  public static Graph forTrainingExport(Graph g) {
+    return DeadCodeElimination.run(ConstantFolding.run(DeadCodeElimination.run(g)));
+  }
 }

@@ -4,6 +4,7 @@ import dev.kiln.samples.FashionMnistDemo;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kiln demo}: trains a Fashion-MNIST classifier, exports it and checks it in ONNX Runtime. */
@@ -29,7 +30,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Hide the progress bar.")
   boolean noProgress;
 
+  @Mixin BackendOption backend = new BackendOption();
+
   @Override public Integer call() throws Exception {
+    backend.apply();
     Path out = output != null ? output : Path.of("fashion_" + model + ".onnx");
     FashionMnistDemo.run(new FashionMnistDemo.Options(model, epochs, data, out, seed, 0, !noProgress), System.out);
     return 0;

@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCli.Version.class,
     description = "Neural networks as JVM code: train the demo, inspect, import, run and export ONNX models; list PyTorch and safetensors weights.",
     subcommands = {DemoCommand.class, TrainCommand.class, InspectCommand.class, ImportCommand.class, RunCommand.class,
-        ExportCommand.class, WeightsCommand.class, BenchCommand.class, ResNetDemoCommand.class, DoctorCommand.class, LayersCommand.class,
+        ExportCommand.class, ExportTrainingCommand.class, WeightsCommand.class, BenchCommand.class, ResNetDemoCommand.class,
+        DoctorCommand.class, LayersCommand.class,
         CommandLine.HelpCommand.class})
 public final class KilnCli implements java.util.concurrent.Callable<Integer> {
   /** Exit status for bad input: a missing or malformed file, a wrong input name, dtype or shape. */

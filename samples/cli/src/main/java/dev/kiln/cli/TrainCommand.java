@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -53,7 +54,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin BackendOption backend = new BackendOption();
+
   @Override public Integer call() throws Exception {
+    backend.apply();
     if (sample.equals("transformer")) return trainTransformer();
     Samples.Sample s = Samples.get(sample);
     Path onnx = output != null ? output : Path.of(s.name() + ".onnx");

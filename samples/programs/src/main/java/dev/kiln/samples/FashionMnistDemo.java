@@ -117,7 +117,9 @@ public final class FashionMnistDemo {
       double diff = trainer.exportAndVerify(o.output(), test.subset(first));
       double ortAcc = onnxAccuracy(o.output(), test);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      out.printf(Locale.ROOT, "test accuracy on TensorFlow-Java: %.4f%n", tfAcc);
+      // The training back end's own evaluation (TensorFlow-Java unless --backend / -Dkiln.backend chose another).
+      String trainedOn = trainer.backend().name().equals("tensorflow") ? "TensorFlow-Java" : trainer.backend().name() + " (training)";
+      out.printf(Locale.ROOT, "test accuracy on %s: %.4f%n", trainedOn, tfAcc);
       out.printf(Locale.ROOT, "test accuracy on ONNX Runtime:    %.4f  (%s)%n", ortAcc, o.output());
       out.printf(Locale.ROOT, "max |TF - ORT| of the outputs on a test batch of %d: %.2e (limit 1e-5); wall time %.1f s%n",
           first.length, diff, seconds);

@@ -79,7 +79,7 @@ public final class TransformerDemo {
    * Mean cross-entropy over every position: -mean over [B, L] of sum_v onehot(labels) * logSoftmax(logits), logits
    * [B, L, V] and labels [B, L] kept in their shapes (no flattening, so the gradient keeps the symbolic batch dim).
    */
-  static Loss perTokenCrossEntropy() {
+  public static Loss perTokenCrossEntropy() {
     return (b, logits, labels) -> {
       Value logp = Ops.logSoftmax(b, logits, -1L);
       Value oneHot = Ops.oneHot(b, labels, (long) VOCAB, logits.type().dtype(), -1L);

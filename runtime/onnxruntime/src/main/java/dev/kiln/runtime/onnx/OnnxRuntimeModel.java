@@ -174,7 +174,7 @@ public final class OnnxRuntimeModel implements AutoCloseable {
     }
   }
 
-  private static HostTensor fromOrt(String name, OnnxValue v) throws OrtException {
+  static HostTensor fromOrt(String name, OnnxValue v) throws OrtException {
     if (!(v instanceof OnnxTensor t)) throw new KilnException("output '" + name + "' is not a tensor (" + v.getType() + ")");
     TensorInfo info = t.getInfo();
     DType d = dtype(info, name);

@@ -22,6 +22,9 @@ public final class TensorFlowBackend implements Backend {
 
   @Override public String name() { return "tensorflow"; }
 
+  /** The default when ONNX Runtime's back end is on the class path too (it is in most applications). */
+  @Override public int priority() { return 100; }
+
   @Override public TfTrainSession open(TrainStep step, Graph evalGraph) { return TfTrainSession.open(step, evalGraph); }
 
   @Override public Map<String, HostTensor> run(Graph graph, Map<String, HostTensor> feed) {

@@ -18,6 +18,12 @@ public interface Backend {
   String name();
 
   /**
+   * Which back end {@link Backends#find()} picks when several are on the class path and none is named: the
+   * highest priority wins (TensorFlow's is 100, ONNX Runtime's 0, so adding ONNX Runtime changes no default).
+   */
+  default int priority() { return 0; }
+
+  /**
    * Compiles {@code step} and {@code evalGraph} into one session whose variables (every parameter of the
    * step graph: parameters, slots, state) start at the parameters' initial values and are shared by both.
    * Every parameter of {@code evalGraph} must be one of the step graph's, with the same type. The step's

@@ -20,9 +20,9 @@ public final class Backends {
   }
 
   /**
-   * The back end named by {@value #PROPERTY}, else the only one on the class path.
+   * The back end named by {@value #PROPERTY}, else the one on the class path with the highest {@link Backend#priority()}.
    *
-   * @throws KilnException when none is found, the named one is missing, or several are there and none is named
+   * @throws KilnException when none is found, the named one is missing, or several share the highest priority and none is named
    */
   public static Backend find() {
     List<Backend> all = available();
@@ -36,11 +36,24 @@ public final class Backends {
       throw new KilnException("no training back end on the class path: add a back end module (e.g. dev.kiln:kiln-tensorflow) "
           + "or pass one to TrainerBuilder.backend(...)");
     }
-    if (all.size() > 1) {
+    int top = all.stream().mapToInt(Backend::priority).max().orElseThrow();
+    List<Backend> best = all.stream().filter(b -> b.priority() == top).toList();
+    if (best.size() > 1) {
       throw new KilnException("several training back ends on the class path " + names + ": choose one with -D" + PROPERTY
           + "=<name> or TrainerBuilder.backend(...)");
     }
-    return all.get(0);
+    return best.get(0);
+  }
+
+  /**
+   * The back end called {@code name} ({@code tensorflow}, {@code onnxruntime}).
+   *
+   * @throws KilnException naming the back ends found when none has that name
+   */
+  public static Backend named(String name) {
+    List<Backend> all = available();
+    return all.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow(() -> new KilnException(
+        "no training back end named '" + name + "' on the class path; found " + all.stream().map(Backend::name).toList()));
   }
 
   /**

@@ -40,6 +40,7 @@ public final class Trainer implements AutoCloseable {
   private TensorType labelType;
   private final Backend backend;
   private TrainSession session;
+  private TrainStep trainStep;
   private long globalStep;
   private int epochsDone;
   private boolean stopRequested;
@@ -73,8 +74,8 @@ public final class Trainer implements AutoCloseable {
   private void compile() {
     Graph trainLoss = TrainStep.lossGraph(forwardTrain, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     Graph evalLoss = TrainStep.lossGraph(forwardEval, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
-    TrainStep step = TrainStep.compile(trainLoss, cfg.optimizer, cfg.clipping);
-    session = backend.open(step, evalLoss);
+    trainStep = TrainStep.compile(trainLoss, cfg.optimizer, cfg.clipping);
+    session = backend.open(trainStep, evalLoss);
   }
 
   /** Compiles on first use, taking the label type from the data when the builder did not declare one. */
@@ -376,6 +377,25 @@ public final class Trainer implements AutoCloseable {
    */
   public double exportAndVerify(Path onnx, Dataset sample, OutputAgreement tolerance) {
     return VerifiedExport.write(model().graph(), onnx, feeds.of(sample), cfg.outputName, this::predict, backend.name(), tolerance);
+  }
+
+  /**
+   * Writes the training step as plain ONNX ({@link TrainingExport}): {@code dir/train_step.onnx}, which starts
+   * from this trainer's current state (parameters, optimizer slots, statistics, step count) and computes the
+   * learning rate in the graph with epochs of {@code stepsPerEpoch} steps, and {@code dir/model.onnx}, the
+   * inference model with the current parameters. The schedule must be a {@link GraphSchedule}
+   * ({@link Schedules}, or {@link TrainerBuilder#learningRate}).
+   */
+  public void exportTraining(Path dir, long stepsPerEpoch) {
+    if (session == null) throw new KilnException("nothing to export yet: fit first or declare the labels (TrainerBuilder.labels)");
+    if (!(cfg.schedule instanceof GraphSchedule gs)) {
+      throw new KilnException("the learning-rate schedule is a host-only lambda; use one of Schedules (they also build in the graph)");
+    }
+    Map<String, HostTensor> state = new HashMap<>(session.readVariables());
+    state.put(TrainingGraph.STEP_COUNT, HostTensor.scalar(DType.I64, globalStep));
+    TrainingGraph g = TrainingGraph.selfContained(trainStep, gs, stepsPerEpoch).withState(state);
+    TrainingExport.write(dir, g, model().graph(), dev.kiln.compiler.onnx.ExportOptions.defaults()
+        .metadata("kiln.training.optimizer", cfg.optimizer.describe()));
   }
 
   /** The back end this trainer runs on. */

@@ -62,7 +62,7 @@ public final class TrainerBuilder {
   }
 
   /** A constant learning rate. */
-  public TrainerBuilder learningRate(double lr) { return schedule((epoch, step) -> lr); }
+  public TrainerBuilder learningRate(double lr) { return schedule(Schedules.constant(lr)); }
 
   /** The seed of the shuffles (the model's initial weights come from the model's own seed). */
   public TrainerBuilder seed(long s) {
@@ -115,6 +115,9 @@ public final class TrainerBuilder {
     this.backend = b;
     return this;
   }
+
+  /** The back end called {@code name} on the class path ({@code "tensorflow"}, {@code "onnxruntime"}); see {@link Backends#named}. */
+  public TrainerBuilder backend(String name) { return backend(Backends.named(name)); }
 
   /** The reporter fit uses: the given one, a stderr bar naming the first metric, or a silent one. */
   ProgressReporter reporter() {

@@ -1,0 +1,21 @@
+package dev.kiln.cli;
+
+import dev.kiln.runtime.train.Backends;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --backend tensorflow|onnxruntime} for the commands that train: it names the training back end the
+ * trainers of this run pick ({@link Backends#find()} reads {@value Backends#PROPERTY}).
+ */
+final class BackendOption {
+  @Option(names = "--backend", paramLabel = "NAME",
+      description = "Training back end: tensorflow (default) or onnxruntime (the train step as plain ONNX in ONNX Runtime).")
+  String backend;
+
+  /** Makes the chosen back end the default of every trainer this process builds; checks that it exists. */
+  void apply() {
+    if (backend == null) return;
+    Backends.named(backend);
+    System.setProperty(Backends.PROPERTY, backend);
+  }
+}
