@@ -70,8 +70,14 @@ public final class Segments {
     e.emit("Less", List.of(ids, e.constant(HostTensor.ofLongs(new long[] {0}, 1), "zero")), List.of(neg), Map.of());
     String up = e.fresh("ids_up");
     e.emit("Add", List.of(ids, n), List.of(up), Map.of());
+    String moved = e.fresh("ids_moved");
+    e.emit("Where", List.of(neg, up, ids), List.of(moved), Map.of());
+    // An id below -n is still negative after the move; ScatterND would read it from the back and add the row to a
+    // wrong segment. Sent to n instead, it is out of range, which ONNX Runtime refuses (as TF's kernel does).
+    String stillNeg = e.fresh("ids_still_negative");
+    e.emit("Less", List.of(moved, e.constant(HostTensor.ofLongs(new long[] {0}, 1), "zero")), List.of(stillNeg), Map.of());
     String fixed = e.fresh("ids_fixed");
-    e.emit("Where", List.of(neg, up, ids), List.of(fixed), Map.of());
+    e.emit("Where", List.of(stillNeg, n, moved), List.of(fixed), Map.of());
     String idx = e.fresh("ids_col");
     e.emit("Unsqueeze", List.of(fixed, e.constant(HostTensor.ofLongs(new long[] {1}, 1), "axis1")), List.of(idx), Map.of());
     String rest = e.fresh("row_shape");

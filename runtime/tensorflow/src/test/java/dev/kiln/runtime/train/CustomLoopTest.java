@@ -27,7 +27,7 @@ class CustomLoopTest {
       Batch all = d.batches(64, false, 0).iterator().next();
       double before = t.evalStep(all).loss();
       // fit's own batches: seed 11 (TrainerTest.sgd), epoch 0
-      for (Batch b : d.batches(16, true, Trainer.shuffleSeed(11, 0))) {
+      for (Batch b : d.batches(16, true, BatchSource.epochSeed(11, 0))) {
         StepResult r = t.trainStep(b);
         assertEquals(++step, r.step());
         assertEquals(0.002, r.learningRate(), 1e-12);

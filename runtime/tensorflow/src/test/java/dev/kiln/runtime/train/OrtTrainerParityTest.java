@@ -122,7 +122,7 @@ class OrtTrainerParityTest {
       try (OrtTrainingFile f = OrtTrainingFile.load(dir.resolve(TrainingExport.TRAIN_FILE))) {
         assertEquals(List.of("x", "labels"), f.dataInputs());
         for (int e = 0; e < 3; e++) {
-          for (Batch b : train.batches(batch, true, Trainer.shuffleSeed(11, e))) {
+          for (Batch b : train.batches(batch, true, BatchSource.epochSeed(11, e))) {
             fileLoss.add(f.step(Map.of("x", b.features(), "labels", b.labels())));
           }
         }

@@ -23,7 +23,7 @@ public interface BatchSource {
   static BatchSource shuffled(Dataset d, int batchSize, long seed) {
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
     return new BatchSource() {
-      @Override public Iterable<Batch> epoch(int epoch) { return d.batches(batchSize, true, Trainer.shuffleSeed(seed, epoch)); }
+      @Override public Iterable<Batch> epoch(int epoch) { return d.batches(batchSize, true, epochSeed(seed, epoch)); }
       @Override public int batchesPerEpoch() { return d.batchCount(batchSize); }
       @Override public Dataset dataset() { return d; }
     };
@@ -31,14 +31,25 @@ public interface BatchSource {
 
   /**
    * Batches drawn with replacement by {@code sampler} (as many draws as its dataset has examples), redrawn every
-   * epoch: epoch {@code e} uses the draw of seed {@code Trainer.shuffleSeed(seed, e)}.
+   * epoch: epoch {@code e} uses the draw of seed {@code epochSeed(seed, e)}.
    */
   static BatchSource weighted(WeightedSampler sampler, int batchSize, long seed) {
     if (batchSize <= 0) throw new KilnException("batch size must be positive, got " + batchSize);
     return new BatchSource() {
-      @Override public Iterable<Batch> epoch(int epoch) { return sampler.batches(batchSize, Trainer.shuffleSeed(seed, epoch)); }
+      @Override public Iterable<Batch> epoch(int epoch) { return sampler.batches(batchSize, epochSeed(seed, epoch)); }
       @Override public int batchesPerEpoch() { return sampler.batchCount(batchSize); }
       @Override public Dataset dataset() { return sampler.dataset(); }
     };
+  }
+
+  /**
+   * The shuffle (or draw) seed of an epoch: a SplitMix64 mix of the seed and the epoch, so epochs differ; what
+   * {@link Trainer#fit} uses, for custom loops that want the same batches.
+   */
+  public static long epochSeed(long seed, int epoch) {
+    long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

@@ -1,5 +1,8 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.spec.HostTensor;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,4 +13,16 @@ import java.util.Map;
  * @param loss the batch's loss (with regularisation, as the optimizer saw it)
  * @param metrics each configured metric on this batch alone, by name, in configuration order
  */
-public record StepResult(long step, double learningRate, double loss, Map<String, Double> metrics) {}
+public record StepResult(long step, double learningRate, double loss, Map<String, Double> metrics) {
+  /** {@code metrics} on one batch alone (each is reset before and after: a custom loop keeps its own totals). */
+  static Map<String, Double> metricsOn(List<Metric> metrics, HostTensor output, HostTensor labels) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (Metric metric : metrics) {
+      metric.reset();
+      metric.update(output, labels);
+      m.put(metric.name(), metric.result());
+      metric.reset();
+    }
+    return m;
+  }
+}

@@ -234,7 +234,7 @@ public final class Trainer implements AutoCloseable {
    */
   public StepResult trainStep(Batch batch) {
     RawStep r = runStep(batch, epochsDone);
-    return new StepResult(globalStep, r.lr, r.loss, batchMetrics(r.output, batch.labels()));
+    return new StepResult(globalStep, r.lr, r.loss, StepResult.metricsOn(cfg.metrics, r.output, batch.labels()));
   }
 
   /** The loss and each configured metric on {@code batch}, without training (evaluation graph: dropout off). */
@@ -244,27 +244,7 @@ public final class Trainer implements AutoCloseable {
     feed.put(cfg.labelInput, batch.labels());
     Map<String, HostTensor> out = session.evaluate(feed, List.of(TrainStep.LOSS, cfg.outputName));
     return new StepResult(globalStep, Double.NaN, out.get(TrainStep.LOSS).getDouble(0),
-        batchMetrics(out.get(cfg.outputName), batch.labels()));
-  }
-
-  /** The configured metrics on one batch (they are reset: a custom loop accumulates its own totals). */
-  private Map<String, Double> batchMetrics(HostTensor output, HostTensor labels) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    for (Metric metric : cfg.metrics) {
-      metric.reset();
-      metric.update(output, labels);
-      m.put(metric.name(), metric.result());
-      metric.reset();
-    }
-    return m;
-  }
-
-  /** The shuffle seed of an epoch: a SplitMix64 mix of the seed and the epoch, so epochs differ. */
-  static long shuffleSeed(long seed, int epoch) {
-    long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+        StepResult.metricsOn(cfg.metrics, out.get(cfg.outputName), batch.labels()));
   }
 
   /** Asks {@link #fit} to stop after the current epoch (for callbacks). */

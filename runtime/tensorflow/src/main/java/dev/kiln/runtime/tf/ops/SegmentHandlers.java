@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * TF handlers of the segment reductions (SegmentSum, SegmentMean, SegmentMax): TF's UnsortedSegment kernels
  * with the segment count read from {@code like}'s run-time shape and negative ids moved up by it (TF drops
- * negative ids; the IR counts them from the end, as Gather does). Empty segments give 0, as in the IR.
+ * negative ids; the IR counts them from the end, as Gather does). Empty segments give 0, as in the IR. An id out of
+ * [-n, n) is an error on both back ends, never a dropped row.
  */
 final class SegmentHandlers {
   private SegmentHandlers() {}
@@ -46,6 +47,11 @@ final class SegmentHandlers {
     Object shape = e.op("Shape", List.of(e.input(2)), Map.of("out_type", it), 1).get(0);
     Object n = e.op("GatherV2", List.of(shape, e.constant(HostTensor.scalar(it, 0)), e.constant(HostTensor.scalar(it, 0))),
         Map.of(), 1).get(0);
+    // An id below -n is still negative here, and TF would drop its row without a word (a silently wrong sum);
+    // moved to n it is out of range, which TF's kernel refuses, as ONNX Runtime refuses it.
+    Object stillNegative = e.op("Less", List.of(ids, e.constant(HostTensor.scalar(it, 0))), Map.of(), 1).get(0);
+    ids = e.op("SelectV2", List.of(stillNegative, e.op("BroadcastTo", List.of(n, e.op("Shape", List.of(ids), Map.of("out_type", it), 1).get(0)),
+        Map.of(), 1).get(0), ids), Map.of(), 1).get(0);
     return new Ids(ids, n);
   }
 
