@@ -57,6 +57,25 @@ class CustomLoopTest {
     }
   }
 
+  @Test
+  void aCheckpointRestoresBeforeTheFirstFitWithoutDeclaringTheLabels() throws Exception {
+    Dataset d = TrainerTest.regression(64, 6, 1);
+    java.nio.file.Path ckpt = java.nio.file.Files.createTempDirectory("kiln-ckpt").resolve("c.ckpt");
+    float[] straight;
+    try (Trainer t = TrainerTest.sgd(TrainerTest.mlp(), 0.002).build()) {
+      t.fit(d, null, 1, 16);
+      t.saveCheckpoint(ckpt);
+      t.fit(d, null, 1, 16);
+      straight = t.variables().get("fc1.weight").toFloats();
+    }
+    try (Trainer t = TrainerTest.sgd(TrainerTest.mlp(), 0.002).build()) {
+      t.restore(ckpt);  // no TrainerBuilder.labels(...): applied when the first fit compiles
+      assertEquals(1, t.epochs());
+      t.fit(d, null, 1, 16);
+      assertArrayEquals(straight, t.variables().get("fc1.weight").toFloats(), 0f, "resumed exactly");
+    }
+  }
+
   private static List<Float> firstLabels(BatchSource s, int epoch) {
     List<Float> out = new ArrayList<>();
     for (float f : s.epoch(epoch).iterator().next().labels().toFloats()) out.add(f);

@@ -45,6 +45,7 @@ public final class Trainer implements AutoCloseable {
   private int epochsDone;
   private boolean stopRequested;
   private double lastRate = Double.NaN;
+  private Checkpoint pendingRestore;
 
   Trainer(TrainerBuilder cfg) {
     this.cfg = cfg;
@@ -86,6 +87,7 @@ public final class Trainer implements AutoCloseable {
     long[] s = labels.shape();
     labelType = TrainStep.labelType(labels.dtype(), java.util.Arrays.copyOfRange(s, 1, s.length));
     compile();
+    if (pendingRestore != null) applyRestore();
   }
 
   private long classes() {
@@ -320,10 +322,10 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Restores a checkpoint written by {@link #saveCheckpoint} for the same model, optimizer and seed; the
-   * next {@link #fit} continues exactly where the saved run was.
+   * next {@link #fit} continues exactly where the saved run was. Before the first fit (the back end is compiled once
+   * the data shows the labels' type) the values are kept and written in at that moment.
    */
   public void restore(Path path) {
-    if (session == null) throw new KilnException("declare the labels (TrainerBuilder.labels) before restoring a checkpoint");
     Checkpoint c;
     try {
       c = Checkpoint.read(path);
@@ -331,13 +333,19 @@ public final class Trainer implements AutoCloseable {
       throw new UncheckedIOException("cannot read checkpoint " + path, e);
     }
     if (c.seed() != cfg.seed) throw new KilnException(path + " was written with seed " + c.seed() + ", this trainer uses " + cfg.seed);
-    Map<String, HostTensor> now = session.readVariables();
-    if (!now.keySet().equals(c.variables().keySet())) {
-      throw new KilnException(path + " holds variables " + c.variables().keySet() + " but this trainer has " + now.keySet());
-    }
-    session.writeVariables(c.variables());
+    pendingRestore = c;
     globalStep = c.step();
     epochsDone = c.epochs();
+    if (session != null) applyRestore();
+  }
+
+  private void applyRestore() {
+    Map<String, HostTensor> now = session.readVariables();
+    if (!now.keySet().equals(pendingRestore.variables().keySet())) {
+      throw new KilnException("the checkpoint holds variables " + pendingRestore.variables().keySet() + " but this trainer has " + now.keySet());
+    }
+    session.writeVariables(pendingRestore.variables());
+    pendingRestore = null;
   }
 
   /**
