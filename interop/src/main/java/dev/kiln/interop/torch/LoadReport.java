@@ -27,4 +27,21 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
     for (String m : mismatched) sb.append("size mismatch: ").append(m).append('\n');
     return sb.length() == 0 ? "all " + loaded.size() + " parameters loaded" : sb.toString().strip();
   }
+
+  /**
+   * Counts, and at most {@value #SHOWN} names of each list ("... and N more"), one list a line: a ResNet's report
+   * would otherwise print a hundred names on one line. {@link #describe} lists every problem in full.
+   */
+  @Override public String toString() {
+    return "LoadReport: " + loaded.size() + " loaded" + line("missing", missing) + line("unexpected", unexpected)
+        + line("mismatched", mismatched);
+  }
+
+  static final int SHOWN = 8;
+
+  private static String line(String what, List<String> names) {
+    if (names.isEmpty()) return "";
+    String shown = String.join(", ", names.subList(0, Math.min(SHOWN, names.size())));
+    return "\n  " + names.size() + " " + what + ": " + shown + (names.size() > SHOWN ? ", ... and " + (names.size() - SHOWN) + " more" : "");
+  }
 }
