@@ -1,5 +1,13 @@
 package dev.kiln.dsl;
 
+import dev.kiln.spec.ir.TrainingForm;
+import dev.kiln.spec.ir.Value;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Node;
 import dev.kiln.spec.ir.Parameter;
@@ -17,7 +25,9 @@ final class Summary {
 
   static String of(Graph g) {
     Map<String, String[]> rows = new LinkedHashMap<>();
+    Set<Node> forward = forward(g);
     for (Node n : g.nodes()) {
+      if (!forward.contains(n)) continue;  // only computes a state update (batch norm's running statistics)
       String layer = n.scope().isEmpty() ? n.output().name() : n.scope().get(0);
       String kind = n.scope().isEmpty() ? n.opName() : rows.containsKey(layer) ? rows.get(layer)[1] : n.opName();
       rows.put(layer, new String[] {layer, kind, n.output().type().toString()});
@@ -48,5 +58,23 @@ final class Summary {
     b.append(rule);
     b.append(String.format("Total params: %,d%nTrainable params: %,d%nFrozen params: %,d%n", total, trainable, total - trainable));
     return b.toString();
+  }
+
+  /**
+   * The nodes the model's outputs depend on; state updates (training form) are left out, so a layer's row shows
+   * its output, not the running mean it also updates, and the updates are not rows of their own.
+   */
+  private static Set<Node> forward(Graph g) {
+    Map<Value, Node> producer = new HashMap<>();
+    for (Node n : g.nodes()) for (Value o : n.outputs()) producer.put(o, n);
+    Set<Node> seen = new HashSet<>();
+    Deque<Value> todo = new ArrayDeque<>();
+    for (Value out : g.outputs()) if (!TrainingForm.isUpdate(out)) todo.push(out);
+    while (!todo.isEmpty()) {
+      Node n = producer.get(todo.pop());
+      if (n == null || !seen.add(n)) continue;
+      for (Value in : n.inputs()) if (in != null) todo.push(in);
+    }
+    return seen;
   }
 }
