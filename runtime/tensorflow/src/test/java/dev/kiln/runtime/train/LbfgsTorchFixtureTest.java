@@ -51,9 +51,10 @@ class LbfgsTorchFixtureTest {
     });
   }
 
-  @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"lr, f64, 100", "lr, f32, 100", "mlp, f64, 10", "mlp, f32, 10"})
-  void matchesTorch(String problem, String dtype, int history) {
+  @ParameterizedTest(name = "{0} {1} on {3}")
+  @CsvSource({"lr, f64, 100, tensorflow", "lr, f32, 100, tensorflow", "mlp, f64, 10, tensorflow", "mlp, f32, 10, tensorflow",
+      "lr, f32, 100, onnxruntime", "mlp, f64, 10, onnxruntime", "mlp, f32, 10, onnxruntime"})
+  void matchesTorch(String problem, String dtype, int history, String backend) {
     boolean f64 = dtype.equals("f64");
     DType dt = f64 ? DType.F64 : DType.F32;
     Model m = startingAt(f64 ? model(problem, DTypes.F64) : model(problem, DTypes.F32), problem);
@@ -62,7 +63,7 @@ class LbfgsTorchFixtureTest {
     Dataset data = new Dataset(as(dt, fixture(problem + "_x")), problem.equals("lr") ? as(dt, y) : y);
     double[] expected = fixture(problem + "_losses").toDoubles();
     double[] evals = fixture(problem + "_evals").toDoubles();
-    try (FullBatchObjective f = FullBatchObjective.builder(m).loss(loss, "output").backend(TensorFlowBackend.instance()).build(data)) {
+    try (FullBatchObjective f = FullBatchObjective.builder(m).loss(loss, "output").backend(Backends.named(backend)).build(data)) {
       List<Double> seen = new ArrayList<>();
       Lbfgs.Objective recording = (x, g) -> {
         double v = f.evaluate(x, g);
