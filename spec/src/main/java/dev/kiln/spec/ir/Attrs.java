@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * A node's attributes: an immutable, name-sorted map whose values are Long, Double, String, Boolean,
- * DType, HostTensor, long[] or double[]. Arrays are copied in and out, so nodes stay immutable.
+ * DType, HostTensor, long[], double[] or Graph (a subgraph: If's branches, a Loop's body). Arrays are copied in and out, so nodes stay immutable.
  */
 public final class Attrs {
   public static final Attrs EMPTY = new Attrs(new TreeMap<>());
@@ -45,7 +45,7 @@ public final class Attrs {
       return d;
     }
     if (v instanceof double[] da) return da.clone();
-    if (v instanceof String || v instanceof Boolean || v instanceof DType || v instanceof HostTensor) return v;
+    if (v instanceof String || v instanceof Boolean || v instanceof DType || v instanceof HostTensor || v instanceof Graph) return v;
     throw new KilnException("attribute '" + name + "' has unsupported value type "
         + (v == null ? "null" : v.getClass().getSimpleName()));
   }
@@ -107,6 +107,7 @@ public final class Attrs {
     if (v instanceof long[] l) return Arrays.toString(l);
     if (v instanceof double[] d) return Arrays.toString(d);
     if (v instanceof String s) return '"' + s + '"';
+    if (v instanceof Graph g) return "<graph " + g.name() + ">";
     return String.valueOf(v);
   }
 }

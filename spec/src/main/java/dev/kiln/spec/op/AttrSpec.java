@@ -8,7 +8,9 @@ public record AttrSpec(String name, AttrKind kind, Object defaultValue, String d
   /** The value kinds an attribute may hold. */
   public enum AttrKind {
     INT(Long.class), FLOAT(Double.class), STRING(String.class), BOOL(Boolean.class), DTYPE(dev.kiln.spec.DType.class),
-    TENSOR(dev.kiln.spec.HostTensor.class), INTS(long[].class), FLOATS(double[].class);
+    TENSOR(dev.kiln.spec.HostTensor.class), INTS(long[].class), FLOATS(double[].class),
+    /** A subgraph (the body of If, Loop, Scan): its own inputs, nodes and outputs. */
+    GRAPH(dev.kiln.spec.ir.Graph.class);
 
     private final Class<?> javaType;
 

@@ -69,7 +69,8 @@ public final class Signature {
   /** Whether an application may have more than one output (the facade then returns a list). */
   public boolean hasSeveralOutputs() { return outputs > 1 || outputsVary; }
 
-  public int minInputs() { return variadic ? inputs.size() : Math.min(inputs.size(), optionalFrom); }
+  /** With {@link #variadic()} and {@link #optionalFrom} on the last input, it may also appear zero times (If's captures). */
+  public int minInputs() { return Math.min(inputs.size(), optionalFrom); }
 
   public int maxInputs() { return variadic ? Integer.MAX_VALUE : inputs.size(); }
 }

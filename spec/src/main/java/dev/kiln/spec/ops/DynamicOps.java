@@ -3,10 +3,11 @@
 package dev.kiln.spec.ops;
 
 import dev.kiln.spec.ir.Attrs;
+import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.op.OpTarget;
 import java.util.List;
 
-/** The op facade's ops whose shape operands are computed at run time, and recurrent layers ({@link Ops} reaches every family). */
+/** The op facade's ops whose shape operands are computed at run time, recurrent layers and control flow ({@link Ops} reaches every family). */
 public abstract class DynamicOps extends IndexOps {
   DynamicOps() {}
 
@@ -100,6 +101,35 @@ public abstract class DynamicOps extends IndexOps {
     return OpsSupport.all(g, Gru.class, attrs, x, w, r, b, initialH);
   }
 
+  /** cond ? then_branch(captured) : else_branch(captured) (subgraphs). */
+  public static <V> List<V> if_(OpTarget<V> g, V cond, List<V> captured, Graph thenBranch, Graph elseBranch) {
+    return OpsSupport.list(
+        g, If.class, Attrs.of("then_branch", thenBranch, "else_branch", elseBranch),
+        OpsSupport.prefixed(captured, cond));
+  }
+
+  /** cond ? then_branch(captured) : else_branch(captured) (subgraphs); attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> List<V> if_(OpTarget<V> g, V cond, List<V> captured, Attrs attrs) {
+    return OpsSupport.list(g, If.class, attrs, OpsSupport.prefixed(captured, cond));
+  }
+
+  /** (v..., scans...) = loop of body(i, cond, v..., captured...) (subgraph). */
+  public static <V> List<V> loop(OpTarget<V> g, V tripCount, V cond, List<V> values, Graph body) {
+    return OpsSupport.list(g, Loop.class, Attrs.of("body", body), OpsSupport.prefixed(values, tripCount, cond));
+  }
+
+  /** (v..., scans...) = loop of body(i, cond, v..., captured...) (subgraph); every attribute given. */
+  public static <V> List<V> loop(OpTarget<V> g, V tripCount, V cond, List<V> values, Graph body, long captures) {
+    return OpsSupport.list(
+        g, Loop.class, Attrs.of("body", body, "captures", captures),
+        OpsSupport.prefixed(values, tripCount, cond));
+  }
+
+  /** (v..., scans...) = loop of body(i, cond, v..., captured...) (subgraph); attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> List<V> loop(OpTarget<V> g, V tripCount, V cond, List<V> values, Attrs attrs) {
+    return OpsSupport.list(g, Loop.class, attrs, OpsSupport.prefixed(values, tripCount, cond));
+  }
+
   /** LSTM over a sequence (gates i,o,f,c): y, y_h, y_c. */
   public static <V> List<V> lstm(OpTarget<V> g, V x, V w, V r) {
     return OpsSupport.all(g, Lstm.class, Attrs.EMPTY, x, w, r);
@@ -141,5 +171,23 @@ public abstract class DynamicOps extends IndexOps {
   /** tanh RNN over a sequence: y, y_h; attributes as one {@code Attrs} (from a node or a file). */
   public static <V> List<V> rnn(OpTarget<V> g, V x, V w, V r, V b, V initialH, Attrs attrs) {
     return OpsSupport.all(g, Rnn.class, attrs, x, w, r, b, initialH);
+  }
+
+  /** (s..., ys...) = scan of body(s..., x[t]..., captured...) (subgraph). */
+  public static <V> List<V> scan(OpTarget<V> g, List<V> values, Graph body, long numScanInputs) {
+    return OpsSupport.list(g, Scan.class, Attrs.of("body", body, "num_scan_inputs", numScanInputs), values);
+  }
+
+  /** (s..., ys...) = scan of body(s..., x[t]..., captured...) (subgraph); every attribute given. */
+  public static <V> List<V> scan(
+      OpTarget<V> g, List<V> values, Graph body, long numScanInputs, long captures, long[] scanInputAxes, long[] scanInputDirections, long[] scanOutputAxes, long[] scanOutputDirections) {
+    return OpsSupport.list(
+        g, Scan.class, Attrs.of("body", body, "num_scan_inputs", numScanInputs, "captures", captures, "scan_input_axes", scanInputAxes, "scan_input_directions", scanInputDirections, "scan_output_axes", scanOutputAxes, "scan_output_directions", scanOutputDirections),
+        values);
+  }
+
+  /** (s..., ys...) = scan of body(s..., x[t]..., captured...) (subgraph); attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> List<V> scan(OpTarget<V> g, List<V> values, Attrs attrs) {
+    return OpsSupport.list(g, Scan.class, attrs, values);
   }
 }

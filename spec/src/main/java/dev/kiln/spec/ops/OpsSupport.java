@@ -30,6 +30,14 @@ final class OpsSupport {
     return list(g, op, attrs, inputs).get(0);
   }
 
+  /** The fixed inputs of a variadic op followed by its repeated ones (If's cond, then the captured values). */
+  @SafeVarargs
+  static <V> List<V> prefixed(List<V> rest, V... first) {
+    List<V> all = new ArrayList<>(Arrays.asList(first));
+    all.addAll(rest);
+    return all;
+  }
+
   static <V> List<V> list(OpTarget<V> g, Class<? extends Op> op, Attrs attrs, List<V> inputs) {
     List<V> present = new ArrayList<>(inputs);
     while (!present.isEmpty() && present.get(present.size() - 1) == null) present.remove(present.size() - 1);

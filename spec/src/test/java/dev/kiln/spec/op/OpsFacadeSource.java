@@ -40,8 +40,8 @@ final class OpsFacadeSource {
           + "Expand EyeLike Flatten Pad Range Reshape Shape Slice SpaceToDepth Split Squeeze Tile Transpose Unsqueeze"),
       family("IndexOps", "Indexing, scattering, reductions and orderings.", "ArgMax CumSum Gather GatherGrad GatherND NonMaxSuppression NonZero "
           + "OneHot ReduceMax ReduceMean ReduceProd ReduceSum ReverseSequence ScatterElements ScatterND SegmentMax SegmentMean SegmentSum TopK"),
-      family("DynamicOps", "Ops whose shape operands are computed at run time, and recurrent layers.", "DynamicPad "
-          + "DynamicReduceSum DynamicReshape DynamicSlice DynamicSqueeze DynamicTile DynamicUnsqueeze Gru Lstm Rnn"),
+      family("DynamicOps", "Ops whose shape operands are computed at run time, recurrent layers and control flow.", "DynamicPad "
+          + "DynamicReduceSum DynamicReshape DynamicSlice DynamicSqueeze DynamicTile DynamicUnsqueeze Gru If Loop Lstm Rnn Scan"),
       family("NnOps", "Windows (convolution, pooling, resizing), normalisation, dropout and losses.", "AveragePool "
           + "BatchNormTraining BatchNormTrainingGrad BatchNormalization Conv ConvFilterGrad ConvTranspose Dropout "
           + "GlobalAveragePool GlobalMaxPool InstanceNormalization LayerNormalization MaxPool MaxPoolGrad Resize SoftmaxCrossEntropy"));
@@ -208,8 +208,12 @@ final class OpsFacadeSource {
     String call;
     boolean variadic = !inputs.isEmpty() && inputs.get(inputs.size() - 1).type().startsWith("List");
     if (variadic) {
-      call = "OpsSupport." + (many ? "list" : "oneOf") + "(g, " + op.name() + ".class, " + attrExpr + ", " + inputs.get(inputs.size() - 1).name() + ")";
-      if (inputs.size() > 1) throw new AssertionError(op.name() + ": a variadic op with other inputs needs a facade form");
+      String rest = inputs.get(inputs.size() - 1).name();
+      if (inputs.size() > 1) {
+        rest = "OpsSupport.prefixed(" + rest + ", "
+            + String.join(", ", inputs.subList(0, inputs.size() - 1).stream().map(Param::name).toList()) + ")";
+      }
+      call = "OpsSupport." + (many ? "list" : "oneOf") + "(g, " + op.name() + ".class, " + attrExpr + ", " + rest + ")";
     } else {
       StringBuilder c = new StringBuilder("OpsSupport." + (many ? "all" : "one") + "(g, " + op.name() + ".class, " + attrExpr);
       for (Param p : inputs) c.append(", ").append(p.name());
@@ -226,7 +230,8 @@ final class OpsFacadeSource {
 
   static String method(String opName) {
     if (opName.equals("PRelu")) return "prelu";
-    return Character.toLowerCase(opName.charAt(0)) + opName.substring(1);
+    String m = Character.toLowerCase(opName.charAt(0)) + opName.substring(1);
+    return KEYWORDS.contains(m) ? m + "_" : m;  // If -> if_
   }
 
   static String camel(String name) {
@@ -260,6 +265,10 @@ final class OpsFacadeSource {
       }
       case INTS -> "long[]";
       case FLOATS -> "double[]";
+      case GRAPH -> {
+        imports.add("dev.kiln.spec.ir.Graph");
+        yield "Graph";
+      }
     };
   }
 
