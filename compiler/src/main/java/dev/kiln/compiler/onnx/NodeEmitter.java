@@ -18,13 +18,21 @@ final class NodeEmitter implements OnnxEmitter {
   private final int opset;
   private final GraphProto.Builder graph;
   private final Set<String> names;
+  /** The ONNX name of each IR value: its own name at top level, a prefixed or outer name inside a subgraph. */
+  private final java.util.function.Function<dev.kiln.spec.ir.Value, String> naming;
   private Node current;
   private int nodeIndex;
 
   NodeEmitter(int opset, GraphProto.Builder graph, Set<String> names) {
+    this(opset, graph, names, dev.kiln.spec.ir.Value::name);
+  }
+
+  NodeEmitter(int opset, GraphProto.Builder graph, Set<String> names,
+              java.util.function.Function<dev.kiln.spec.ir.Value, String> naming) {
     this.opset = opset;
     this.graph = graph;
     this.names = names;
+    this.naming = naming;
   }
 
   void emitNode(Node n, OnnxForm form) {
@@ -39,10 +47,14 @@ final class NodeEmitter implements OnnxEmitter {
 
   @Override public String input(int i) {
     var v = current.inputs().get(i);
-    return v == null ? "" : v.name();
+    return v == null ? "" : naming.apply(v);
   }
 
-  @Override public String output(int i) { return current.outputs().get(i).name(); }
+  @Override public String output(int i) { return naming.apply(current.outputs().get(i)); }
+
+  @Override public Object subgraph(String attrName, dev.kiln.spec.ir.Graph body, List<String> outerNames) {
+    return SubgraphWriter.write(opset, names, output(0) + "/" + attrName, body, outerNames);
+  }
 
   @Override public String constant(HostTensor value, String hint) {
     String name = fresh(hint);
@@ -51,7 +63,7 @@ final class NodeEmitter implements OnnxEmitter {
   }
 
   @Override public String fresh(String hint) {
-    String base = current.output().name() + "." + hint;
+    String base = output(0) + "." + hint;
     String n = base;
     for (int i = 1; names.contains(n); i++) n = base + "_" + i;
     names.add(n);
@@ -59,7 +71,7 @@ final class NodeEmitter implements OnnxEmitter {
   }
 
   @Override public void emit(String opType, List<String> inputs, List<String> outputs, Map<String, Object> attrs) {
-    String nodeName = current.output().name() + (nodeIndex++ == 0 ? "" : "/" + opType + nodeIndex);
+    String nodeName = output(0) + (nodeIndex++ == 0 ? "" : "/" + opType + nodeIndex);
     NodeProto.Builder nb = NodeProto.newBuilder().setOpType(opType).setName(nodeName)
         .addAllInput(inputs).addAllOutput(outputs)
         .setDocString(current.location().toString());
@@ -84,6 +96,7 @@ final class NodeEmitter implements OnnxEmitter {
       a.setType(AttributeProto.AttributeType.STRINGS);
       for (String s : ss) a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(s));
     } else if (v instanceof HostTensor t) a.setType(AttributeProto.AttributeType.TENSOR).setT(OnnxTensors.toProto(name, t));
+    else if (v instanceof GraphProto g) a.setType(AttributeProto.AttributeType.GRAPH).setG(g);
     else throw new KilnException("cannot write attribute '" + name + "' of type " + v.getClass().getSimpleName() + " to ONNX");
     return a.build();
   }

@@ -138,8 +138,10 @@ public final class OnnxExporter {
     }
   }
 
-  static ValueInfoProto valueInfo(Value v) {
-    return ValueInfoProto.newBuilder().setName(v.name()).setType(type(v.type())).build();
+  static ValueInfoProto valueInfo(Value v) { return valueInfo(v.name(), v.type()); }
+
+  static ValueInfoProto valueInfo(String name, TensorType t) {
+    return ValueInfoProto.newBuilder().setName(name).setType(type(t)).build();
   }
 
   static TypeProto type(TensorType t) {
