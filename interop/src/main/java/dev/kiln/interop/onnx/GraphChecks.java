@@ -19,7 +19,13 @@ import java.util.Set;
 final class GraphChecks {
   private GraphChecks() {}
 
-  static List<NodeProto> sorted(GraphProto g, int opset) {
+  static List<NodeProto> sorted(GraphProto g, int opset) { return sorted(g, opset, name -> false); }
+
+  /**
+   * Sorts a graph whose nodes may also read names of enclosing scopes ({@code outer}, for a subgraph). A node with
+   * subgraphs depends on the producers of the names its subgraphs read too (ONNX's implicit inputs).
+   */
+  static List<NodeProto> sorted(GraphProto g, int opset, java.util.function.Predicate<String> outer) {
     Set<String> external = new HashSet<>();
     g.getInputList().forEach(v -> external.add(v.getName()));
     g.getInitializerList().forEach(t -> external.add(t.getName()));
@@ -37,9 +43,12 @@ final class GraphChecks {
     List<List<Integer>> users = new ArrayList<>();
     for (int i = 0; i < n; i++) users.add(new ArrayList<>());
     for (int i = 0; i < n; i++) {
-      for (String in : g.getNode(i).getInputList()) {
+      Set<String> reads = new java.util.LinkedHashSet<>(g.getNode(i).getInputList());
+      reads.addAll(SubgraphProtos.freeNames(g.getNode(i)));
+      for (String in : reads) {
         if (in.isEmpty() || external.contains(in)) continue;
         Integer p = producer.get(in);
+        if (p == null && outer.test(in)) continue;
         if (p == null) {
           throw new ModelFileException(where(g.getNode(i), opset) + ": input '" + in
               + "' is not defined by any graph input, initializer or node");
@@ -62,7 +71,7 @@ final class GraphChecks {
       }
     }
     for (var out : g.getOutputList()) {
-      if (!external.contains(out.getName()) && !producer.containsKey(out.getName())) {
+      if (!external.contains(out.getName()) && !producer.containsKey(out.getName()) && !outer.test(out.getName())) {
         throw new ModelFileException("graph output '" + out.getName() + "' is not defined by any input, initializer or node");
       }
     }

@@ -81,12 +81,65 @@ public final class ImportContext implements OpTarget<Object> {
   private final Map<HostTensor, String> initializers = new IdentityHashMap<>();
   private final Map<HostTensor, Value> materialized = new IdentityHashMap<>();
   private NodeProto node;
+  /** The context of the enclosing graph when this one imports a subgraph (If's branch, a Loop's body), else null. */
+  private final ImportContext parent;
+  /** How many subgraphs enclose this one (0 at top level). */
+  private final int depth;
+  /** The enclosing values this subgraph reads, in the order their inputs were added to {@link #builder}. */
+  private final List<Value> captures = new ArrayList<>();
 
   ImportContext(GraphBuilder builder, int opset, ImportOptions options) {
+    this(builder, opset, options, null, 0);
+  }
+
+  private ImportContext(GraphBuilder builder, int opset, ImportOptions options, ImportContext parent, int depth) {
     this.builder = builder;
     this.opset = opset;
     this.options = options;
+    this.parent = parent;
+    this.depth = depth;
   }
+
+  /** A context importing a subgraph of the current node into {@code b}; names it does not define resolve here. */
+  ImportContext child(GraphBuilder b) {
+    if (depth + 1 > dev.kiln.spec.op.Subgraphs.MAX_NESTING) {
+      throw fail("subgraphs nest deeper than " + dev.kiln.spec.op.Subgraphs.MAX_NESTING + " levels");
+    }
+    return new ImportContext(b, opset, options, this, depth + 1);
+  }
+
+  /** The enclosing values this subgraph reads (its trailing inputs, in order). */
+  List<Value> captures() { return List.copyOf(captures); }
+
+  /** The import options. */
+  ImportOptions options() { return options; }
+
+  /** Whether {@code name} is bound here or in an enclosing graph (an outer-scope reference a subgraph may make). */
+  boolean visible(String name) { return env.containsKey(name) || (parent != null && parent.visible(name)); }
+
+  /** Binds a subgraph's own initializer: a constant of the body (a weight there becomes a Constant node). */
+  void bindConstant(String name, HostTensor t) { env.put(name, t); }
+
+  /**
+   * Resolves an outer-scope reference of a subgraph: a folding constant is used as it is; anything else (a run-time
+   * value, a weight, a symbolic value) becomes an enclosing {@link Value} that the body reads as a new trailing input.
+   */
+  private Object capture(String name) {
+    Object o = parent.lookup(name);
+    if (o instanceof HostTensor t && !parent.isWeight(t)) {
+      env.put(name, t);
+      return t;
+    }
+    Value outer = parent.toValue(o);
+    String local = name;
+    for (int i = 1; builder.isUsed(local); i++) local = name + "_" + i;
+    Value inner = builder.input(local, outer.type());
+    captures.add(outer);
+    env.put(name, inner);
+    return inner;
+  }
+
+  private boolean isWeight(HostTensor t) { return initializers.containsKey(t) && t.dtype().isFloating(); }
 
   /** The default-domain opset the model imports. */
   public int opset() { return opset; }
@@ -120,6 +173,7 @@ public final class ImportContext implements OpTarget<Object> {
   /** Value bound to an ONNX name: a Value, a HostTensor or a Symbolic value. */
   Object lookup(String name) {
     Object o = env.get(name);
+    if (o == null && parent != null && parent.visible(name)) return capture(name);
     if (o == null) throw fail("input '" + name + "' is not defined by any graph input, initializer or earlier node");
     return o;
   }
@@ -156,7 +210,7 @@ public final class ImportContext implements OpTarget<Object> {
     if (o instanceof HostTensor t) {
       // NOTE: a floating initializer is a weight: it stays a parameter (trainable, transferable, bound by name)
       // rather than folding into a constant. Integer initializers (shapes, axes, indices) fold.
-      boolean weight = initializers.containsKey(t) && t.dtype().isFloating();
+      boolean weight = isWeight(t);
       return t.size() <= MAX_FOLD_ELEMENTS && !weight ? Folded.of(t) : Folded.runTime(t.type());
     }
     return Folded.runTime(((Value) o).type());

@@ -54,6 +54,7 @@ public final class Importers {
     LogicImporters.register(m);
     LayoutImporters.register(m);
     ResizeImporter.register(m);
+    ControlFlowImporters.register(m);
     return m;
   }
 

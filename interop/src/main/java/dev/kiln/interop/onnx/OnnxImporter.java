@@ -114,15 +114,22 @@ public final class OnnxImporter {
 
   /** ONNX op types the model uses that Kiln cannot import, as {@code "Type (opset N): count"}; empty when all can. */
   public static Map<String, Integer> unsupportedOps(ModelProto m, int opset) {
+    SubgraphProtos.checkNesting(m.getGraph(), 0, opset);
     Map<String, Integer> missing = new TreeMap<>();
-    for (NodeProto n : m.getGraph().getNodeList()) {
+    unsupportedOps(m.getGraph(), opset, missing);
+    return missing;
+  }
+
+  /** Adds the unsupported ops of {@code g} and of its subgraphs (nesting checked first) to {@code missing}. */
+  private static void unsupportedOps(GraphProto g, int opset, Map<String, Integer> missing) {
+    for (NodeProto n : g.getNodeList()) {
+      for (GraphProto sub : SubgraphProtos.of(n)) unsupportedOps(sub, opset, missing);
       boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
       if (!defaultDomain || Importers.forType(n.getOpType()) == null) {
         String key = (defaultDomain ? "" : n.getDomain() + ":") + n.getOpType() + " (opset " + opset + ")";
         missing.merge(key, 1, Integer::sum);
       }
     }
-    return missing;
   }
 
   /** Imports a parsed model; {@code baseDir} is the folder external data may be read from (or null). */
@@ -156,6 +163,19 @@ public final class OnnxImporter {
       if (ctx.isBound(in.getName())) throw new ModelFileException("graph input '" + in.getName() + "' is listed twice");
       ctx.bindInput(in.getName(), b.input(in.getName(), type(in)));
     }
+    importNodes(nodes, ctx);
+    for (ValueInfoProto out : g.getOutputList()) {
+      Value v = ctx.toValue(ctx.lookup(out.getName()));
+      b.output(out.getName(), v);
+    }
+    b.metadata("source", "onnx");
+    if (!m.getProducerName().isEmpty()) b.metadata("onnx.producer", m.getProducerName());
+    b.metadata("onnx.opset", String.valueOf(opset));
+    return b.build();
+  }
+
+  /** Imports {@code nodes} (sorted, inputs checked) into {@code ctx}: the top-level graph or a subgraph. */
+  static void importNodes(List<NodeProto> nodes, ImportContext ctx) {
     for (NodeProto n : nodes) {
       ctx.setNode(n);
       try {
@@ -169,14 +189,6 @@ public final class OnnxImporter {
         if (!o.isEmpty() && !ctx.isBound(o)) throw ctx.unsupported("output '" + o + "' is not supported");
       }
     }
-    for (ValueInfoProto out : g.getOutputList()) {
-      Value v = ctx.toValue(ctx.lookup(out.getName()));
-      b.output(out.getName(), v);
-    }
-    b.metadata("source", "onnx");
-    if (!m.getProducerName().isEmpty()) b.metadata("onnx.producer", m.getProducerName());
-    b.metadata("onnx.opset", String.valueOf(opset));
-    return b.build();
   }
 
   /** What went wrong, in words rather than a Java exception's class name. */

@@ -47,6 +47,7 @@ final class ProtoAttrs {
         if (a.getType() != AttributeType.TENSOR) throw ctx.fail("attribute '" + a.getName() + "' must be a tensor, is " + a.getType());
         yield OnnxTensors.fromProto(a.getT());
       }
+      case GRAPH -> throw ctx.unsupported("attribute '" + a.getName() + "': a subgraph is imported by its op's importer only");
     };
   }
 }

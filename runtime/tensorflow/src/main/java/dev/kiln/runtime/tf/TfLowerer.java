@@ -155,6 +155,23 @@ public final class TfLowerer {
     }
   }
 
+  /**
+   * Lowers a subgraph (a Loop's body) into {@code tf} (the while loop's body graph), reading {@code inputs} for its
+   * inputs, and returns its outputs. A body holds no parameters (enclosing values are captured inputs).
+   */
+  static List<Output<?>> lowerBody(Graph tf, String prefix, dev.kiln.spec.ir.Graph original, List<Output<?>> inputs) {
+    dev.kiln.spec.ir.Graph ir = ExpandComposites.any(original, NO_NATIVE_FORM)
+        ? ExpandComposites.run(original, NO_NATIVE_FORM).graph() : original;
+    checkSupported(ir);
+    TfLowerer l = new TfLowerer(ir, tf, prefix, Map.of(), List.of());
+    for (int i = 0; i < inputs.size(); i++) l.forms.put(ir.inputs().get(i), inputs.get(i));
+    for (Node n : ir.nodes()) for (Value v : n.outputs()) l.producers.put(v, n);
+    for (Node n : ir.nodes()) l.lowerNode(n);
+    List<Output<?>> outs = new ArrayList<>();
+    for (Value v : ir.outputs()) outs.add(l.handle(v));
+    return outs;
+  }
+
   private Lowered run() {
     Map<String, Output<?>> placeholders = new LinkedHashMap<>();
     for (Value v : ir.inputs()) {
@@ -337,6 +354,12 @@ public final class TfLowerer {
     }
 
     @Override public Object constant(HostTensor value) { return TfLowerer.this.constant(value, node.output().name() + "/const"); }
+
+    @Override public List<Object> whileLoop() {
+      List<Output<?>> in = new ArrayList<>();
+      for (Value v : node.inputs()) in.add(handle(v));
+      return new ArrayList<>(TfWhileLoop.lower(tf, ops, node, in));
+    }
 
     @Override public List<Object> op(String tfOpType, List<Object> inputs, Map<String, Object> attrs, int outputs) {
       List<Output<?>> in = new ArrayList<>();

@@ -46,4 +46,12 @@ public interface TfEmitter {
    * value's handle (a matrix product can then read it transposed, with no copy); else null.
    */
   default Object inputBeforeSwapLast(int i) { return null; }
+
+  /**
+   * The node, a {@code Loop}, lowered as a TensorFlow while loop whose body is the node's subgraph lowered in turn
+   * (the lowerer implements it: it needs the TF graph itself, which handlers do not see).
+   */
+  default List<Object> whileLoop() {
+    throw new dev.kiln.spec.KilnException("this emitter cannot lower a loop");
+  }
 }

@@ -48,6 +48,8 @@ public final class TfHandlers {
     m.put("ReduceSum", e -> MathHandlers.reduce(e, "Sum"));
     m.put("Softmax", e -> MathHandlers.axisSoftmax(e, "Softmax"));
     m.put("TopK", MathHandlers::topK);
+    // Control flow: the lowerer builds the while loop (its body is a subgraph lowered in turn).
+    m.put("Loop", TfEmitter::whileLoop);
     // Shapes.
     m.put("BroadcastLike", ShapeHandlers::broadcastLike);
     m.put("Concat", ShapeHandlers::concat);
