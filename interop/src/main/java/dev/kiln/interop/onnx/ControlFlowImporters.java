@@ -44,6 +44,13 @@ final class ControlFlowImporters {
 
   private static void ifNode(NodeProto n, ImportContext c) {
     c.onlyAttrs("then_branch", "else_branch");
+    HostTensor cond = c.constant(0);
+    if (cond != null && cond.size() == 1) {
+      // A condition known at import (exporters write shape checks so): only the taken branch, inlined.
+      Body taken = body(c, cond.getDouble(0) != 0 ? "then_branch" : "else_branch", List.of());
+      defineAll(c, new ArrayList<>(Subgraphs.inline(c.builder(), taken.graph(), taken.captures())));
+      return;
+    }
     Body then = body(c, "then_branch", List.of());
     Body other = body(c, "else_branch", List.of());
     List<Value> all = new ArrayList<>(then.captures());
