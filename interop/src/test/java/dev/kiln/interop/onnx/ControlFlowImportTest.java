@@ -59,6 +59,16 @@ class ControlFlowImportTest {
   }
 
   @Test
+  void aConstantConditionImportsTheTakenBranchOnly() {
+    ModelProto m = ifModel(branch("t", "Relu"), branch("e", "Neg"));
+    GraphProto g = m.getGraph().toBuilder().removeInput(0)
+        .addInitializer(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("c").setDataType(9).addInt32Data(0)).build();
+    String text = OnnxImporter.importModel(m.toBuilder().setGraph(g).build(), null, ImportOptions.defaults()).toText();
+    assertFalse(text.contains("If"), text);
+    assertTrue(text.contains("= Neg(x)"), text);
+  }
+
+  @Test
   void branchesOfDifferentTypesAreRefusedNamingTheNode() {
     GraphProto ints = GraphProto.newBuilder().setName("e")
         .addNode(node("Cast", new String[] {"x"}, new String[] {"e_y"}, AttributeProto.newBuilder().setName("to")
