@@ -171,4 +171,32 @@ class OrtDropoutParityTest {
       OrtTrainerParityTest.assertClose(tfLoss, fileLoss, 1e-4, "the exported file in ONNX Runtime vs the TF trainer");
     }
   }
+
+  @Test void aDropoutCheckpointResumesOnTheOtherBackEndWithTheSameMasks(@TempDir Path dir) {
+    Dataset train = OrtTrainerParityTest.data(64, 6);
+    List<Double> ignored = new ArrayList<>();
+    try (Trainer tf = trainer(dropoutMlp(4), TensorFlowBackend.instance(), ignored);
+         Trainer ort = trainer(dropoutMlp(4), new OnnxRuntimeBackend(), ignored)) {
+      tf.fit(train, null, 2, 16);
+      ort.fit(train, null, 2, 16);
+      tf.saveCheckpoint(dir.resolve("tf.ckpt"));
+      ort.saveCheckpoint(dir.resolve("ort.ckpt"));
+    }
+    List<Double> tfGoesOn = new ArrayList<>();
+    List<Double> ortGoesOn = new ArrayList<>();
+    List<Double> ortFromTf = new ArrayList<>();
+    List<Double> tfFromOrt = new ArrayList<>();
+    try (Trainer a = trainer(dropoutMlp(4), TensorFlowBackend.instance(), tfGoesOn);
+         Trainer b = trainer(dropoutMlp(4), new OnnxRuntimeBackend(), ortGoesOn);
+         Trainer c = trainer(dropoutMlp(4), new OnnxRuntimeBackend(), ortFromTf);
+         Trainer d = trainer(dropoutMlp(4), TensorFlowBackend.instance(), tfFromOrt)) {
+      a.restore(dir.resolve("tf.ckpt"));
+      b.restore(dir.resolve("ort.ckpt"));
+      c.restore(dir.resolve("tf.ckpt"));
+      d.restore(dir.resolve("ort.ckpt"));
+      for (Trainer t : List.of(a, b, c, d)) t.fit(train, null, 1, 16);
+    }
+    OrtTrainerParityTest.assertClose(tfGoesOn, ortFromTf, 1e-5, "TF checkpoint resumed on ONNX Runtime");
+    OrtTrainerParityTest.assertClose(ortGoesOn, tfFromOrt, 1e-5, "ONNX Runtime checkpoint resumed on TF");
+  }
 }
