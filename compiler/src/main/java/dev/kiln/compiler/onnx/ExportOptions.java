@@ -59,7 +59,8 @@ public final class ExportOptions {
   /**
    * Whether the graph is exported as it is (true: a training step, whose batch norm uses batch statistics and
    * whose state updates are outputs) instead of in its inference form (false, the default: the eval-mode
-   * rewrite runs first). Training-form Dropout has no deterministic ONNX form and is refused.
+   * rewrite runs first). Training-form Dropout is written as its decomposition, the counter-based hash mask of
+   * {@code DropoutMask}, which the TensorFlow back end draws too.
    */
   public ExportOptions trainingForm(boolean t) { return new ExportOptions(opset, metadata, decomposeComposites, keepDropout, t); }
 

@@ -101,7 +101,9 @@ public final class OnnxExporter {
    */
   static Graph expandComposites(Graph g, ExportOptions opts) {
     java.util.function.Predicate<Node> expand = n -> opts.decomposeComposites() || !n.op().onnx().isSupported()
-        || n.op().onnx().formFor(opts.opset()).isEmpty();
+        || n.op().onnx().formFor(opts.opset()).isEmpty()
+        // A training step draws dropout masks with the hash every back end computes (Dropout's decomposition).
+        || (opts.trainingForm() && n.op() instanceof dev.kiln.spec.ops.Dropout && n.attrs().getBool("training"));
     return ExpandComposites.any(g, expand) ? ExpandComposites.run(g, expand).graph() : g;
   }
 

@@ -32,8 +32,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin BackendOption backend = new BackendOption();
 
+  @Mixin DeviceOption device = new DeviceOption();
+
   @Override public Integer call() throws Exception {
     backend.apply();
+    device.apply(backend);
     Path out = output != null ? output : Path.of("fashion_" + model + ".onnx");
     FashionMnistDemo.run(new FashionMnistDemo.Options(model, epochs, data, out, seed, 0, !noProgress), System.out);
     return 0;

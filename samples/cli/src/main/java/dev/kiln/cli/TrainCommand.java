@@ -56,8 +56,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin BackendOption backend = new BackendOption();
 
+  @Mixin DeviceOption device = new DeviceOption();
+
   @Override public Integer call() throws Exception {
     backend.apply();
+    device.apply(backend);
     if (sample.equals("transformer")) return trainTransformer();
     Samples.Sample s = Samples.get(sample);
     Path onnx = output != null ? output : Path.of(s.name() + ".onnx");

@@ -2,12 +2,7 @@ package dev.kiln.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.dsl.DTypes;
 import dev.kiln.dsl.Model;
-import dev.kiln.dsl.Tensor;
-import dev.kiln.dsl.layers.TransformerEncoder;
-import dev.kiln.dsl.layers.TransformerEncoderLayer;
-import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.onnx.OnnxRuntimeBackend;
 import dev.kiln.runtime.tf.TensorFlowBackend;
@@ -32,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The model zoo trained through the same {@link Trainer} on the TensorFlow and the ONNX Runtime back ends (same seed,
- * same shuffles): LeNet-5, the small ResNet (batch norm), the row-LSTM classifier and a transformer classifier agree
- * step by step within 1e-4 relative. Few steps on small batches keep the suite quick; longer runs are in
+ * same shuffles): LeNet-5, the small ResNet (batch norm), the row-LSTM classifier and the transformer classifier (with
+ * dropout) agree step by step within 1e-4 relative. Few steps on small batches keep the suite quick; longer runs are in
  * docs/onnx-training.md.
  */
 class OrtBackendZooParityTest {
@@ -47,17 +42,8 @@ class OrtBackendZooParityTest {
             Optimizers.adamw(0.9, 0.999, 1e-8, 0.01)));
   }
 
-  /**
-   * {@link TransformerClassifier}'s shape without dropout: training-form dropout has no ONNX form yet (TF's Philox
-   * masks), so the ONNX Runtime back end refuses it with the dropout node's line (docs/onnx-training.md, Limits).
-   */
-  static Model transformer() {
-    return Model.define("transformer_classifier", 1, m -> {
-      Tensor<F32> x = m.input("x", DTypes.F32, "batch", 6, 16);
-      Tensor<F32> h = x.apply("encoder", TransformerEncoder.of(1, TransformerEncoderLayer.of(2).feedForward(32).dropout(0)));
-      m.output("logits", h.mean(false, 1).linear("head", 10));
-    });
-  }
+  /** {@link TransformerClassifier} with PyTorch's dropout 0.1: both back ends draw the same masks (DropoutMask). */
+  static Model transformer() { return TransformerClassifier.build(1, 6, 16, 2, 32, 1, 10); }
 
   static Dataset data(long[] perExample, int n) {
     Random r = new Random(3);

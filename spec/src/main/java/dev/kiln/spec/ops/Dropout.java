@@ -20,11 +20,13 @@ import java.util.Map;
 /**
  * Inverted dropout: in training form ({@code training} true) y = x * mask / (1 - rate), mask 0 with
  * probability {@code rate}, drawn per element, or per (sample, channel) when {@code spatial} (whole
- * channels, axis 1); in inference form y = x. The mask is a pure function of ({@code seed}, step, shape):
- * TF {@code StatelessRandomUniform} keyed by [seed, step], step being the f32 scalar input (the trainer's
- * {@code train.step}), so the same seed gives the same masks bit for bit and the gradient rule can redraw it.
- * ONNX: the inference form as Identity (the exporter runs the eval-mode rewrite first); a training-form node, kept
- * for Monte Carlo dropout ({@code ExportOptions.keepDropout}), as a RandomUniformLike mask.
+ * channels, axis 1); in inference form y = x. The mask is a pure function of ({@code seed}, step, element index),
+ * step being the f32 scalar input (the trainer's {@code train.step}): the counter-based hash of {@link DropoutMask}
+ * in plain int64 IR ops, the training form's decomposition, which every back end runs (TensorFlow, and ONNX Runtime
+ * through an exported training step), so the same seed gives the same masks bit for bit on both and the gradient
+ * rule can redraw it. ONNX: the inference form as Identity (the exporter runs the eval-mode rewrite first); a
+ * training-form node kept for Monte Carlo dropout ({@code ExportOptions.keepDropout}), as a RandomUniformLike mask;
+ * in a training-step export ({@code ExportOptions.trainingForm}) as its decomposition.
  */
 public final class Dropout extends Op {
   @Override public String summary() { return "y = x * mask / (1 - rate) in training form (mask keyed by seed and step), y = x in inference form"; }
@@ -95,7 +97,28 @@ public final class Dropout extends Op {
     };
   }
 
-  @Override public TfLowering tf() { return TfLowering.custom("StatelessRandomUniform mask"); }
+  /** The inference form is TF Identity; the training form runs the decomposition ({@link #tfNative}). */
+  @Override public TfLowering tf() { return TfLowering.custom("Identity (inference form)"); }
+
+  @Override public boolean tfNative(dev.kiln.spec.ir.Node n) { return !n.attrs().getBool("training"); }
+
+  /**
+   * Training form: y = x * (mask * 1 / (1 - rate)) with the {@link DropoutMask} keep mask; inference form: y = x.
+   * NOTE: one formula for every back end is the point: TF's own random ops (Philox) have no ONNX equivalent.
+   */
+  @Override public dev.kiln.spec.op.Decomposition decomposition() {
+    return (b, node, in) -> {
+      var a = node.attrs();
+      double rate = a.getDouble("rate");
+      if (!a.getBool("training") || rate == 0) return List.of(in.get(0));
+      dev.kiln.spec.ir.Value x = in.get(0);
+      DType dt = x.type().dtype();
+      dev.kiln.spec.ir.Value keep = DropoutMask.build(b, x, in.get(1), a.getLong("seed"), rate, a.getBool("spatial"));
+      dev.kiln.spec.ir.Value mask = Ops.cast(b, keep, dt);
+      dev.kiln.spec.ir.Value scale = Ops.constant(b, dev.kiln.spec.HostTensor.scalar(dt, 1 / (1 - rate)));
+      return List.of(Ops.mul(b, x, Ops.mul(b, mask, scale)));
+    };
+  }
 
   /** dx = Dropout(gy) with the same attributes and step: the same mask, redrawn. The step gets none. */
   @Override public Vjp vjp() {

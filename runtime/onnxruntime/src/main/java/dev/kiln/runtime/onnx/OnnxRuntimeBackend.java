@@ -21,8 +21,11 @@ public final class OnnxRuntimeBackend implements Backend {
 
   private final OnnxRuntimeOptions options;
 
-  /** On the CPU with ONNX Runtime's default threads (the service-loader constructor). */
-  public OnnxRuntimeBackend() { this(OnnxRuntimeOptions.cpu()); }
+  /**
+   * The service-loader constructor: on the device {@code -Dkiln.device} names ({@link OrtDevices}: the CPU with ONNX
+   * Runtime's default threads unless {@code cuda[:N]}, which is checked to be usable here first).
+   */
+  public OnnxRuntimeBackend() { this(OrtDevices.fromProperty()); }
 
   /** With the given session options (e.g. {@link OnnxRuntimeOptions#cuda(int)} with the GPU artifact). */
   public OnnxRuntimeBackend(OnnxRuntimeOptions options) { this.options = options; }

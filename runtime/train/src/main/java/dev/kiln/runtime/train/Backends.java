@@ -29,6 +29,7 @@ public final class Backends {
     List<String> names = all.stream().map(Backend::name).toList();
     String wanted = System.getProperty(PROPERTY);
     if (wanted != null && !wanted.isBlank()) {
+      if (wanted.equals(AutoBackend.NAME)) return AutoBackend.onClassPath();
       return all.stream().filter(b -> b.name().equals(wanted)).findFirst().orElseThrow(() -> new KilnException(
           "-D" + PROPERTY + "=" + wanted + " names no back end on the class path; found " + names));
     }
@@ -46,11 +47,13 @@ public final class Backends {
   }
 
   /**
-   * The back end called {@code name} ({@code tensorflow}, {@code onnxruntime}).
+   * The back end called {@code name} ({@code tensorflow}, {@code onnxruntime}, or {@code auto}: the faster of those
+   * on the class path for this model, measured on its first batch, {@link AutoBackend}).
    *
    * @throws KilnException naming the back ends found when none has that name
    */
   public static Backend named(String name) {
+    if (name.equals(AutoBackend.NAME)) return AutoBackend.onClassPath();
     List<Backend> all = available();
     return all.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow(() -> new KilnException(
         "no training back end named '" + name + "' on the class path; found " + all.stream().map(Backend::name).toList()));

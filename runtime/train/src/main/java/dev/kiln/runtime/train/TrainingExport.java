@@ -129,10 +129,7 @@ public final class TrainingExport {
     List<String> problems = new ArrayList<>();
     for (Node n : expanded.nodes()) {
       String why = null;
-      if (n.op() instanceof dev.kiln.spec.ops.Dropout && n.attrs().getBool("training")) {
-        why = "training-form Dropout has no ONNX form yet (its mask is TensorFlow's stateless Philox random numbers,"
-            + " which ONNX cannot reproduce); train this model on the TensorFlow back end, or without dropout";
-      } else if (!n.op().onnx().isSupported()) {
+      if (!n.op().onnx().isSupported()) {
         why = "not expressible in ONNX: " + n.op().onnx().unsupportedReason();
       } else if (n.op().onnx().formFor(opset).isEmpty()) {
         why = "needs opset >= " + n.op().onnx().minOpset();

@@ -2,8 +2,6 @@ package dev.kiln.runtime.tf.ops;
 
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
-import dev.kiln.spec.TensorType;
-import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ops.InstanceNormalization;
 import dev.kiln.spec.ops.LayerNormalization;
 import java.util.Arrays;
@@ -61,28 +59,12 @@ final class NormHandlers {
     return List.of(y, e.op("Cast", List.of(m), toF32, 1).get(0), e.op("Cast", List.of(inv), toF32, 1).get(0));
   }
 
-  /** A mask from StatelessRandomUniform keyed by [seed, step]: a pure function of (seed, step, shape). */
+  /**
+   * The inference form: Identity. The training form never reaches a handler: it runs its decomposition (the
+   * counter-based hash mask of {@code DropoutMask}, the same on the ONNX Runtime back end; {@code Dropout.tfNative}).
+   */
   static List<Object> dropout(TfEmitter e) {
-    Attrs a = e.node().attrs();
-    double rate = a.getDouble("rate");
-    if (!a.getBool("training") || rate == 0) return e.op("Identity", List.of(e.input(0)), Map.of(), 1);
-    TensorType xt = e.node().input(0).type();
-    Object shape = TfShapes.shapeOf(e, e.input(0));
-    if (a.getBool("spatial")) {
-      long[] ones = new long[xt.rank() - 2];
-      Arrays.fill(ones, 1);
-      shape = TfShapes.concat(e, List.of(TfShapes.range(e, shape, 0, 2), TfShapes.longs(e, ones)), 0);
-    }
-    // NOTE: the f32 step is exact up to 2^24 steps; the key is [seed, step] as int64.
-    Object step = e.op("Cast", List.of(e.input(1)), Map.of("DstT", DType.I64), 1).get(0);
-    step = e.op("Reshape", List.of(step, TfShapes.longs(e, 1)), Map.of(), 1).get(0);
-    Object key = TfShapes.concat(e, List.of(TfShapes.longs(e, a.getLong("seed")), step), 0);
-    Object u = e.op("StatelessRandomUniform", List.of(shape, key), Map.of("dtype", xt.dtype()), 1).get(0);
-    // NOTE: u is uniform on [0, 1), so u >= rate keeps with probability 1 - rate.
-    Object keep = e.op("GreaterEqual", List.of(u, e.constant(HostTensor.scalar(xt.dtype(), rate))), Map.of(), 1).get(0);
-    Object mask = e.op("Cast", List.of(keep), Map.of("DstT", xt.dtype()), 1).get(0);
-    Object scaled = e.op("Mul", List.of(mask, e.constant(HostTensor.scalar(xt.dtype(), 1 / (1 - rate)))), Map.of(), 1).get(0);
-    return e.op("Mul", List.of(e.input(0), scaled), Map.of(), 1);
+    return e.op("Identity", List.of(e.input(0)), Map.of(), 1);
   }
 
   /**
