@@ -46,6 +46,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--torch-script", paramLabel = "FILE", description = "The PyTorch side (default: bench_torch.py in the Kiln sources).")
   Path script;
 
+  @Option(names = "--torch-blas", paramLabel = "DIR", description = "A folder put first on PyTorch's LD_LIBRARY_PATH, "
+      + "holding OpenBLAS's libblas.so.3, for a machine whose torch would otherwise run on the reference netlib BLAS "
+      + "(the benchmark warns when it does).")
+  Path torchBlas;
+
   @Option(names = "--data", paramLabel = "DIR", description = "The Fashion-MNIST folder (default: ${DEFAULT-VALUE}).")
   Path data = FashionMnist.DEFAULT_DIR;
 
@@ -77,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
       torch = new String[] {f[0].equals("default") ? "" : f[0], f[1]};
     }
     TrainBenchmark.run(new TrainBenchmark.Options(names, sides, pairs, examples, epochs,
-        script != null ? script : TrainBenchmark.defaultScript(), data, torch), System.out);
+        script != null ? script : TrainBenchmark.defaultScript(), data, torch, torchBlas), System.out);
     return 0;
   }
 }

@@ -39,9 +39,9 @@ public final class BenchModels {
 
   /** The benchmarked models, in the order they run; sizes chosen so one run takes seconds on 2 cores. */
   public static final List<BenchModel> MODELS = List.of(
-      new BenchModel("mlp", new long[] {784}, 10, seed -> FashionMnistDemo.model("mlp", seed), 60000, 2),
+      new BenchModel("mlp", new long[] {784}, 10, seed -> FashionMnistDemo.model("mlp", seed), 60000, 1),
       new BenchModel("lenet", new long[] {1, 28, 28}, 10, seed -> FashionMnistDemo.model("lenet", seed), 20000, 1),
-      new BenchModel("resnet", new long[] {1, 28, 28}, 10, ResNet::build, 5120, 1),
+      new BenchModel("resnet", new long[] {1, 28, 28}, 10, ResNet::build, 2560, 1),
       new BenchModel("lstm", new long[] {28, 28}, 10, RowLstmClassifier::build, 5120, 1));
 
   /** The names of {@link #MODELS}. */

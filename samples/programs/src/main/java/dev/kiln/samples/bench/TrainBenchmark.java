@@ -33,10 +33,11 @@ public final class TrainBenchmark {
 
   /**
    * What to run. {@code examples} / {@code epochs}: null = each model's default; {@code torchSetting}: null =
-   * probe, else {OPENBLAS_NUM_THREADS or "", torch threads}.
+   * probe, else {OPENBLAS_NUM_THREADS or "", torch threads}; {@code torchBlas}: null, or a folder put first on
+   * PyTorch's {@code LD_LIBRARY_PATH} (one holding OpenBLAS's {@code libblas.so.3}, see {@link TorchBlas}).
    */
   public record Options(List<String> models, List<String> sides, int pairs, Integer examples, Integer epochs,
-                        Path torchScript, Path data, String[] torchSetting) {
+                        Path torchScript, Path data, String[] torchSetting, Path torchBlas) {
     public Options {
       if (pairs < 1) throw new IllegalArgumentException("pairs must be at least 1, got " + pairs);
       for (String s : sides) if (!SIDES.contains(s)) throw new IllegalArgumentException("unknown side '" + s + "': one of " + SIDES);
@@ -53,6 +54,12 @@ public final class TrainBenchmark {
     if (sides.contains(TORCH) && !(Files.exists(o.torchScript()) && torchAvailable())) {
       out.println("torch: left out (needs /usr/bin/python3 with torch and " + o.torchScript() + ")");
       sides.remove(TORCH);
+    }
+    if (sides.contains(TORCH)) {
+      String blas = TorchBlas.loaded(torchEnv(o, ""));
+      out.println("torch BLAS: " + blas);
+      String warning = TorchBlas.warning(blas);
+      if (warning != null) out.println(warning);
     }
     for (String name : o.models()) {
       BenchModels.BenchModel m = BenchModels.model(name);
@@ -87,7 +94,7 @@ public final class TrainBenchmark {
     try {
       if (side.equals(TORCH)) {
         return SideProcess.run(SideProcess.torchCommand(o.torchScript(), model, n, epochs, Integer.parseInt(torch[1]), o.data()),
-            Map.of("OPENBLAS_NUM_THREADS", torch[0]));
+            torchEnv(o, torch[0]));
       }
       return SideProcess.run(SideProcess.jvmCommand(side, model, n, epochs, o.data()), Map.of());
     } catch (SideProcess.Failed e) {
@@ -146,6 +153,17 @@ public final class TrainBenchmark {
     return best;
   }
 
+  /** PyTorch's environment: OpenBLAS's thread count ("" = its default) and, with --torch-blas, its library path. */
+  static Map<String, String> torchEnv(Options o, String openblasThreads) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("OPENBLAS_NUM_THREADS", openblasThreads);
+    if (o.torchBlas() != null) {
+      String old = System.getenv("LD_LIBRARY_PATH");
+      env.put("LD_LIBRARY_PATH", o.torchBlas().toAbsolutePath() + (old == null || old.isEmpty() ? "" : ":" + old));
+    }
+    return env;
+  }
+
   static String settingName(String[] s) {
     return "OPENBLAS_NUM_THREADS=" + (s[0].isEmpty() ? "default" : s[0]) + " torch threads=" + s[1];
   }
@@ -171,6 +189,7 @@ public final class TrainBenchmark {
   public static void main(String[] args) throws Exception {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<String> models = args.length > 1 ? List.of(args).subList(1, args.length) : BenchModels.names();
-    run(new Options(models, SIDES, pairs, null, null, defaultScript(), FashionMnist.DEFAULT_DIR, null), System.out);
+    run(new Options(models, SIDES, pairs, null, null, defaultScript(), FashionMnist.DEFAULT_DIR, null,
+        System.getenv("KILN_TORCH_BLAS") == null ? null : Path.of(System.getenv("KILN_TORCH_BLAS"))), System.out);
   }
 }

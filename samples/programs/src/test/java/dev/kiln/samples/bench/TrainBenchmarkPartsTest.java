@@ -37,6 +37,13 @@ class TrainBenchmarkPartsTest {
   }
 
   @Test
+  void referenceBlasIsFlaggedAndOpenBlasIsNot() {
+    assertTrue(TorchBlas.warning("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0").contains("reference netlib BLAS"));
+    assertEquals(null, TorchBlas.warning("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 "
+        + "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"));
+  }
+
+  @Test
   void peakMemoryReadsVmHwm() {
     assertEquals(2.0, PeakMemory.vmHwmMb("Name:\tjava\nVmPeak:\t 9 kB\nVmHWM:\t    2048 kB\n"));
     assertTrue(Double.isNaN(PeakMemory.vmHwmMb("Name:\tjava\n")));
