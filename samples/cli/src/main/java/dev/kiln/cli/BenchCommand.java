@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.samples.bench.BenchModels;
+import dev.kiln.samples.bench.InferenceBenchmark;
 import dev.kiln.samples.bench.LegacyEpochBench;
 import dev.kiln.samples.bench.TrainBenchmark;
 import java.nio.file.Path;
@@ -54,6 +55,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "The Fashion-MNIST folder (default: ${DEFAULT-VALUE}).")
   Path data = FashionMnist.DEFAULT_DIR;
 
+  @Option(names = "--inference", description = "Benchmark inference instead: ONNX Runtime on Kiln's export against torch.onnx's "
+      + "export of the same weights (MLP and LeNet-5 of the demo; batch 1 and 128; 1 and 2 threads).")
+  boolean inference;
+
+  @Option(names = "--keep", paramLabel = "DIR", description = "With --inference: the folder for both exports and ONNX Runtime's "
+      + "optimized graphs (default: a new temporary folder).")
+  Path keep;
+
   @Option(names = "--legacy", description = "Before-issue-22 protocol for scripts/bench-ab only: Kiln on TensorFlow-Java, "
       + "synthetic data, one JVM, fastest of 3 epochs.")
   boolean legacy;
@@ -64,6 +73,15 @@ final class BenchCommand implements Callable<Integer> {
       if (!BenchModels.names().contains(m)) {
         throw new ParameterException(spec.commandLine(), "--model must be among " + BenchModels.names() + " or all, got " + m);
       }
+    }
+    if (inference) {
+      List<String> infer = models.contains("all") ? InferenceBenchmark.MODELS : names;
+      for (String m : infer) {
+        if (!InferenceBenchmark.MODELS.contains(m)) throw new ParameterException(spec.commandLine(), "--inference runs " + InferenceBenchmark.MODELS + ", not " + m);
+      }
+      InferenceBenchmark.run(infer, pairs, InferenceBenchmark.defaultScript(),
+          keep != null ? keep : java.nio.file.Files.createTempDirectory("kiln-infer"), System.out);
+      return 0;
     }
     if (legacy) {
       for (String m : names) LegacyEpochBench.run(m, examples != null ? examples : BenchModels.model(m).defaultExamples(), System.out);
