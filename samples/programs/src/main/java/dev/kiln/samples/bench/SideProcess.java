@@ -35,7 +35,8 @@ final class SideProcess {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     // NOTE: the child gets this JVM's options (-D flags such as kiln.tf.* turn levers on and off for every side).
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) cmd.add(a);
+      // NOTE: the launcher's first run writes the AppCDS archive at exit; children only map it (-XX:SharedArchiveFile).
+      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-XX:ArchiveClassesAtExit")) cmd.add(a);
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainRun.class.getName(), side, model,
         String.valueOf(examples), String.valueOf(epochs), data.toString()));
