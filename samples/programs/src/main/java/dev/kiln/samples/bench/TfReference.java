@@ -24,7 +24,7 @@ import org.tensorflow.types.TInt64;
  * way a TF-Java user would (channels-last data, {@code Conv2D}/{@code MaxPool} in NHWC, TF's symbolic
  * gradients, one fused {@code ResourceApplyAdam} per variable, one {@code Session.run} per step fetching
  * the loss). Kiln's compiled step should be no slower than this. Shapes, optimizer and batch as
- * {@link TrainBenchmark}; the initial weights are small uniform noise (they do not change the speed).
+ * {@link BenchModels}; the initial weights are small uniform noise (they do not change the speed).
  */
 final class TfReference {
   private TfReference() {}
@@ -36,17 +36,25 @@ final class TfReference {
   /** Whether there is a hand-written step for {@code model}. */
   static boolean supports(String model) { return model.equals("mlp") || model.equals("lenet"); }
 
-  /** Trains {@code model} ({@code mlp} or {@code lenet}) for one epoch of {@code n} synthetic examples. */
-  static TrainBenchmark.Figures run(String model, int n) {
-    OneDnn.configure();  // before TF's natives load, as Kiln does
-    int batch = TrainBenchmark.BATCH;
+  /** One epoch of {@code n} synthetic examples (uniform pixels, random labels): {@link LegacyEpochBench}'s workload. */
+  static void synthetic(String model, int n) {
     Random r = new Random(1);
     float[] x = new float[n * 784];
     long[] y = new long[n];
     for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
     for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
-    long start = System.nanoTime();
-    List<Long> ends = new ArrayList<>();
+    train(model, x, y, 1, new StepTimes());
+  }
+
+  /**
+   * Trains {@code model} ({@code mlp} or {@code lenet}) for {@code epochs} epochs over the examples {@code x}
+   * (784 pixels each, row-major: for LeNet-5's one channel NCHW and NHWC are the same bytes) and labels
+   * {@code y}, in a new shuffled order each epoch, recording each step's end in {@code times}.
+   */
+  static void train(String model, float[] x, long[] y, int epochs, StepTimes times) {
+    OneDnn.configure();  // before TF's natives load, as Kiln does
+    int batch = BenchModels.BATCH;
+    int n = y.length;
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Built b = model.equals("lenet") ? lenet(tf) : mlp(tf);
@@ -54,42 +62,40 @@ final class TfReference {
         Session.Runner init = s.runner();
         b.inits().forEach(init::addTarget);
         init.run().close();
-        int[] perm = permutation(n);
         float[] bx = new float[batch * 784];
         long[] by = new long[batch];
         int steps = 0;
-        for (int from = 0; from < n; from += batch) {
-          int size = Math.min(batch, n - from);
-          for (int i = 0; i < size; i++) {
-            int row = perm[from + i];
-            System.arraycopy(x, row * 784, bx, i * 784, 784);
-            by[i] = y[row];
-          }
-          Shape xs = model.equals("lenet") ? Shape.of(size, 28, 28, 1) : Shape.of(size, 784);
-          steps++;
-          try (TFloat32 xt = TFloat32.tensorOf(xs, DataBuffers.of(bx, true, false).slice(0, size * 784L));
-               TInt64 yt = TInt64.tensorOf(Shape.of(size), DataBuffers.of(by, true, false).slice(0, size));
-               TFloat32 st = TFloat32.scalarOf(steps)) {
-            Session.Runner run = s.runner().feed(b.x(), xt).feed(b.y(), yt).feed(b.step(), st).fetch(b.loss());
-            b.updates().forEach(run::addTarget);
-            try (Result res = run.run()) {
-              ((TFloat32) res.get(0)).getFloat();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+          int[] perm = permutation(n, 2 + epoch);
+          for (int from = 0; from < n; from += batch) {
+            int size = Math.min(batch, n - from);
+            for (int i = 0; i < size; i++) {
+              int row = perm[from + i];
+              System.arraycopy(x, row * 784, bx, i * 784, 784);
+              by[i] = y[row];
             }
+            Shape xs = model.equals("lenet") ? Shape.of(size, 28, 28, 1) : Shape.of(size, 784);
+            steps++;
+            try (TFloat32 xt = TFloat32.tensorOf(xs, DataBuffers.of(bx, true, false).slice(0, size * 784L));
+                 TInt64 yt = TInt64.tensorOf(Shape.of(size), DataBuffers.of(by, true, false).slice(0, size));
+                 TFloat32 st = TFloat32.scalarOf(steps)) {
+              Session.Runner run = s.runner().feed(b.x(), xt).feed(b.y(), yt).feed(b.step(), st).fetch(b.loss());
+              b.updates().forEach(run::addTarget);
+              try (Result res = run.run()) {
+                ((TFloat32) res.get(0)).getFloat();
+              }
+            }
+            times.stepEnded();
           }
-          ends.add(System.nanoTime());
         }
       }
     }
-    double[] stepMs = new double[ends.size() - 1];
-    for (int i = 1; i < ends.size(); i++) stepMs[i - 1] = (ends.get(i) - ends.get(i - 1)) / 1e6;
-    double rate = (n - batch) / ((ends.get(ends.size() - 1) - ends.get(0)) / 1e9);
-    return new TrainBenchmark.Figures(rate, TrainBenchmark.median(stepMs), (ends.get(0) - start) / 1e9);
   }
 
-  private static int[] permutation(int n) {
+  private static int[] permutation(int n, long seed) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) p[i] = i;
-    SplittableRandom r = new SplittableRandom(2);
+    SplittableRandom r = new SplittableRandom(seed);
     for (int i = n - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);
       int t = p[i];

@@ -13,14 +13,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark's models: each takes {@code image} shaped as its {@link TrainBenchmark.BenchModel#exampleShape} says and gives
+ * The benchmark's models: each takes {@code image} shaped as its {@link BenchModels.BenchModel#exampleShape} says and gives
  * {@code logits} [batch, 10]; and, where torch is installed, {@code bench_torch.py}'s model of the same name
  * has exactly as many trainable parameters (the two sides train the same architecture).
  */
 class BenchModelsTest {
   @Test
   void everyModelReadsItsExampleShapeAndGivesTenLogits() {
-    for (TrainBenchmark.BenchModel b : TrainBenchmark.MODELS) {
+    for (BenchModels.BenchModel b : BenchModels.MODELS) {
       String name = b.name();
       Model m = b.build().apply(1);
       Value in = m.graph().input("image");
@@ -36,7 +36,7 @@ class BenchModelsTest {
   void pyTorchSideHasTheSameTrainableParameterCounts() throws Exception {
     Path script = Path.of("src/main/python/bench_torch.py");
     assumeTrue(TrainBenchmark.torchAvailable() && Files.exists(script), "needs /usr/bin/python3 with torch");
-    for (TrainBenchmark.BenchModel b : TrainBenchmark.MODELS) {
+    for (BenchModels.BenchModel b : BenchModels.MODELS) {
       String name = b.name();
       Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "--model", name, "--params")
           .redirectErrorStream(true).start();
