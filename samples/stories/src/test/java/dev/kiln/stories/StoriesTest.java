@@ -74,7 +74,7 @@ class StoriesTest {
   }
 
   @Test void importedMobileNetIsCutGivenANewHeadTrainedAndExported() throws Exception {
-    MobileNetFineTuneStory.Result r = MobileNetFineTuneStory.run(gunzip("mobilenet_v2.onnx.gz"), DATA, 256, 1, tmp.resolve("m.onnx"), out);
+    MobileNetFineTuneStory.Result r = MobileNetFineTuneStory.run(gunzip("mobilenet_v2.onnx.gz"), DATA, 256, 2, tmp.resolve("m.onnx"), out);
     printed();
     assertEquals("/Flatten_output_0", r.cutAt(), "cut where the classifier reads the pooled features");
     assertTrue(r.lossAfter() < r.lossBefore(), "the head learnt: " + r);
