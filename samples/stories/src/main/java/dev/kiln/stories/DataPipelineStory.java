@@ -129,10 +129,13 @@ public final class DataPipelineStory {
     return new Result(folder.classes(), train.size(), val.size(), history, events, csv, best, restored);
   }
 
-  /** {@code scripts/story data-pipeline [IMAGE_FOLDER] [epochs]}; without a folder, a Fashion-MNIST one is written first. */
+  /**
+   * {@code scripts/story data-pipeline [IMAGE_FOLDER|-] [epochs]}; without a folder (or with {@code -}), a Fashion-MNIST
+   * one is written under {@code runs/data-pipeline/images} first.
+   */
   public static void main(String[] args) throws IOException {
     Path runDir = Files.createDirectories(Path.of("runs", "data-pipeline"));
-    Path images = args.length > 0 ? Path.of(args[0])
+    Path images = args.length > 0 && !args[0].equals("-") ? Path.of(args[0])
         : writeSampleFolder(FashionMnist.DEFAULT_DIR, runDir.resolve("images"), 1800);
     run(images, args.length > 1 ? Integer.parseInt(args[1]) : 10, runDir, System.out);
   }
