@@ -76,5 +76,11 @@ public final class Model {
   /** A Keras-style table: layer, output shape, parameter count, totals. */
   public String summary() { return Summary.of(graph); }
 
+  /**
+   * As {@link #summary()}, with rows down to {@code depth} levels of blocks: 1 gives one row per top-level block
+   * ({@code layer1}), 2 (the default) one per inner block ({@code layer1.0}), 3 their layers ({@code layer1.0.conv1}).
+   */
+  public String summary(int depth) { return Summary.of(graph, depth); }
+
   @Override public String toString() { return toText(); }
 }

@@ -17,26 +17,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keras-style summary: one row per top-level block (or per op outside blocks) with the last output's
- * shape and the block's parameter count, then totals.
+ * Keras-style summary: one row per block down to {@code depth} levels of name scopes (or per op outside blocks)
+ * with the last output's shape and the block's parameter count, then totals. At the default depth 2 a layer inside
+ * a block is a row of its own ({@code features.conv1}), and a block of blocks folds into one row per inner block
+ * (a ResNet's {@code layer1.0}, op {@code Block}); a larger depth expands those.
  */
 final class Summary {
+  /** The default depth: blocks of layers show their layers; blocks of blocks fold at their inner blocks. */
+  static final int DEPTH = 2;
+
   private Summary() {}
 
-  static String of(Graph g) {
+  static String of(Graph g) { return of(g, DEPTH); }
+
+  static String of(Graph g, int depth) {
+    if (depth < 1) throw new IllegalArgumentException("summary depth must be >= 1, got " + depth);
     Map<String, String[]> rows = new LinkedHashMap<>();
     Set<Node> forward = forward(g);
     for (Node n : g.nodes()) {
       if (!forward.contains(n)) continue;  // only computes a state update (batch norm's running statistics)
-      String layer = n.scope().isEmpty() ? n.output().name() : n.scope().get(0);
-      String kind = n.scope().isEmpty() ? n.opName() : rows.containsKey(layer) ? rows.get(layer)[1] : n.opName();
+      List<String> scope = n.scope();
+      String layer = scope.isEmpty() ? n.output().name() : String.join(".", scope.subList(0, Math.min(depth, scope.size())));
+      String kind = scope.isEmpty() ? n.opName() : scope.size() > depth ? "Block"
+          : rows.containsKey(layer) ? rows.get(layer)[1] : n.opName();
       rows.put(layer, new String[] {layer, kind, n.output().type().toString()});
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     long trainable = 0;
     long total = 0;
     for (Parameter p : g.parameters()) {
-      String top = p.name().contains(".") ? p.name().substring(0, p.name().indexOf('.')) : p.name();
+      String[] parts = p.name().split("\\.");
+      String top = parts.length == 1 ? p.name() : String.join(".", java.util.Arrays.copyOf(parts, Math.min(depth, parts.length - 1)));
       counts.merge(top, p.initial().size(), Long::sum);
       total += p.initial().size();
       if (p.trainable()) trainable += p.initial().size();

@@ -88,6 +88,12 @@ final class CompositeImporters {
 
   private static Shape shapeOf(Object o) { return ImportContext.typeOf(o).shape(); }
 
+  /** A bound's value when it is absent ({@code open}) or a one-element constant; NaN when it is only known at run time. */
+  private static double constantBound(Object bound, double open) {
+    if (bound == null) return open;
+    return bound instanceof HostTensor t && t.size() == 1 ? t.getDouble(0) : Double.NaN;
+  }
+
   private static HostTensor scalar(ImportContext c, Object like, double v) {
     return HostTensor.fromDoubles(dtypeOf(like), new double[] {v});
   }
@@ -115,6 +121,14 @@ final class CompositeImporters {
       c.define(Ops.identity(c, x));
       return;
     }
+    // Constant bounds (torch.onnx's ReLU6 and hardtanh): one Clip node, which re-exports as one ONNX Clip.
+    double loV = constantBound(lo, Double.NEGATIVE_INFINITY);
+    double hiV = constantBound(hi, Double.POSITIVE_INFINITY);
+    if (x instanceof Value && !Double.isNaN(loV) && !Double.isNaN(hiV) && loV <= hiV) {
+      c.define(Ops.clip(c, x, loV, hiV));
+      return;
+    }
+    // Bounds computed at run time: max(x, lo) as lo + relu(x - lo), min(y, hi) as hi - relu(hi - y).
     if (lo != null) {
       Object r = Ops.relu(c.step(), Ops.sub(c.step(), y, lo));
       y = hi == null ? Ops.add(c, lo, r) : Ops.add(c.step(), lo, r);

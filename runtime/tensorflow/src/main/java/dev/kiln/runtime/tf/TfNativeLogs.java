@@ -10,7 +10,10 @@ package dev.kiln.runtime.tf;
  * <p>Known gap: TF 2.18 logs a few lines through absl rather than its own logger, which this variable does not
  * reach and which Java cannot reconfigure without a native call of its own: on the first session run, {@code
  * "MLIR V1 optimization pass is not enabled"} after absl's {@code "WARNING: All log messages before
- * absl::InitializeLog() ..."} still print, once per process.
+ * absl::InitializeLog() ..."} still print, once per process. (Tried: absl's level lives in a private global;
+ * libtensorflow_framework exports a setter whose one instruction locates its copy, but the MLIR pass is in
+ * libtensorflow_cc, which links its own absl with that global and setter LOCAL, visible only in the file's
+ * {@code .symtab}: reaching it would mean parsing the ELF file and poking memory, which Kiln does not do.)
  *
  * <p>A user's own {@code TF_CPP_MIN_LOG_LEVEL} always wins; {@code -Dkiln.tf.logs=verbose} (what the
  * CLI's {@code --verbose} sets) leaves TF's default, every line shown.
