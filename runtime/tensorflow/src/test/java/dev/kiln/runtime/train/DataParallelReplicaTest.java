@@ -137,6 +137,15 @@ class DataParallelReplicaTest {
   }
 
   @Test
+  void theSplitStepRunsOnOnnxRuntimeToo() throws Exception {
+    Dataset d = data(320, new long[] {0, 20}, 6);
+    Supplier<TrainerBuilder> ort = () -> recipe(mlp()).backend("onnxruntime");
+    List<Double> want = fused(ort, d, 2, 32);
+    assertCurves(want, replicas(ort, d, 2, 32, 1), 1e-6);
+    assertCurves(want, replicas(ort, d, 2, 32, 2), 1e-4);
+  }
+
+  @Test
   void twoReplicasAtHalfTheBatchFollowOneProcess() throws Exception {
     Dataset d = data(640, new long[] {0, 20}, 3);
     // 100 steps of a global batch of 32, with an odd last batch each epoch (640 = 19 * 33 + 13).
