@@ -55,7 +55,11 @@ final class SparkScore {
       } else {
         Dataset<Row> frame = spark.read().parquet(c.input.toString());
         Dataset<Row> scored = SparkScorer.score(spark, model, frame, c.features, c.batchRows);
-        scored.write().parquet(c.output.toString());
+        try {
+          scored.write().parquet(c.output.toString());
+        } catch (RuntimeException e) {
+          throw dev.kiln.runtime.spark.SparkErrors.unwrap(e);
+        }
         rows = spark.read().parquet(c.output.toString()).count();
         out.println(rows + " rows with columns " + Arrays.toString(scored.schema().fieldNames()) + " -> " + c.output);
       }

@@ -48,6 +48,35 @@ class SparkCliTest {
     for (int i = 0; i < want.length; i++) assertEquals(want[i], g[i], 1e-5f * (1 + Math.abs(want[i])), "value " + i);
   }
 
+  @Test void scoreAppendsAParquetColumnPerOutputAndNamesABadRow() throws Exception {
+    Path onnx = tmp.resolve("mlp.onnx");
+    assertEquals(0, CliRun.of("export", "mlp", "-o", onnx.toString()).exit());
+    Path in = tmp.resolve("x.parquet");
+    Path bad = tmp.resolve("bad.parquet");
+    org.apache.spark.sql.SparkSession spark = dev.kiln.runtime.spark.SparkSessions.session("local[2]");
+    try {
+      java.util.List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        java.util.List<Float> f = new java.util.ArrayList<>();
+        for (int k = 0; k < 784; k++) f.add((i + k) % 7 / 7f);
+        rows.add(org.apache.spark.sql.RowFactory.create((long) i, f));
+      }
+      org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType().add("id", "long")
+          .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType));
+      spark.createDataFrame(rows, schema).write().parquet(in.toString());
+      spark.createDataFrame(java.util.List.of(org.apache.spark.sql.RowFactory.create(1L, java.util.List.of(1f, 2f))), schema)
+          .write().parquet(bad.toString());
+    } finally {
+      spark.stop();
+    }
+    CliRun r = CliRun.of("score", onnx.toString(), "--input", in.toString(), "--output", tmp.resolve("y.parquet").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("50 rows with columns [id, features, logits]"), r.out());
+    CliRun b = CliRun.of("score", onnx.toString(), "--input", bad.toString(), "--output", tmp.resolve("z.parquet").toString());
+    assertEquals(2, b.exit(), b.err());
+    assertTrue(b.err().contains("row features have 2 values; model input 'image' takes 784"), b.err());
+  }
+
   @Test void scoreRejectsMismatchedFilesWithExitCode2() throws Exception {
     Path model = tmp.resolve("none.onnx");
     Files.write(model, new byte[] {1, 2, 3});

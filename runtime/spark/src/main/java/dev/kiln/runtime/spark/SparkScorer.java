@@ -209,8 +209,14 @@ public final class SparkScorer {
     }
     Broadcast<byte[]> bytes = sc.broadcast(model);
     JavaRDD<Chunk> in = sc.parallelize(chunks, parts);
-    List<List<Chunk>> scored = in.map(c -> scoreChunk(c, plan, bytes, batchRows)).collect();
-    bytes.destroy();
+    List<List<Chunk>> scored;
+    try {
+      scored = in.map(c -> scoreChunk(c, plan, bytes, batchRows)).collect();
+    } catch (RuntimeException e) {
+      throw SparkErrors.unwrap(e);
+    } finally {
+      bytes.destroy();
+    }
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (int o = 0; o < plan.outputs().size(); o++) {
       java.io.ByteArrayOutputStream cat = new java.io.ByteArrayOutputStream();

@@ -74,8 +74,32 @@ public final class SparkTrainer {
     public double allReducePerStep() { return stepsRun == 0 ? Double.NaN : allReduceSeconds / stepsRun; }
   }
 
-  /** Trains {@code recipe} on {@code sc} as {@code config} says. */
+  /** Trains {@code recipe} on {@code sc} as {@code config} says, every replica taking its shard of {@link TrainingRecipe#data()}. */
   public static Result fit(JavaSparkContext sc, TrainingRecipe recipe, Config config) {
+    return fit(sc, config, task -> run(sc, recipe, config.workers(), task));
+  }
+
+  /**
+   * Trains {@code recipe} on the rows of {@code frame} ({@link TrainingRecipe#data()} is not called): the frame is
+   * repartitioned into one partition per worker, each replica keeps its partition's rows (features from the
+   * {@code array<float>}/{@code array<double>} column {@code features}, shaped as the model's input; class ids or
+   * values from the numeric column {@code label}) and reshuffles them every epoch from the seed; every step each
+   * replica takes {@code batchSize / workers} of its rows, and an epoch has as many steps as the smallest partition
+   * allows.
+   */
+  public static Result fit(org.apache.spark.sql.SparkSession spark, TrainingRecipe recipe, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame,
+                           String features, String label, Config config) {
+    FrameRows.check(frame, features, label);
+    JavaSparkContext sc = SparkSessions.context(spark);
+    return fit(sc, config, task -> FrameRows.run(recipe, frame, features, label, config.workers(), task));
+  }
+
+  /** One barrier job: the replicas' reports. */
+  interface Job {
+    List<ReplicaReport> run(Task task) throws SparkException;
+  }
+
+  private static Result fit(JavaSparkContext sc, Config config, Job job) {
     Path ckpt = config.checkpoint();
     if (ckpt == null) {
       try {
@@ -91,7 +115,7 @@ public final class SparkTrainer {
     sc.setLocalProperty("spark.job.interruptOnCancel", "true");
     for (int attempt = 1; ; attempt++) {
       try {
-        List<ReplicaReport> reports = run(sc, recipe, c.workers(), task);
+        List<ReplicaReport> reports = job.run(task);
         ReplicaReport first = reports.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         return new Result(first.history(), c.checkpoint(), first.steps(), attempt, (System.nanoTime() - t0) / 1e9,
             first.stepsRun(), first.allReduceSeconds(), first.bytesSent());
@@ -107,7 +131,7 @@ public final class SparkTrainer {
   }
 
   /** What each barrier task needs to know (serializable: {@link Path} is not). */
-  private record Task(int epochs, int batchSize, String checkpoint, int checkpointEvery, int hashEvery) implements Serializable {}
+  record Task(int epochs, int batchSize, String checkpoint, int checkpointEvery, int hashEvery) implements Serializable {}
 
   /** A failed task is worth another attempt; a recipe Spark cannot ship or a mistake in the setup is not. */
   private static boolean retriable(Throwable e) {
@@ -127,14 +151,31 @@ public final class SparkTrainer {
     return new ArrayList<>(out.toJavaRDD().collect());
   }
 
-  /** The body of one barrier task. */
+  /** The body of one barrier task: the recipe's data, each replica taking its slice of every global batch. */
   private static Iterator<ReplicaReport> replica(TrainingRecipe recipe, Task c) {
+    return replica(recipe, c, (replica, comm) -> {
+      Dataset data = recipe.data();
+      return new Shard(data, replica.globalOrder(data.size(), c.batchSize()));
+    });
+  }
+
+  /** A replica's data and which rows it takes at each step. */
+  record Shard(Dataset data, ShardPlan plan) {}
+
+  /** Loads a replica's shard once the replica and its ring exist. */
+  interface ShardSource {
+    Shard load(DataParallelReplica replica, BarrierCollective comm);
+  }
+
+  /** The body of one barrier task: one replica training on the shard {@code source} gives. */
+  static Iterator<ReplicaReport> replica(TrainingRecipe recipe, Task c, ShardSource source) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     long t0 = System.nanoTime();
     try (BarrierCollective comm = new BarrierCollective(ctx);
          DataParallelReplica replica = new DataParallelReplica(recipe.trainer(), comm)) {
-      Dataset data = recipe.data();
-      ShardPlan plan = replica.globalOrder(data.size(), c.batchSize());
+      Shard shard = source.load(replica, comm);
+      Dataset data = shard.data();
+      ShardPlan plan = shard.plan();
       final long[] firstStep = {-1};
       History h = replica.fit(data, plan, c.epochs(), new DataParallelReplica.Options(Path.of(c.checkpoint()), c.checkpointEvery(), c.hashEvery()),
           new DataParallelReplica.Listener() {

@@ -142,6 +142,35 @@ class SparkTrainerTest {
   }
 
   @Test
+  void aDataFrameTrainsWithEachWorkerReadingItsOwnPartition() {
+    Recipe r = new Recipe("mlp", 640, 4, "frame", -1);
+    Dataset d = r.data();
+    float[] x = d.features().toFloats();
+    long[] y = d.labels().toLongs();
+    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+    for (int i = 0; i < d.size(); i++) {
+      List<Float> f = new ArrayList<>();
+      for (int k = 0; k < 20; k++) f.add(x[i * 20 + k]);
+      rows.add(org.apache.spark.sql.RowFactory.create(f, y[i]));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType))
+        .add("label", org.apache.spark.sql.types.DataTypes.LongType);
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(rows, schema);
+    SparkTrainer.Result res = SparkTrainer.fit(spark, r, frame, "features", "label", SparkTrainer.Config.of(2, 5, 32));
+    // about 320 rows a partition, 16 a step: about 20 steps an epoch, as the smaller partition allows
+    assertTrue(res.steps() >= 90 && res.steps() <= 100 && res.steps() % 5 == 0, "steps " + res.steps());
+    try (Trainer t = SparkTrainer.restore(r, res)) {
+      double acc = t.evaluate(d, 64).get("accuracy");
+      assertTrue(acc > 0.6, "trained from the DataFrame: " + acc);
+    }
+    Exception bad = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> SparkTrainer.fit(spark, r, frame, "pixels", "label", SparkTrainer.Config.of(2, 1, 32)));
+    assertTrue(bad.getMessage().contains("no features column 'pixels'"), bad.getMessage());
+  }
+
+  @Test
   void aTaskKilledMidEpochIsRetriedFromTheCheckpoint() throws Exception {
     Path dir = Files.createTempDirectory("kiln-spark-fault");
     Recipe clean = new Recipe("mlp", 320, 3, "clean", -1);

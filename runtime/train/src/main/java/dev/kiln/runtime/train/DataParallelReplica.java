@@ -269,6 +269,20 @@ public final class DataParallelReplica implements AutoCloseable {
     return ShardPlan.globalOrder(size, globalBatch, cfg.seed, comm.rank(), comm.size());
   }
 
+  /** {@link ShardPlan#localShards} for this replica and the trainer's seed: each replica reshuffles its own rows. */
+  public ShardPlan localShards(int localSize, int perReplica, int steps) {
+    return ShardPlan.localShards(localSize, perReplica, steps, cfg.seed, comm.rank(), comm.size());
+  }
+
+  /** The dims after the batch axis of the model's first data input (-1 where not static), to shape features read from rows. */
+  public long[] inputRowShape() {
+    dev.kiln.spec.Shape s = forwardTrain.inputs().stream().filter(v -> !v.name().equals(TrainStep.STEP)).findFirst()
+        .orElseThrow(() -> new KilnException("the model has no data input")).type().shape();
+    long[] out = new long[s.rank() - 1];
+    for (int i = 1; i < s.rank(); i++) out[i - 1] = s.dim(i).isStatic() ? s.dim(i).size() : -1;
+    return out;
+  }
+
   /** Global steps done, across a resumed checkpoint. */
   public long step() { return globalStep; }
 
