@@ -57,7 +57,7 @@ final class SparkScore {
         Dataset<Row> scored = SparkScorer.score(spark, model, frame, c.features, c.batchRows);
         try {
           scored.write().parquet(c.output.toString());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {  // Spark's SparkException is a checked exception thrown unchecked from Scala
           throw dev.kiln.runtime.spark.SparkErrors.unwrap(e);
         }
         rows = spark.read().parquet(c.output.toString()).count();

@@ -212,7 +212,7 @@ public final class SparkScorer {
     List<List<Chunk>> scored;
     try {
       scored = in.map(c -> scoreChunk(c, plan, bytes, batchRows)).collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {  // Spark's SparkException is a checked exception thrown unchecked from Scala
       throw SparkErrors.unwrap(e);
     } finally {
       bytes.destroy();
