@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
     description = "Neural networks as JVM code: train the demo, inspect, import, run and export ONNX models; list PyTorch and safetensors weights.",
     subcommands = {DemoCommand.class, TrainCommand.class, InspectCommand.class, ImportCommand.class, RunCommand.class,
         ExportCommand.class, ExportTrainingCommand.class, WeightsCommand.class, BenchCommand.class, ResNetDemoCommand.class,
-        DoctorCommand.class, LayersCommand.class,
+        DoctorCommand.class, LayersCommand.class, ScoreCommand.class,
         CommandLine.HelpCommand.class})
 public final class KilnCli implements java.util.concurrent.Callable<Integer> {
   /** Exit status for bad input: a missing or malformed file, a wrong input name, dtype or shape. */

@@ -52,6 +52,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--test-limit", paramLabel = "N", description = "Evaluate on the first N test examples only.")
   Integer testLimit;
 
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "Train data-parallel on Spark: local[N] (embedded) or spark://host:port (docs/spark.md).")
+  String spark;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Spark replicas (barrier tasks) with --spark (default: ${DEFAULT-VALUE}).")
+  int workers = 2;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", description = "With --spark: the checkpoint to write and resume from.")
+  Path checkpoint;
+
   @Spec CommandSpec spec;
 
   @Mixin BackendOption backend = new BackendOption();
@@ -64,6 +74,11 @@ final class TrainCommand implements Callable<Integer> {
     if (sample.equals("transformer")) return trainTransformer();
     Samples.Sample s = Samples.get(sample);
     Path onnx = output != null ? output : Path.of(s.name() + ".onnx");
+    if (spark != null) {
+      // Only SparkTrain names Spark's classes: without --spark they are never loaded.
+      return SparkTrain.run(spark, workers, new SparkTrain.SampleRecipe(s.name(), seed, learningRate, data.toAbsolutePath().toString(),
+          trainLimit, backend.backend), epochs, batchSize, testLimit, onnx, checkpoint, spec.commandLine().getOut());
+    }
     if (SampleRecipes.has(s.name())) {
       // These samples have their own recipes; only the options given explicitly override them.
       var given = spec.commandLine().getParseResult();

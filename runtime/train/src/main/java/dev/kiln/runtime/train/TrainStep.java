@@ -49,6 +49,11 @@ public final class TrainStep {
     this.fusedUpdates = List.copyOf(fused);
   }
 
+  /** A step of a graph built elsewhere (the apply half of a {@link SplitStep}). */
+  static TrainStep of(Graph graph, Map<Value, String> assignments, List<String> slotNames, List<FusedUpdate> fused) {
+    return new TrainStep(graph, assignments, slotNames, fused);
+  }
+
   /** The train-step graph. */
   public Graph graph() { return graph; }
 

@@ -1,0 +1,195 @@
+package dev.kiln.runtime.spark;
+
+import static dev.kiln.dsl.DTypes.F32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.dsl.Conv;
+import dev.kiln.dsl.Model;
+import dev.kiln.dsl.Padding;
+import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.types.F32;
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.train.Losses;
+import dev.kiln.runtime.train.Metric;
+import dev.kiln.runtime.train.Optimizers;
+import dev.kiln.runtime.train.Reduction;
+import dev.kiln.runtime.train.Trainer;
+import dev.kiln.runtime.train.TrainerBuilder;
+import dev.kiln.runtime.train.TrainingCallback;
+import dev.kiln.spec.HostTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 17: two replicas in an embedded {@code local[2]} Spark, at half the batch each, follow single-process training
+ * step for step (MLP and LeNet-5, 100 steps, 1e-4 relative); a task killed mid-epoch is retried from the checkpoint
+ * and the run ends where an unbroken run ends.
+ */
+class SparkTrainerTest {
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() { sc = SparkSessions.local(2); }
+
+  @AfterAll
+  static void stop() { if (sc != null) sc.stop(); }
+
+  /** Rank 0's loss per global step, by run tag (Spark runs the tasks in this JVM: local mode). */
+  static final Map<String, Map<Long, Double>> LOSSES = new ConcurrentHashMap<>();
+  /** Fails one task once, at the step a recipe names. */
+  static final AtomicBoolean FAILED = new AtomicBoolean();
+
+  record Recipe(String model, int n, long dataSeed, String tag, long failAt) implements TrainingRecipe {
+    @Override public TrainerBuilder trainer() {
+      Model m = model.equals("mlp") ? mlp() : lenet5();
+      return Trainer.builder(m).loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits").optimizer(Optimizers.adam(0.9, 0.999, 1e-7))
+          .learningRate(0.003).seed(7).metrics(Metric.accuracy()).progress(false);
+    }
+
+    @Override public Dataset data() { return SparkTrainerTest.data(n, model.equals("mlp") ? new long[] {0, 20} : new long[] {0, 1, 28, 28}, dataSeed); }
+
+    @Override public void onStep(int rank, long step, double loss) {
+      if (rank == 0) LOSSES.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(step, loss);
+      if (rank == 1 && step == failAt && FAILED.compareAndSet(false, true)) throw new IllegalStateException("task killed on purpose at step " + step);
+    }
+  }
+
+  static Model mlp() {
+    return Model.define("mlp", 5, m -> {
+      Tensor<F32> x = m.input("x", F32, "batch", 20);
+      m.output("logits", x.linear("fc1", 32).relu().linear("fc2", 4));
+    });
+  }
+
+  static Model lenet5() {
+    return Model.define("lenet5", 5, m -> {
+      Tensor<F32> x = m.input("x", F32, "batch", 1, 28, 28);
+      Tensor<F32> h = x.conv2d("conv1", Conv.out(6).kernel(5).padding(Padding.explicit(2))).relu().maxPool2d(2);
+      h = h.conv2d("conv2", Conv.out(16).kernel(5)).relu().maxPool2d(2).flatten();
+      m.output("logits", h.linear("fc1", 120).relu().linear("fc2", 84).relu().linear("fc3", 4));
+    });
+  }
+
+  /** Learnable labels: the argmax of a fixed random projection of the features. */
+  static Dataset data(int n, long[] shape, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int d = 1;
+    for (int i = 1; i < shape.length; i++) d *= (int) shape[i];
+    float[] x = new float[n * d];
+    float[] w = new float[d * 4];
+    for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+    long[] y = new long[n];
+    for (int i = 0; i < n; i++) {
+      double best = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < 4; c++) {
+        double s = 0;
+        for (int k = 0; k < d; k++) s += x[i * d + k] * w[k * 4 + c];
+        if (s > best) { best = s; y[i] = c; }
+      }
+    }
+    long[] full = shape.clone();
+    full[0] = n;
+    return new Dataset(HostTensor.ofFloats(x, full), HostTensor.ofLongs(y, n));
+  }
+
+  static List<Double> singleProcess(Recipe r, int epochs, int batch) {
+    List<Double> losses = new ArrayList<>();
+    try (Trainer t = r.trainer().callbacks(new TrainingCallback() {
+      @Override public void onStepEnd(Trainer tr, long step, double loss) { losses.add(loss); }
+    }).build()) {
+      t.fit(r.data(), null, epochs, batch);
+    }
+    return losses;
+  }
+
+  static void sameCurve(Recipe r, int epochs, int batch) {
+    List<Double> want = singleProcess(r, epochs, batch);
+    assertEquals(100, want.size(), "100 steps");
+    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(2, epochs, batch));
+    assertEquals(100, res.steps());
+    assertEquals(1, res.attempts());
+    Map<Long, Double> got = LOSSES.get(r.tag());
+    for (int i = 0; i < want.size(); i++) {
+      double w = want.get(i);
+      assertEquals(w, got.get(i + 1L), 1e-4 * Math.abs(w), r.model() + " step " + (i + 1));
+    }
+    assertTrue(want.get(99) < 0.7 * want.get(0), "it learns: " + want.get(0) + " -> " + want.get(99));
+    assertTrue(res.allReduceBytes() > 0, "the gradients went around the ring");
+  }
+
+  @Test
+  void twoWorkersAtHalfTheBatchFollowOneProcessMlp() {
+    // 640 examples, global batch 32: 20 steps an epoch, 5 epochs
+    sameCurve(new Recipe("mlp", 640, 1, "mlp", -1), 5, 32);
+  }
+
+  @Test
+  void twoWorkersAtHalfTheBatchFollowOneProcessLeNet5() {
+    // 160 examples, global batch 16: 10 steps an epoch, 10 epochs
+    sameCurve(new Recipe("lenet", 160, 2, "lenet", -1), 10, 16);
+  }
+
+  @Test
+  void aDataFrameTrainsWithEachWorkerReadingItsOwnPartition() {
+    Recipe r = new Recipe("mlp", 640, 4, "frame", -1);
+    Dataset d = r.data();
+    float[] x = d.features().toFloats();
+    long[] y = d.labels().toLongs();
+    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+    for (int i = 0; i < d.size(); i++) {
+      List<Float> f = new ArrayList<>();
+      for (int k = 0; k < 20; k++) f.add(x[i * 20 + k]);
+      rows.add(org.apache.spark.sql.RowFactory.create(f, y[i]));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType))
+        .add("label", org.apache.spark.sql.types.DataTypes.LongType);
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(rows, schema);
+    SparkTrainer.Result res = SparkTrainer.fit(spark, r, frame, "features", "label", SparkTrainer.Config.of(2, 5, 32));
+    // about 320 rows a partition, 16 a step: about 20 steps an epoch, as the smaller partition allows
+    assertTrue(res.steps() >= 90 && res.steps() <= 100 && res.steps() % 5 == 0, "steps " + res.steps());
+    try (Trainer t = SparkTrainer.restore(r, res)) {
+      double acc = t.evaluate(d, 64).get("accuracy");
+      assertTrue(acc > 0.6, "trained from the DataFrame: " + acc);
+    }
+    Exception bad = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> SparkTrainer.fit(spark, r, frame, "pixels", "label", SparkTrainer.Config.of(2, 1, 32)));
+    assertTrue(bad.getMessage().contains("no features column 'pixels'"), bad.getMessage());
+  }
+
+  @Test
+  void aTaskKilledMidEpochIsRetriedFromTheCheckpoint() throws Exception {
+    Path dir = Files.createTempDirectory("kiln-spark-fault");
+    Recipe clean = new Recipe("mlp", 320, 3, "clean", -1);
+    Recipe broken = new Recipe("mlp", 320, 3, "broken", 27);  // epoch 3 of 10-step epochs, after the step-25 checkpoint
+    SparkTrainer.Result a = SparkTrainer.fit(sc, clean, SparkTrainer.Config.of(2, 4, 32).withCheckpoint(dir.resolve("clean.ckpt"), 5));
+    SparkTrainer.Result b = SparkTrainer.fit(sc, broken, SparkTrainer.Config.of(2, 4, 32).withCheckpoint(dir.resolve("broken.ckpt"), 5));
+    assertTrue(FAILED.get(), "the task was killed");
+    assertEquals(2, b.attempts(), "one retry");
+    assertEquals(40, b.steps());
+    Dataset d = clean.data();
+    try (Trainer ta = SparkTrainer.restore(clean, a); Trainer tb = SparkTrainer.restore(broken, b)) {
+      assertEquals(40, tb.step(), "the checkpoint is whole and final");
+      assertEquals(4, tb.epochs());
+      double accA = ta.evaluate(d, 64).get("accuracy");
+      double accB = tb.evaluate(d, 64).get("accuracy");
+      assertEquals(accA, accB, 0.005, "same final accuracy");
+      // NOTE: the retry resumes exactly (same shards, same order), so it is in fact the same model.
+      assertEquals(ta.variables().get("fc1.weight"), tb.variables().get("fc1.weight"));
+    }
+    assertEquals(LOSSES.get("clean").get(40L), LOSSES.get("broken").get(40L));
+  }
+}

@@ -1,0 +1,295 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.TrainingDivergedException;
+import dev.kiln.spec.ir.Graph;
+import dev.kiln.spec.ir.Parameter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * One replica of synchronous data-parallel training, back-end and transport neutral: per step it runs the
+ * {@link SplitStep#gradients()} graph on its shard ({@link ShardPlan}), weights the gradients, the batch-norm state
+ * updates, the loss and the metrics by its share of the global batch, sums them over all replicas
+ * ({@link Collective#sum}), and applies the same update as every other replica ({@link SplitStep#apply()}). So the
+ * replicas stay identical, which it checks every {@link Options#hashEvery} steps by gathering a hash of every variable.
+ *
+ * <p>Replica 0 writes the checkpoint ({@link Trainer}'s format, atomically) every {@link Options#checkpointEvery}
+ * steps and at every epoch end; a replica that finds one on start resumes from it, mid-epoch included, so a retried
+ * or restarted run continues where the last checkpoint was. The same seed gives the same run.
+ */
+public final class DataParallelReplica implements AutoCloseable {
+  /**
+   * How a run saves and checks itself.
+   *
+   * @param checkpoint where replica 0 writes the checkpoint (null: none, and nothing to resume)
+   * @param checkpointEvery steps between checkpoints (0: only at epoch ends)
+   * @param hashEvery steps between the replicas' parameter-hash comparisons (0: only at the end)
+   */
+  public record Options(Path checkpoint, int checkpointEvery, int hashEvery) {}
+
+  /** What a replica sees as training goes (replica 0 feeds the progress bar from it). */
+  public interface Listener {
+    /** After global step {@code step} (1-based): the global batch's size, mean loss and first metric. */
+    default void onStep(long step, int epoch, int k, int examples, double loss, double metric) {}
+  }
+
+  private final TrainerBuilder cfg;
+  private final Collective comm;
+  private final Graph forwardTrain;
+  private final Feeds feeds;
+  private SplitStep split;
+  private TrainSession session;
+  private List<Parameter> trainable;
+  private List<Parameter> floatStates;
+  private int bufferLength;
+  private long globalStep;
+  private int epochsDone;
+
+  /** A replica of the training {@code cfg} describes, talking to the others through {@code comm}. */
+  public DataParallelReplica(TrainerBuilder cfg, Collective comm) {
+    this.cfg = cfg;
+    this.comm = comm;
+    this.forwardTrain = cfg.source.build(true);
+    Graph eval = cfg.source.build(false);
+    this.feeds = new Feeds(eval.inputs().stream().filter(v -> !v.name().equals(TrainStep.STEP)).toList());
+  }
+
+  private void compile(HostTensor labels) {
+    if (session != null) return;
+    long[] s = labels.shape();
+    Graph loss = TrainStep.lossGraph(forwardTrain, cfg.loss, cfg.outputName, cfg.labelInput,
+        cfg.labelType != null ? cfg.labelType : TrainStep.labelType(labels.dtype(), java.util.Arrays.copyOfRange(s, 1, s.length)), cfg.penalty);
+    split = SplitStep.compile(loss, cfg.optimizer, cfg.clipping);
+    trainable = loss.parameters().stream().filter(Parameter::trainable).toList();
+    for (Parameter p : trainable) {
+      if (p.value().type().dtype() != DType.F32) {
+        throw new KilnException("data-parallel training sums f32 gradients; parameter " + p.name() + " is " + p.value().type());
+      }
+    }
+    floatStates = split.states().stream().map(n -> loss.parameter(n).orElseThrow())
+        .filter(p -> p.value().type().dtype() == DType.F32).toList();
+    long n = 0;
+    for (Parameter p : trainable) n += p.initial().size();
+    for (Parameter p : floatStates) n += p.initial().size();
+    n += 2 + cfg.metrics.size();
+    if (n > Integer.MAX_VALUE - 8) throw new KilnException("the model has too many parameters (" + n + ") for one float[] all-reduce");
+    bufferLength = (int) n;
+    session = cfg.backend != null ? cfg.backend.open(split.apply(), split.gradients())
+        : Backends.find().open(split.apply(), split.gradients());
+  }
+
+  /**
+   * Trains for {@code epochs} epochs (counted from the checkpoint's, when one is resumed) of {@code plan}'s steps over
+   * {@code data} (this replica's copy or shard) and returns the history every replica agrees on (train loss and
+   * metrics are over the global batches).
+   */
+  public History fit(Dataset data, ShardPlan plan, int epochs, Options options, Listener listener) {
+    feeds.check("training", data);
+    compile(data.labels());
+    resume(options.checkpoint(), plan.steps());
+    ProgressReporter bar = comm.rank() == 0 ? cfg.reporter() : ProgressReporter.disabled();
+    History history = new History();
+    int firstEpoch = epochsDone;
+    int startK = (int) (globalStep - (long) epochsDone * plan.steps());
+    while (epochsDone < epochs) {
+      int epoch = epochsDone;
+      long t0 = System.nanoTime();
+      double lossSum = 0;
+      double[] metricSums = new double[cfg.metrics.size()];
+      long seen = 0;
+      double lrSum = 0;
+      int stepsRun = plan.steps() - startK;
+      bar.startEpoch(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
+      for (int k = startK; k < plan.steps(); k++) {
+        float[] buf = gradients(data, plan.rows(epoch, k), plan.weight(epoch, k));
+        comm.sum(buf);
+        int examples = Math.round(buf[bufferLength - 1 - cfg.metrics.size()]);
+        double loss = buf[bufferLength - 2 - cfg.metrics.size()];
+        globalStep++;
+        if (!Double.isFinite(loss)) {
+          bar.endEpoch();
+          throw new TrainingDivergedException(globalStep, loss, Double.NaN);
+        }
+        lrSum += apply(buf, epoch);
+        lossSum += loss * examples;
+        seen += examples;
+        for (int m = 0; m < metricSums.length; m++) metricSums[m] += buf[bufferLength - metricSums.length + m] * examples;
+        double shown = metricSums.length == 0 ? Double.NaN : buf[bufferLength - metricSums.length];
+        bar.step(examples, loss, shown);
+        if (listener != null) listener.onStep(globalStep, epoch, k, examples, loss, shown);
+        if (options.hashEvery() > 0 && globalStep % options.hashEvery() == 0) checkSame();
+        if (options.checkpointEvery() > 0 && globalStep % options.checkpointEvery() == 0) save(options.checkpoint());
+      }
+      startK = 0;
+      bar.endEpoch();
+      epochsDone++;
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      for (int m = 0; m < metricSums.length; m++) metrics.put(cfg.metrics.get(m).name(), seen == 0 ? Double.NaN : metricSums[m] / seen);
+      history.add(new EpochRecord(epoch + 1, seen == 0 ? Double.NaN : lossSum / seen, metrics, Double.NaN, Map.of(),
+          lrSum / Math.max(1, stepsRun), (System.nanoTime() - t0) / 1e9));
+      save(options.checkpoint());
+    }
+    checkSame();
+    return history;
+  }
+
+  /** This replica's weighted contributions for one step: gradients, f32 states, loss, example count, metrics. */
+  private float[] gradients(Dataset data, int[] rows, double weight) {
+    float[] buf = new float[bufferLength];
+    if (rows.length == 0) return buf;
+    Dataset shard = data.subset(rows);
+    Map<String, HostTensor> feed = new HashMap<>(feeds.of(shard));
+    feed.put(cfg.labelInput, shard.labels());
+    if (split.gradients().inputs().stream().anyMatch(v -> v.name().equals(TrainStep.STEP))) {
+      feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep + 1));
+    }
+    List<String> fetch = new ArrayList<>();
+    fetch.add(TrainStep.LOSS);
+    for (Parameter p : trainable) fetch.add(SplitStep.grad(p.name()));
+    for (Parameter p : floatStates) fetch.add(SplitStep.stateUpdate(p.name()));
+    if (!cfg.metrics.isEmpty()) fetch.add(cfg.outputName);
+    Map<String, HostTensor> out = session.evaluate(feed, fetch);
+    int at = 0;
+    float w = (float) weight;
+    for (Parameter p : trainable) at = put(buf, at, out.get(SplitStep.grad(p.name())).toFloats(), w);
+    for (Parameter p : floatStates) at = put(buf, at, out.get(SplitStep.stateUpdate(p.name())).toFloats(), w);
+    buf[at++] = (float) (out.get(TrainStep.LOSS).getDouble(0) * weight);
+    buf[at++] = rows.length;
+    for (Metric m : cfg.metrics) {
+      m.reset();
+      m.update(out.get(cfg.outputName), shard.labels());
+      buf[at++] = (float) (m.result() * weight);
+    }
+    return buf;
+  }
+
+  private static int put(float[] buf, int at, float[] v, float w) {
+    // NOTE: a weight of 1 (one replica) or 1/2 (two, even shards) is exact in f32, so the sum then equals the
+    // single-process gradient up to the rounding of the shard means.
+    if (w == 1f) System.arraycopy(v, 0, buf, at, v.length);
+    else for (int i = 0; i < v.length; i++) buf[at + i] = v[i] * w;
+    return at + v.length;
+  }
+
+  /** Applies the summed update; returns the learning rate used. */
+  private double apply(float[] buf, int epoch) {
+    Map<String, HostTensor> feed = new HashMap<>();
+    int at = 0;
+    for (Parameter p : trainable) at = take(feed, SplitStep.grad(p.name()), p, buf, at);
+    for (Parameter p : floatStates) at = take(feed, SplitStep.NEW_STATE + p.name(), p, buf, at);
+    if (floatStates.size() != split.states().size()) {
+      // A non-f32 state (a counter) is the same on every replica: each keeps its own next value.
+      Map<String, HostTensor> own = session.readVariables();
+      for (String s : split.states()) feed.putIfAbsent(SplitStep.NEW_STATE + s, own.get(s));
+    }
+    double lr = cfg.schedule.rate(epoch, globalStep - 1);
+    feed.put(TrainStep.LR, HostTensor.scalar(DType.F32, lr));
+    feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep));
+    session.step(feed);
+    return lr;
+  }
+
+  private static int take(Map<String, HostTensor> feed, String name, Parameter p, float[] buf, int at) {
+    int n = (int) p.initial().size();
+    feed.put(name, HostTensor.ofFloats(java.util.Arrays.copyOfRange(buf, at, at + n), p.initial().shape()));
+    return at + n;
+  }
+
+  /** Gathers a hash of every variable and fails when the replicas differ. */
+  private void checkSame() {
+    long mine = hash(session.readVariables());
+    long[] all = comm.gather(mine);
+    for (int r = 0; r < all.length; r++) {
+      if (all[r] != all[0]) {
+        throw new KilnException("data-parallel replicas diverged at step " + globalStep + ": parameter hashes by worker "
+            + java.util.Arrays.toString(all) + " (worker " + r + " differs from worker 0)");
+      }
+    }
+  }
+
+  static long hash(Map<String, HostTensor> vars) {
+    CRC32C crc = new CRC32C();
+    long h = 0;
+    for (Map.Entry<String, HostTensor> e : vars.entrySet()) {
+      crc.reset();
+      crc.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      crc.update(e.getValue().bytes());
+      h = h * 0x100000001B3L + crc.getValue();
+    }
+    return h;
+  }
+
+  private void resume(Path checkpoint, int stepsPerEpoch) {
+    if (checkpoint == null || !Files.exists(checkpoint)) return;
+    Checkpoint c;
+    try {
+      c = Checkpoint.read(checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+    }
+    if (c.seed() != cfg.seed) throw new KilnException(checkpoint + " was written with seed " + c.seed() + ", this run uses " + cfg.seed);
+    if (c.step() < (long) c.epochs() * stepsPerEpoch || c.step() > (long) (c.epochs() + 1) * stepsPerEpoch) {
+      throw new KilnException(checkpoint + " is at step " + c.step() + " after " + c.epochs() + " epochs, which does not fit "
+          + stepsPerEpoch + " steps an epoch (same data, batch size and workers as the run that wrote it?)");
+    }
+    Map<String, HostTensor> now = session.readVariables();
+    if (!now.keySet().equals(c.variables().keySet())) {
+      throw new KilnException(checkpoint + " holds variables " + c.variables().keySet() + " but this model has " + now.keySet());
+    }
+    session.writeVariables(c.variables());
+    globalStep = c.step();
+    epochsDone = c.epochs();
+    // Every replica must start from the same checkpoint (a late write of a failed attempt would show here).
+    checkSame();
+  }
+
+  private void save(Path checkpoint) {
+    if (checkpoint == null || comm.rank() != 0) return;
+    try {
+      new Checkpoint(cfg.seed, globalStep, epochsDone, session.readVariables()).write(checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
+    }
+  }
+
+  /** {@link ShardPlan#globalOrder} for this replica and the trainer's seed: the order a single process would take. */
+  public ShardPlan globalOrder(int size, int globalBatch) {
+    return ShardPlan.globalOrder(size, globalBatch, cfg.seed, comm.rank(), comm.size());
+  }
+
+  /** {@link ShardPlan#localShards} for this replica and the trainer's seed: each replica reshuffles its own rows. */
+  public ShardPlan localShards(int localSize, int perReplica, int steps) {
+    return ShardPlan.localShards(localSize, perReplica, steps, cfg.seed, comm.rank(), comm.size());
+  }
+
+  /** The dims after the batch axis of the model's first data input (-1 where not static), to shape features read from rows. */
+  public long[] inputRowShape() {
+    dev.kiln.spec.Shape s = forwardTrain.inputs().stream().filter(v -> !v.name().equals(TrainStep.STEP)).findFirst()
+        .orElseThrow(() -> new KilnException("the model has no data input")).type().shape();
+    long[] out = new long[s.rank() - 1];
+    for (int i = 1; i < s.rank(); i++) out[i - 1] = s.dim(i).isStatic() ? s.dim(i).size() : -1;
+    return out;
+  }
+
+  /** Global steps done, across a resumed checkpoint. */
+  public long step() { return globalStep; }
+
+  /** Every variable (parameters, optimizer slots, statistics) by name. */
+  public Map<String, HostTensor> variables() { return session == null ? Map.of() : session.readVariables(); }
+
+  @Override public void close() {
+    if (session != null) session.close();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.kiln.cli;
+
+import dev.kiln.compiler.onnx.OnnxExporter;
+import dev.kiln.dsl.Model;
+import dev.kiln.dsl.Tensor;
+import dev.kiln.dsl.types.F32;
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.onnx.OnnxRuntimeModel;
+import dev.kiln.runtime.onnx.OnnxRuntimeOptions;
+import dev.kiln.runtime.spark.RingAllReduce;
+import dev.kiln.runtime.spark.SparkScorer;
+import dev.kiln.runtime.spark.SparkSessions;
+import dev.kiln.runtime.spark.SparkTrainer;
+import dev.kiln.runtime.train.Trainer;
+import dev.kiln.spec.HostTensor;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The figures of docs/spark.md, printed (run by {@code scripts/bench-spark}, one mode per JVM so thread settings do
+ * not leak between them): {@code train-spark W} (W Spark workers, TF at 1 thread each), {@code train-single}
+ * (one process, TF at the threads the JVM's properties say), {@code ring} (all-reduce time against the gradient
+ * size, 2 peers over loopback TCP), {@code score N} (N rows through Spark local[2] against one ONNX Runtime session).
+ * Benchmarks never fail a build; this prints and exits.
+ */
+public final class SparkBench {
+  private SparkBench() {}
+
+  /** Two epochs; the figure is the second's (the first pays for graph compilation and warm-up). */
+  static final int EPOCHS = 2;
+  static final int BATCH = 128;
+  static final int LIMIT = 20_000;
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 ? args[0] : "ring";
+    switch (mode) {
+      case "train-spark" -> trainSpark(Integer.parseInt(args[1]));
+      case "train-single" -> trainSingle();
+      case "ring" -> ring();
+      case "score" -> score(Integer.parseInt(args[1]));
+      default -> throw new IllegalArgumentException("mode: train-spark W | train-single | ring | score N");
+    }
+    System.exit(0);
+  }
+
+  static SparkTrain.SampleRecipe recipe() {
+    return new SparkTrain.SampleRecipe("mlp", 42, 1e-3, "/usr/share/datasets/fashion-mnist", LIMIT, null);
+  }
+
+  static void trainSpark(int workers) {
+    SparkSession spark = SparkSessions.session("local[" + workers + "]");
+    JavaSparkContext sc = SparkSessions.context(spark);
+    SparkTrain.SampleRecipe r = recipe();
+    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, BATCH));
+    double s = res.history().last().seconds();
+    System.out.printf("train-spark workers=%d threads/worker=%s: %.0f samples/s (epoch 2: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
+        workers, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
+        1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
+    spark.stop();
+  }
+
+  static void trainSingle() {
+    SparkTrain.SampleRecipe r = recipe();
+    Dataset d = r.data();
+    try (Trainer t = r.trainer().progress(false).build()) {
+      double s = t.fit(d, null, EPOCHS, BATCH).last().seconds();
+      System.out.printf("train-single threads=%s: %.0f samples/s (epoch 2: %d steps in %.2f s)%n",
+          System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, d.batchCount(BATCH), s);
+    }
+  }
+
+  static void ring() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    for (int n : new int[] {1_000, 10_000, 100_000, 269_322, 1_000_000, 11_689_512}) {
+      RingAllReduce a = new RingAllReduce(0, 2, "127.0.0.1");
+      RingAllReduce b = new RingAllReduce(1, 2, "127.0.0.1");
+      List<String> addrs = List.of("127.0.0.1:" + a.port(), "127.0.0.1:" + b.port());
+      Future<?> fa = pool.submit(() -> a.connect(addrs));
+      b.connect(addrs);
+      fa.get();
+      int reps = n > 2_000_000 ? 5 : 30;
+      float[] xa = new float[n];
+      float[] xb = new float[n];
+      for (int i = 0; i < 3; i++) both(pool, a, b, xa, xb);  // warm-up
+      long t0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) both(pool, a, b, xa, xb);
+      double ms = (System.nanoTime() - t0) / 1e6 / reps;
+      System.out.printf("ring W=2 loopback: %,d floats (%.1f MB): %.3f ms per all-reduce, %.2f GB/s of gradient%n", n, n * 4 / 1e6, ms,
+          n * 4 / 1e6 / ms);
+      a.close();
+      b.close();
+    }
+    pool.shutdownNow();
+  }
+
+  private static void both(ExecutorService pool, RingAllReduce a, RingAllReduce b, float[] xa, float[] xb) throws Exception {
+    Future<?> f = pool.submit(() -> a.sum(xa));
+    b.sum(xb);
+    f.get();
+  }
+
+  static void score(int rows) throws Exception {
+    Model m = Model.define("scorer", 3, b -> {
+      Tensor<F32> x = b.input("x", dev.kiln.dsl.DTypes.F32, "batch", 64);
+      b.output("logits", x.linear("fc1", 128).relu().linear("fc2", 10));
+    });
+    byte[] model = OnnxExporter.export(m.graph()).toByteArray();
+    SplittableRandom r = new SplittableRandom(1);
+    float[] x = new float[rows * 64];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+    HostTensor in = HostTensor.ofFloats(x, rows, 64);
+    try (OnnxRuntimeModel one = OnnxRuntimeModel.load(model, OnnxRuntimeOptions.cpu().intraOpThreads(1))) {
+      for (int rep = 0; rep < 2; rep++) {
+        long t0 = System.nanoTime();
+        for (int from = 0; from < rows; from += 1024) {
+          int n = Math.min(1024, rows - from);
+          one.run(Map.of("x", HostTensor.ofFloats(java.util.Arrays.copyOfRange(x, from * 64, (from + n) * 64), n, 64)));
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (rep == 1) System.out.printf("score single-process ORT (1 thread, batches of 1024): %,d rows in %.2f s, %.0f rows/s%n", rows, s, rows / s);
+      }
+    }
+    SparkSession s = SparkSessions.session("local[2]");
+    JavaSparkContext sc = SparkSessions.context(s);
+    for (int rep = 0; rep < 2; rep++) {
+      long t0 = System.nanoTime();
+      SparkScorer.scoreArray(sc, model, in, 8, 1024);
+      double sec = (System.nanoTime() - t0) / 1e9;
+      if (rep == 1) System.out.printf("score Spark local[2] (8 partitions, batches of 1024, 1 ORT thread a task): %,d rows in %.2f s, %.0f rows/s%n", rows, sec, rows / sec);
+    }
+    s.stop();
+  }
+
+}

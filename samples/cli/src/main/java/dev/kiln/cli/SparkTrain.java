@@ -1,0 +1,108 @@
+package dev.kiln.cli;
+
+import dev.kiln.dsl.Model;
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.FashionMnist;
+import dev.kiln.runtime.onnx.OnnxRuntimeModel;
+import dev.kiln.runtime.spark.SparkSessions;
+import dev.kiln.runtime.spark.SparkTrainer;
+import dev.kiln.runtime.spark.TrainingRecipe;
+import dev.kiln.runtime.train.Losses;
+import dev.kiln.runtime.train.Metric;
+import dev.kiln.runtime.train.Optimizers;
+import dev.kiln.runtime.train.Reduction;
+import dev.kiln.runtime.train.Trainer;
+import dev.kiln.runtime.train.TrainerBuilder;
+import dev.kiln.samples.Samples;
+import dev.kiln.spec.KilnException;
+import dev.kiln.spec.ir.TrainingForm;
+import dev.kiln.spec.ir.Value;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code kiln train SAMPLE --spark MASTER --workers N}: the Fashion-MNIST recipe of {@code kiln train} (Adam,
+ * cross-entropy, accuracy), trained data-parallel on Spark ({@link SparkTrainer}), then evaluated, exported and
+ * checked in ONNX Runtime as the single-process run is. Only this class names Spark, so {@code kiln} loads Spark's
+ * classes only when {@code --spark} is given.
+ */
+final class SparkTrain {
+  private SparkTrain() {}
+
+  /**
+   * The sample recipe every replica builds for itself (serializable: Spark ships it to the tasks).
+   *
+   * @param backend the training back end's name, or null for the default
+   */
+  record SampleRecipe(String sample, long seed, double learningRate, String dataDir, Integer trainLimit, String backend)
+      implements TrainingRecipe {
+    Model model() { return Samples.get(sample).build().apply(seed); }
+
+    boolean images() {
+      List<Value> in = model().graph().inputs().stream().filter(v -> !v.name().equals(TrainingForm.STEP)).toList();
+      return in.size() == 1 && in.get(0).type().rank() == 4;
+    }
+
+    @Override public TrainerBuilder trainer() {
+      Model m = model();
+      TrainerBuilder b = Trainer.builder(m).optimizer(Optimizers.adam(0.9, 0.999, 1e-8)).learningRate(learningRate)
+          .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), m.graph().outputs().get(0).name()).seed(seed).metrics(Metric.accuracy());
+      return backend == null ? b : b.backend(backend);
+    }
+
+    @Override public Dataset data() {
+      Dataset train = FashionMnist.load(Path.of(dataDir), images()).train();
+      return trainLimit == null || trainLimit >= train.size() ? train : train.subset(java.util.stream.IntStream.range(0, trainLimit).toArray());
+    }
+  }
+
+  /** Trains, prints the history and the test accuracy lines, writes {@code onnx}; returns the exit code. */
+  static int run(String master, int workers, SampleRecipe recipe, int epochs, int batchSize, Integer testLimit, Path onnx,
+                 Path checkpoint, PrintWriter out) {
+    if (workers < 1) throw new KilnException("--workers must be >= 1, got " + workers);
+    Model model = recipe.model();
+    if (model.graph().outputs().size() != 1) throw new KilnException("sample " + recipe.sample() + " has several outputs; --spark trains one-output samples");
+    FashionMnist data = FashionMnist.load(Path.of(recipe.dataDir()), recipe.images());
+    Dataset test = data.test();
+    if (testLimit != null && testLimit < test.size()) test = test.subset(java.util.stream.IntStream.range(0, testLimit).toArray());
+    SparkSession spark = SparkSessions.session(master);
+    try {
+      JavaSparkContext sc = SparkSessions.context(spark);
+      out.printf("Spark %s (%s): %d workers, global batch %d (%d a worker)%n", spark.version(), master, workers, batchSize,
+          batchSize / workers);
+      out.flush();
+      SparkTrainer.Config config = SparkTrainer.Config.of(workers, epochs, batchSize).withCheckpoint(checkpoint, 0);
+      SparkTrainer.Result r = SparkTrainer.fit(sc, recipe, config);
+      out.print(r.history());
+      out.printf("Spark: %d steps in %.1f s (%d attempt%s), all-reduce %.2f ms a step (%d bytes sent a step by worker 0); checkpoint %s%n",
+          r.steps(), r.seconds(), r.attempts(), r.attempts() == 1 ? "" : "s", 1e3 * r.allReducePerStep(),
+          r.stepsRun() == 0 ? 0 : r.allReduceBytes() / r.stepsRun(), r.checkpoint());
+      try (Trainer t = SparkTrainer.restore(recipe, r)) {
+        String output = model.graph().outputs().get(0).name();
+        double accuracy = t.evaluate(test, 1000).get("accuracy");
+        double diff = t.exportAndVerify(onnx, test.subset(java.util.stream.IntStream.range(0, Math.min(256, test.size())).toArray()));
+        double ort = onnxAccuracy(onnx, output, test);
+        String on = t.backend().name().equals("tensorflow") ? "TensorFlow" : t.backend().name();
+        out.printf("test accuracy (%s):   %.4f%n", on, accuracy);
+        out.printf("test accuracy (ONNX Runtime): %.4f   (%s; max |TF - ORT| on 256 examples %.2e)%n", ort, onnx, diff);
+      }
+      out.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static double onnxAccuracy(Path onnx, String output, Dataset test) {
+    Metric acc = Metric.accuracy();
+    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(onnx)) {
+      String input = m.inputs().get(0).name();
+      for (var b : test.batches(1000, false, 0)) acc.update(m.run(Map.of(input, b.features())).get(output), b.labels());
+    }
+    return acc.result();
+  }
+}
