@@ -104,6 +104,11 @@ public final class OnnxImporter {
     }
     Set<String> domains = new java.util.TreeSet<>();
     for (NodeProto n : m.getGraph().getNodeList()) domains.add(n.getDomain());
+    if (domains.equals(Set.of(TrainingImporters.DOMAIN))) {
+      // A graph of training-domain ops only (ONNX's optimizer test models) imports no default opset; the
+      // domain came with ONNX opset 12, which is what its default-domain semantics (none used) are read as.
+      return TrainingImporters.DEFAULT_OPSET;
+    }
     if (!domains.isEmpty() && !domains.contains("") && !domains.contains("ai.onnx")) {
       Map<String, Integer> ops = new TreeMap<>();
       for (NodeProto n : m.getGraph().getNodeList()) ops.merge(n.getDomain() + ":" + n.getOpType(), 1, Integer::sum);
@@ -117,7 +122,7 @@ public final class OnnxImporter {
     Map<String, Integer> missing = new TreeMap<>();
     for (NodeProto n : m.getGraph().getNodeList()) {
       boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-      if (!defaultDomain || Importers.forType(n.getOpType()) == null) {
+      if (Importers.forNode(n) == null) {
         String key = (defaultDomain ? "" : n.getDomain() + ":") + n.getOpType() + " (opset " + opset + ")";
         missing.merge(key, 1, Integer::sum);
       }
@@ -159,7 +164,7 @@ public final class OnnxImporter {
     for (NodeProto n : nodes) {
       ctx.setNode(n);
       try {
-        Importers.forType(n.getOpType()).importNode(n, ctx);
+        Importers.forNode(n).importNode(n, ctx);
       } catch (KilnException e) {
         throw ctx.wrap(e);
       } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException | ClassCastException e) {

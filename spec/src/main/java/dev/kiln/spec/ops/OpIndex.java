@@ -94,6 +94,7 @@ public final class OpIndex {
         new PRelu(),
         new Pad(),
         new Pow(),
+        new RandomUniformLike(),
         new Range(),
         new ReduceMax(),
         new ReduceMean(),

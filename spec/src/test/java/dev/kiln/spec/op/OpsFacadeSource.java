@@ -37,7 +37,7 @@ final class OpsFacadeSource {
       family("BinaryOps", "Broadcasting arithmetic, comparison, selection and casts.", "Add BitShift Cast Div Equal Greater "
           + "Less MatMul Maximum Minimum Mod Mul Pow Sub Where"),
       family("ShapeOps", "Shapes, views, joins and constants.", "BroadcastLike Concat Constant ConstantOfShape DepthToSpace "
-          + "Expand EyeLike Flatten Pad Range Reshape Shape Slice SpaceToDepth Split Squeeze Tile Transpose Unsqueeze"),
+          + "Expand EyeLike Flatten Pad RandomUniformLike Range Reshape Shape Slice SpaceToDepth Split Squeeze Tile Transpose Unsqueeze"),
       family("IndexOps", "Indexing, scattering, reductions and orderings.", "ArgMax CumSum Gather GatherGrad GatherND NonMaxSuppression NonZero "
           + "OneHot ReduceMax ReduceMean ReduceProd ReduceSum ReverseSequence ScatterElements ScatterND SegmentMax SegmentMean SegmentSum TopK"),
       family("DynamicOps", "Ops whose shape operands are computed at run time, and recurrent layers.", "DynamicPad "

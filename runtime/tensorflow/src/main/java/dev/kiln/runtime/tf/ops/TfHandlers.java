@@ -41,6 +41,7 @@ public final class TfHandlers {
     m.put("LogSoftmax", e -> MathHandlers.axisSoftmax(e, "LogSoftmax"));
     m.put("MatMul", MathHandlers::matMul);
     m.put("OneHot", MathHandlers::oneHot);
+    m.put("RandomUniformLike", RandomHandlers::randomUniformLike);
     m.put("Range", MathHandlers::range);
     m.put("ReduceMax", e -> MathHandlers.reduce(e, "Max"));
     m.put("ReduceMean", e -> MathHandlers.reduce(e, "Mean"));
