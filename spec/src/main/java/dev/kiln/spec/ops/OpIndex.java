@@ -135,6 +135,7 @@ public final class OpIndex {
         new Tile(),
         new TopK(),
         new Transpose(),
+        new Unique(),
         new Unsqueeze(),
         new Where());
   }

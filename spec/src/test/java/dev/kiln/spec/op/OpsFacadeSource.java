@@ -38,7 +38,7 @@ final class OpsFacadeSource {
           + "Less MatMul Maximum Minimum Mod Mul Pow Sub Where"),
       family("ShapeOps", "Shapes, views, joins and constants.", "BroadcastLike Concat Constant ConstantOfShape DepthToSpace "
           + "Expand EyeLike Flatten Pad RandomUniformLike Range Reshape Shape Slice SpaceToDepth Split Squeeze Tile Transpose Unsqueeze"),
-      family("IndexOps", "Indexing, scattering, reductions and orderings.", "ArgMax CumSum Gather GatherGrad GatherND NonMaxSuppression NonZero "
+      family("IndexOps", "Indexing, scattering, reductions and orderings.", "ArgMax CumSum Gather GatherGrad GatherND NonMaxSuppression NonZero Unique "
           + "OneHot ReduceMax ReduceMean ReduceProd ReduceSum ReverseSequence ScatterElements ScatterND SegmentMax SegmentMean SegmentSum TopK"),
       family("DynamicOps", "Ops whose shape operands are computed at run time, and recurrent layers.", "DynamicPad "
           + "DynamicReduceSum DynamicReshape DynamicSlice DynamicSqueeze DynamicTile DynamicUnsqueeze Gru Lstm Rnn"),

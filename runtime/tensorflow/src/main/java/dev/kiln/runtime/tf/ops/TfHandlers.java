@@ -54,6 +54,7 @@ public final class TfHandlers {
     m.put("Concat", ShapeHandlers::concat);
     m.put("NonMaxSuppression", DetectionHandlers::nonMaxSuppression);
     m.put("NonZero", DetectionHandlers::nonZero);
+    m.put("Unique", UniqueHandler::unique);
     m.put("Expand", ShapeHandlers::expand);
     m.put("Flatten", ShapeHandlers::flatten);
     m.put("Pad", ShapeHandlers::pad);
