@@ -55,6 +55,7 @@ public final class Importers {
     LayoutImporters.register(m);
     ResizeImporter.register(m);
     MatrixImporters.register(m);
+    RoiAlignImporter.register(m);
     UniqueImporter.register(m);
     GridSampleImporter.register(m);
     RandomImporters.register(m);
