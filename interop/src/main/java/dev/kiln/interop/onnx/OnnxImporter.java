@@ -137,7 +137,18 @@ public final class OnnxImporter {
     Map<String, Integer> missing = unsupportedOps(m, opset);
     if (!missing.isEmpty()) {
       StringBuilder b = new StringBuilder("model uses ONNX ops Kiln cannot import:");
-      missing.forEach((k, v) -> b.append("\n  ").append(k).append(": ").append(v).append(v == 1 ? " node" : " nodes"));
+      Map<String, List<String>> names = new TreeMap<>();
+      for (NodeProto n : g.getNodeList()) {
+        if (Importers.forNode(n) != null) continue;
+        boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+        String key = (defaultDomain ? "" : n.getDomain() + ":") + n.getOpType() + " (opset " + opset + ")";
+        names.computeIfAbsent(key, k -> new ArrayList<>()).add("'" + (n.getName().isEmpty() && n.getOutputCount() > 0 ? n.getOutput(0) : n.getName()) + "'");
+      }
+      missing.forEach((k, v) -> {
+        List<String> ns = names.getOrDefault(k, List.of());
+        b.append("\n  ").append(k).append(": ").append(v).append(v == 1 ? " node" : " nodes")
+            .append(" (").append(String.join(", ", ns.subList(0, Math.min(8, ns.size())))).append(ns.size() > 8 ? ", ..." : "").append(")");
+      });
       throw new UnsupportedOpException(b.toString());
     }
     if (g.getSparseInitializerCount() > 0) throw new UnsupportedOpException("sparse initializers are not supported");

@@ -110,6 +110,8 @@ final class ConformanceRunner {
     } else {
       tf = abort != null ? Outcome.fail("aborts TensorFlow (not run): " + abort) : backEnd(g, expected, onTf);
       ort = backEnd(g, expected, onOrt);
+      tf = naming(m, tf);
+      ort = naming(m, ort);
     }
     String erratum = ERRATA.get(c.toString());
     if (erratum != null) {
@@ -117,6 +119,27 @@ final class ConformanceRunner {
       if (ort.kind() == Outcome.Kind.FAIL) ort = Outcome.fail("test data erratum: " + erratum + " (" + ort.detail() + ")");
     }
     return new Result(c, ops, tf, ort);
+  }
+
+  /**
+   * A wrong value names the ONNX node that computes the output, its op and opset (the outcome's text starts
+   * "output i (name): ..." for those).
+   */
+  private static Outcome naming(ModelProto m, Outcome o) {
+    if (o.kind() != Outcome.Kind.FAIL || !o.detail().startsWith("output ")) return o;
+    int open = o.detail().indexOf('(');
+    int close = o.detail().indexOf("):");
+    if (open < 0 || close < open) return o;
+    String out = o.detail().substring(open + 1, close);
+    long opset = m.getOpsetImportList().stream().filter(x -> x.getDomain().isEmpty() || x.getDomain().equals("ai.onnx"))
+        .mapToLong(x -> x.getVersion()).findFirst().orElse(0);
+    for (NodeProto n : m.getGraph().getNodeList()) {
+      if (n.getOutputList().contains(out)) {
+        String name = n.getName().isEmpty() ? out : n.getName();
+        return Outcome.fail("node '" + name + "' (" + n.getOpType() + ", opset " + opset + "): " + o.detail());
+      }
+    }
+    return o;
   }
 
   /** Cases whose test data is wrong, with why (from {@code conformance-errata.txt}); they still count as failing. */
