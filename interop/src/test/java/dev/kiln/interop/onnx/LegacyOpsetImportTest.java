@@ -48,8 +48,8 @@ class LegacyOpsetImportTest {
     assertEquals(Shape.of(2, 3, 4), ir.outputs().get(0).type().shape());
     assertTrue(ir.nodes().stream().anyMatch(n -> n.opName().equals("Reshape")
         && n.outputs().get(0).type().shape().equals(Shape.of(3, 1))), ir.toText());
-    // broadcast = 0 (the default) needs equal shapes.
-    GraphProto strict = g.toBuilder().setNode(0, node("Add", s("a", "b"), s("y"))).build();
+    // broadcast = 0 needs equal shapes.
+    GraphProto strict = g.toBuilder().setNode(0, node("Add", s("a", "b"), s("y"), intAttr("broadcast", 0))).build();
     ModelFileException e = assertThrows(ModelFileException.class,
         () -> OnnxImporter.importBytes(model(6, strict).toByteArray(), ImportOptions.defaults()));
     assertTrue(e.getMessage().contains("broadcast = 0 needs A and B of equal shapes"), e.getMessage());
