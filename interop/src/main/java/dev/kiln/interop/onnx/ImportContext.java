@@ -161,6 +161,20 @@ public final class ImportContext implements OpTarget<Object> {
 
   boolean isBound(String name) { return env.containsKey(name); }
 
+  /**
+   * Rewrites the node being imported so that its input {@code i} reads {@code value} (bound under a fresh
+   * name) and the attributes {@code dropAttrs} are gone: for importers that normalise a legacy form and then
+   * hand the node to the modern importer.
+   */
+  void withInput(int i, Object value, String... dropAttrs) {
+    String name = node.getInput(i) + "/" + node.getOpType().toLowerCase(java.util.Locale.ROOT) + "_input" + i;
+    env.put(name, value);
+    NodeProto.Builder nb = node.toBuilder().setInput(i, name).clearAttribute();
+    java.util.Set<String> drop = java.util.Set.of(dropAttrs);
+    for (AttributeProto a : node.getAttributeList()) if (!drop.contains(a.getName())) nb.addAttribute(a);
+    node = nb.build();
+  }
+
   /** Number of inputs the node lists (empty names included). */
   public int inputCount() { return node.getInputCount(); }
 

@@ -55,7 +55,24 @@ public final class Importers {
     LayoutImporters.register(m);
     ResizeImporter.register(m);
     ControlFlowImporters.register(m);
+    MatrixImporters.register(m);
+    RoiAlignImporter.register(m);
+    UniqueImporter.register(m);
+    GridSampleImporter.register(m);
+    RandomImporters.register(m);
+    MaxUnpoolImporter.register(m);
+    LegacyBroadcast.register(m); // last: wraps the importers of the binary ops
     return m;
+  }
+
+  /** The ops of ONNX's {@value TrainingImporters#DOMAIN} domain, by op type. */
+  private static final Map<String, NodeImporter> TRAINING = TrainingImporters.all();
+
+  /** The importer of a node (default or training domain), or null when Kiln cannot import it. */
+  public static NodeImporter forNode(ai.onnx.proto.OnnxMl.NodeProto n) {
+    String d = n.getDomain();
+    if (d.isEmpty() || d.equals("ai.onnx")) return forType(n.getOpType());
+    return d.equals(TrainingImporters.DOMAIN) ? TRAINING.get(n.getOpType()) : null;
   }
 
   /** The importer for an ONNX op type, or null when Kiln cannot import it. */

@@ -129,8 +129,12 @@ final class MathImporters {
   private static void dropout(NodeProto n, ImportContext c) {
     c.onlyAttrs("ratio", "seed", "is_test");
     if (c.hasInput(2)) {
-      HostTensor t = c.requireConstant(2, "training_mode");
-      if (t.getDouble(0) != 0) throw c.unsupported("training_mode=true is not supported");
+      HostTensor t = c.constant(2);
+      if (t == null || t.getDouble(0) != 0) {
+        // Training form (true, or decided at run time): random, composed on RandomUniformLike.
+        RandomImporters.dropoutTraining(c, t);
+        return;
+      }
     }
     c.define(Ops.identity(c, c.in(0)));
     if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {

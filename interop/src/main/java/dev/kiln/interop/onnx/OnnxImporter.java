@@ -104,6 +104,11 @@ public final class OnnxImporter {
     }
     Set<String> domains = new java.util.TreeSet<>();
     for (NodeProto n : m.getGraph().getNodeList()) domains.add(n.getDomain());
+    if (domains.equals(Set.of(TrainingImporters.DOMAIN))) {
+      // A graph of training-domain ops only (ONNX's optimizer test models) imports no default opset; the
+      // domain came with ONNX opset 12, which is what its default-domain semantics (none used) are read as.
+      return TrainingImporters.DEFAULT_OPSET;
+    }
     if (!domains.isEmpty() && !domains.contains("") && !domains.contains("ai.onnx")) {
       Map<String, Integer> ops = new TreeMap<>();
       for (NodeProto n : m.getGraph().getNodeList()) ops.merge(n.getDomain() + ":" + n.getOpType(), 1, Integer::sum);
@@ -125,7 +130,7 @@ public final class OnnxImporter {
     for (NodeProto n : g.getNodeList()) {
       for (GraphProto sub : SubgraphProtos.of(n)) unsupportedOps(sub, opset, missing);
       boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-      if (!defaultDomain || Importers.forType(n.getOpType()) == null) {
+      if (Importers.forNode(n) == null) {
         String key = (defaultDomain ? "" : n.getDomain() + ":") + n.getOpType() + " (opset " + opset + ")";
         missing.merge(key, 1, Integer::sum);
       }
@@ -139,7 +144,18 @@ public final class OnnxImporter {
     Map<String, Integer> missing = unsupportedOps(m, opset);
     if (!missing.isEmpty()) {
       StringBuilder b = new StringBuilder("model uses ONNX ops Kiln cannot import:");
-      missing.forEach((k, v) -> b.append("\n  ").append(k).append(": ").append(v).append(v == 1 ? " node" : " nodes"));
+      Map<String, List<String>> names = new TreeMap<>();
+      for (NodeProto n : g.getNodeList()) {
+        if (Importers.forNode(n) != null) continue;
+        boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+        String key = (defaultDomain ? "" : n.getDomain() + ":") + n.getOpType() + " (opset " + opset + ")";
+        names.computeIfAbsent(key, k -> new ArrayList<>()).add("'" + (n.getName().isEmpty() && n.getOutputCount() > 0 ? n.getOutput(0) : n.getName()) + "'");
+      }
+      missing.forEach((k, v) -> {
+        List<String> ns = names.getOrDefault(k, List.of());
+        b.append("\n  ").append(k).append(": ").append(v).append(v == 1 ? " node" : " nodes")
+            .append(" (").append(String.join(", ", ns.subList(0, Math.min(8, ns.size())))).append(ns.size() > 8 ? ", ..." : "").append(")");
+      });
       throw new UnsupportedOpException(b.toString());
     }
     if (g.getSparseInitializerCount() > 0) throw new UnsupportedOpException("sparse initializers are not supported");
@@ -179,7 +195,7 @@ public final class OnnxImporter {
     for (NodeProto n : nodes) {
       ctx.setNode(n);
       try {
-        Importers.forType(n.getOpType()).importNode(n, ctx);
+        Importers.forNode(n).importNode(n, ctx);
       } catch (KilnException e) {
         throw ctx.wrap(e);
       } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException | ClassCastException e) {

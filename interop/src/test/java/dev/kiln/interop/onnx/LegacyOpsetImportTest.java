@@ -14,6 +14,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import dev.kiln.compiler.onnx.OnnxTensors;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.Shape;
+import dev.kiln.spec.ModelFileException;
 import dev.kiln.spec.UnsupportedOpException;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Node;
@@ -38,13 +39,20 @@ class LegacyOpsetImportTest {
   }
 
   @Test
-  void legacyBroadcastAttributeIsRefused() {
+  void legacyBroadcastAttributeReshapesB() {
+    // Opset 6: B [3] at axis 1 of A [2, 3, 4] lines up with A's axis 1, i.e. NumPy broadcasting of B as [3, 1].
     GraphProto g = GraphProto.newBuilder().setName("g").addInput(f32("a", 2, 3, 4)).addInput(f32("b", 3))
         .addNode(node("Add", s("a", "b"), s("y"), intAttr("broadcast", 1), intAttr("axis", 1)))
         .addOutput(f32("y", 2, 3, 4)).build();
-    UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
-        () -> OnnxImporter.importBytes(model(6, g).toByteArray(), ImportOptions.defaults()));
-    assertTrue(e.getMessage().contains("broadcast"), e.getMessage());
+    Graph ir = OnnxImporter.importBytes(model(6, g).toByteArray(), ImportOptions.defaults());
+    assertEquals(Shape.of(2, 3, 4), ir.outputs().get(0).type().shape());
+    assertTrue(ir.nodes().stream().anyMatch(n -> n.opName().equals("Reshape")
+        && n.outputs().get(0).type().shape().equals(Shape.of(3, 1))), ir.toText());
+    // broadcast = 0 needs equal shapes.
+    GraphProto strict = g.toBuilder().setNode(0, node("Add", s("a", "b"), s("y"), intAttr("broadcast", 0))).build();
+    ModelFileException e = assertThrows(ModelFileException.class,
+        () -> OnnxImporter.importBytes(model(6, strict).toByteArray(), ImportOptions.defaults()));
+    assertTrue(e.getMessage().contains("broadcast = 0 needs A and B of equal shapes"), e.getMessage());
   }
 
   @Test

@@ -283,4 +283,19 @@ public abstract class IndexOps extends ShapeOps {
   public static <V> List<V> topK(OpTarget<V> g, V x, V kInput, Attrs attrs) {
     return OpsSupport.all(g, TopK.class, attrs, x, kInput);
   }
+
+  /** y, indices, inverse_indices, counts = the distinct elements (or slices along axis) of x. */
+  public static <V> List<V> unique(OpTarget<V> g, V x) {
+    return OpsSupport.all(g, Unique.class, Attrs.EMPTY, x);
+  }
+
+  /** y, indices, inverse_indices, counts = the distinct elements (or slices along axis) of x; every attribute given. */
+  public static <V> List<V> unique(OpTarget<V> g, V x, boolean flatten, long axis, boolean sorted) {
+    return OpsSupport.all(g, Unique.class, Attrs.of("flatten", flatten, "axis", axis, "sorted", sorted), x);
+  }
+
+  /** y, indices, inverse_indices, counts = the distinct elements (or slices along axis) of x; attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> List<V> unique(OpTarget<V> g, V x, Attrs attrs) {
+    return OpsSupport.all(g, Unique.class, attrs, x);
+  }
 }

@@ -96,6 +96,7 @@ public final class OpIndex {
         new PRelu(),
         new Pad(),
         new Pow(),
+        new RandomUniformLike(),
         new Range(),
         new ReduceMax(),
         new ReduceMean(),
@@ -137,6 +138,7 @@ public final class OpIndex {
         new Tile(),
         new TopK(),
         new Transpose(),
+        new Unique(),
         new Unsqueeze(),
         new Where());
   }

@@ -117,6 +117,24 @@ public abstract class ShapeOps extends BinaryOps {
     return OpsSupport.one(g, Pad.class, attrs, x);
   }
 
+  /** y = uniform draws on [low, high) shaped like x (seeded: a pure function of seed and shape). */
+  public static <V> V randomUniformLike(OpTarget<V> g, V x, DType dtype) {
+    return OpsSupport.one(g, RandomUniformLike.class, Attrs.of("dtype", dtype), x);
+  }
+
+  /** y = uniform draws on [low, high) shaped like x (seeded: a pure function of seed and shape); every attribute given. */
+  public static <V> V randomUniformLike(
+      OpTarget<V> g, V x, DType dtype, double low, double high, boolean seeded, double seed) {
+    return OpsSupport.one(
+        g, RandomUniformLike.class, Attrs.of("dtype", dtype, "low", low, "high", high, "seeded", seeded, "seed", seed),
+        x);
+  }
+
+  /** y = uniform draws on [low, high) shaped like x (seeded: a pure function of seed and shape); attributes as one {@code Attrs} (from a node or a file). */
+  public static <V> V randomUniformLike(OpTarget<V> g, V x, Attrs attrs) {
+    return OpsSupport.one(g, RandomUniformLike.class, attrs, x);
+  }
+
   /** y = start, start + delta, ... below limit (length known at run time). */
   public static <V> V range(OpTarget<V> g, V start, V limit, V delta) {
     return OpsSupport.one(g, Range.class, Attrs.EMPTY, start, limit, delta);

@@ -37,8 +37,8 @@ final class OpsFacadeSource {
       family("BinaryOps", "Broadcasting arithmetic, comparison, selection and casts.", "Add BitShift Cast Div Equal Greater "
           + "Less MatMul Maximum Minimum Mod Mul Pow Sub Where"),
       family("ShapeOps", "Shapes, views, joins and constants.", "BroadcastLike Concat Constant ConstantOfShape DepthToSpace "
-          + "Expand EyeLike Flatten Pad Range Reshape Shape Slice SpaceToDepth Split Squeeze Tile Transpose Unsqueeze"),
-      family("IndexOps", "Indexing, scattering, reductions and orderings.", "ArgMax CumSum Gather GatherGrad GatherND NonMaxSuppression NonZero "
+          + "Expand EyeLike Flatten Pad RandomUniformLike Range Reshape Shape Slice SpaceToDepth Split Squeeze Tile Transpose Unsqueeze"),
+      family("IndexOps", "Indexing, scattering, reductions and orderings.", "ArgMax CumSum Gather GatherGrad GatherND NonMaxSuppression NonZero Unique "
           + "OneHot ReduceMax ReduceMean ReduceProd ReduceSum ReverseSequence ScatterElements ScatterND SegmentMax SegmentMean SegmentSum TopK"),
       family("DynamicOps", "Ops whose shape operands are computed at run time, recurrent layers and control flow.", "DynamicPad "
           + "DynamicReduceSum DynamicReshape DynamicSlice DynamicSqueeze DynamicTile DynamicUnsqueeze Gru If Loop Lstm Rnn Scan"),

@@ -22,7 +22,16 @@ final class ConformanceReport {
     b.append("Each case of ONNX's backend test data (`/usr/share/libonnx-testdata/data`) is imported into the IR, then run\n")
         .append("(a) on TensorFlow-Java and (b) exported again and run in ONNX Runtime; outputs are compared with rtol ")
         .append(ConformanceRunner.RTOL).append(", atol ").append(ConformanceRunner.ATOL).append(".\n")
-        .append("*unsupported*: an op, form or data type Kiln cannot express (import or back end); *fail*: imported but wrong or crashed.\n\n");
+        .append("*unsupported*: an op, form or data type Kiln cannot express (import or back end); *fail*: imported but wrong or crashed.\n\n")
+        .append("**Random outputs** (`test_bernoulli*`, `test_training_dropout*`) cannot equal the NumPy draws in the files, so these\n")
+        .append("cases are checked by distribution instead (`RandomOutputs`): dtype and shape as expected; every value in the op's\n")
+        .append("support (a Bernoulli draw 0 or 1, and exactly 0 / 1 where p is 0 / 1; a dropout output 0 or x / (1 - ratio), the\n")
+        .append("mask true exactly where kept, nothing dropped with training_mode false); the number of ones / drops within ")
+        .append(RandomOutputs.SIGMAS).append(" standard\n")
+        .append("deviations of its mean; and a seeded model run a second time in a new session gives the same values bit for bit.\n")
+        .append("Moments of large draws are checked per op (`RandomOpsDistributionTest`, both back ends).\n")
+        .append("**Test-data errata** (`conformance-errata.txt`): cases whose expected data does not match their model still count as\n")
+        .append("failing; their line below starts with \"test data erratum\" and says what is wrong.\n\n");
     b.append("## Totals\n\n| folder | cases | TF pass | TF fail | TF unsupported | ORT pass | ORT fail | ORT unsupported |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<String, List<Result>> byFolder = new TreeMap<>();

@@ -41,11 +41,12 @@ final class ConformanceRunner {
   private ConformanceRunner() {}
 
   /** Cases known to abort the JVM on TensorFlow, with why (from {@code conformance-tf-abort.txt}). */
-  static final Map<String, String> TF_ABORTS = loadAborts();
+  static final Map<String, String> TF_ABORTS = load("/conformance-tf-abort.txt");
 
-  private static Map<String, String> loadAborts() {
+  /** A resource of {@code case  # why} lines. */
+  private static Map<String, String> load(String resource) {
     Map<String, String> m = new LinkedHashMap<>();
-    try (var in = ConformanceRunner.class.getResourceAsStream("/conformance-tf-abort.txt")) {
+    try (var in = ConformanceRunner.class.getResourceAsStream(resource)) {
       if (in == null) return m;
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         String t = line.strip();
@@ -64,8 +65,9 @@ final class ConformanceRunner {
     Graph g;
     List<HostTensor> inputs;
     List<HostTensor> expected;
+    ModelProto m;
     try {
-      ModelProto m = OnnxImporter.read(c.model());
+      m = OnnxImporter.read(c.model());
       for (NodeProto n : m.getGraph().getNodeList()) ops.add((n.getDomain().isEmpty() ? "" : n.getDomain() + ":") + n.getOpType());
       g = OnnxImporter.importModel(m, c.dir(), ImportOptions.defaults());
       inputs = c.inputs();
@@ -87,19 +89,87 @@ final class ConformanceRunner {
     Map<String, HostTensor> feed = new LinkedHashMap<>();
     for (int i = 0; i < inputs.size(); i++) feed.put(g.inputs().get(i).name(), inputs.get(i));
     String abort = TF_ABORTS.get(c.toString());
-    Outcome tf = abort != null ? Outcome.fail("aborts TensorFlow (not run): " + abort) : backEnd(g, expected, gr -> {
+    Function<Graph, Map<String, HostTensor>> onTf = gr -> {
       mark(c.toString());
       try (TfModel tm = TfModel.load(gr)) {
         return tm.run(feed);
       }
-    });
-    Outcome ort = backEnd(g, expected, gr -> {
+    };
+    Function<Graph, Map<String, HostTensor>> onOrt = gr -> {
       byte[] bytes = OnnxExporter.export(gr).toByteArray();
       try (OnnxRuntimeModel om = OnnxRuntimeModel.load(bytes)) {
         return om.run(feed);
       }
-    });
+    };
+    Outcome tf;
+    Outcome ort;
+    if (RandomOutputs.applies(c)) {
+      boolean seeded = RandomOutputs.seeded(m);
+      tf = abort != null ? Outcome.fail("aborts TensorFlow (not run): " + abort) : random(c, g, inputs, expected, seeded, onTf);
+      ort = random(c, g, inputs, expected, seeded, onOrt);
+    } else {
+      tf = abort != null ? Outcome.fail("aborts TensorFlow (not run): " + abort) : backEnd(g, expected, onTf);
+      ort = backEnd(g, expected, onOrt);
+      tf = naming(m, tf);
+      ort = naming(m, ort);
+    }
+    String erratum = ERRATA.get(c.toString());
+    if (erratum != null) {
+      if (tf.kind() == Outcome.Kind.FAIL) tf = Outcome.fail("test data erratum: " + erratum + " (" + tf.detail() + ")");
+      if (ort.kind() == Outcome.Kind.FAIL) ort = Outcome.fail("test data erratum: " + erratum + " (" + ort.detail() + ")");
+    }
     return new Result(c, ops, tf, ort);
+  }
+
+  /**
+   * A wrong value names the ONNX node that computes the output, its op and opset (the outcome's text starts
+   * "output i (name): ..." for those).
+   */
+  private static Outcome naming(ModelProto m, Outcome o) {
+    if (o.kind() != Outcome.Kind.FAIL || !o.detail().startsWith("output ")) return o;
+    int open = o.detail().indexOf('(');
+    int close = o.detail().indexOf("):");
+    if (open < 0 || close < open) return o;
+    String out = o.detail().substring(open + 1, close);
+    long opset = m.getOpsetImportList().stream().filter(x -> x.getDomain().isEmpty() || x.getDomain().equals("ai.onnx"))
+        .mapToLong(x -> x.getVersion()).findFirst().orElse(0);
+    for (NodeProto n : m.getGraph().getNodeList()) {
+      if (n.getOutputList().contains(out)) {
+        String name = n.getName().isEmpty() ? out : n.getName();
+        return Outcome.fail("node '" + name + "' (" + n.getOpType() + ", opset " + opset + "): " + o.detail());
+      }
+    }
+    return o;
+  }
+
+  /** Cases whose test data is wrong, with why (from {@code conformance-errata.txt}); they still count as failing. */
+  static final Map<String, String> ERRATA = load("/conformance-errata.txt");
+
+  /**
+   * A random case ({@link RandomOutputs}): the outputs must follow the op's law; a seeded one is run a second time
+   * (a new session) and must repeat the first run's values.
+   */
+  private static Outcome random(ConformanceCase c, Graph g, List<HostTensor> inputs, List<HostTensor> expected, boolean seeded,
+      Function<Graph, Map<String, HostTensor>> run) {
+    List<String> names = g.outputs().stream().map(Value::name).toList();
+    try {
+      List<HostTensor> got = RandomOutputs.inOrder(run.apply(g), names);
+      String p = RandomOutputs.problem(c, inputs, expected, got);
+      if (p != null) return Outcome.fail("random outputs (checked by distribution): " + p);
+      if (seeded) {
+        List<HostTensor> again = RandomOutputs.inOrder(run.apply(g), names);
+        for (int i = 0; i < got.size(); i++) {
+          if (!got.get(i).buffer().equals(again.get(i).buffer())) {
+            return Outcome.fail("random outputs: output " + i + " differs between two runs with the same seed");
+          }
+        }
+      }
+      return Outcome.pass();
+    } catch (UnsupportedOpException e) {
+      return Outcome.unsupported(e.getMessage());
+    } catch (RuntimeException e) {
+      return Outcome.fail(e.toString());
+    }
   }
 
   /**

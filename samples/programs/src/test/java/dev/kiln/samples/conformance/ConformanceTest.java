@@ -30,6 +30,16 @@ class ConformanceTest {
   void backendTestData() throws IOException {
     List<ConformanceCase> cases = ConformanceCase.all();
     Assumptions.assumeTrue(!cases.isEmpty(), "no ONNX test data under " + ConformanceCase.ROOT);
+    String only = System.getProperty("kiln.conformance.only");
+    if (only != null && !only.isBlank()) {
+      // A developer's quick look at some cases (a regex over "folder/name"): prints each outcome, no report, no ratchet.
+      for (ConformanceCase c : cases) {
+        if (!java.util.regex.Pattern.compile(only).matcher(c.toString()).find()) continue;
+        Result r = ConformanceRunner.run(c);
+        System.out.println("[conformance] " + c + ": TF " + r.tf() + " | ORT " + r.ort());
+      }
+      return;
+    }
     if (Files.exists(ConformanceRunner.MARKER)) {
       System.err.println("[conformance] a previous run aborted the JVM while running: " + Files.readString(ConformanceRunner.MARKER).strip());
     }

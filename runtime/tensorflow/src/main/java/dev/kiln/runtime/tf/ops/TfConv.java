@@ -81,12 +81,32 @@ public final class TfConv {
     Attrs a = e.node().attrs();
     TensorType x = e.node().inputs().get(0).type();
     Windows.Geometry g = Windows.geometry(a.getLongs("kernel"), a);
-    for (long d : g.dilations()) {
-      if (d != 1) throw new UnsupportedOpException("MaxPool with dilations " + java.util.Arrays.toString(g.dilations())
-          + " has no TensorFlow kernel");
+    final boolean dilated = java.util.Arrays.stream(g.dilations()).anyMatch(d -> d != 1);
+    if (dilated) {
+      String dil = java.util.Arrays.toString(g.dilations());
+      if (g.spatial() == 3) throw new UnsupportedOpException("MaxPool with dilations " + dil + " over 3 spatial axes has no TensorFlow kernel");
+      if (a.getBool("ceil")) throw new UnsupportedOpException("MaxPool with dilations " + dil + " and ceil mode has no TensorFlow lowering yet");
+      if (!x.shape().dim(1).isStatic()) throw new UnsupportedOpException("MaxPool with dilations " + dil + " needs a static channel count, got " + x);
     }
-    return pool(e, x, g, a.getBool("ceil"), (xl, gg, pads) ->
-        poolOp(e, "MaxPool", pad(e, xl, pads, lowest(x.dtype()), x.dtype()), gg));
+    long channels = dilated ? x.shape().dim(1).size() : 0;
+    return pool(e, x, g, a.getBool("ceil"), (xl, gg, pads) -> {
+      Object padded = pad(e, xl, pads, lowest(x.dtype()), x.dtype());
+      return dilated ? dilatedMax(e, padded, gg, channels, x.dtype()) : poolOp(e, "MaxPool", padded, gg);
+    });
+  }
+
+  /**
+   * A dilated 2-D max pool as TF's {@code Dilation2D} (grayscale morphological dilation: the max over the window of
+   * input + filter) with an all-zero filter, which is the max over the dilated window; VALID on the padded input.
+   */
+  private static Object dilatedMax(TfEmitter e, Object xl, Windows.Geometry g, long channels, DType dtype) {
+    long[] k = g.kernel();
+    Object filter = e.constant(HostTensor.filled(dtype, new long[] {k[0], k[1], channels}, 0));
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("strides", around(g.strides()));
+    attrs.put("rates", around(g.dilations()));
+    attrs.put("padding", "VALID");
+    return e.op("Dilation2D", List.of(xl, filter), attrs, 1).get(0);
   }
 
   /** AveragePool: sum over padded windows divided by the count of cells that count (a padded mask). */

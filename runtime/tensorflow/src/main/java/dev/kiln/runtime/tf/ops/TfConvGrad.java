@@ -29,7 +29,6 @@ public final class TfConvGrad {
     for (int i = 0; i < k.length; i++) k[i] = w.shape().dim(i + 2).size();
     Windows.Geometry g = Windows.geometry(k, e.node().attrs());
     require2d(g, "ConvTranspose");
-    requireUndilated(g, "ConvTranspose");
     long[] outSpatial = staticSpatial(y, "ConvTranspose");
     // NOTE: 2-D reads its inputs channels-last below; reading them here would make their NCHW forms.
     Object xi = g.spatial() == 1 ? e.input(0) : null;
@@ -45,6 +44,16 @@ public final class TfConvGrad {
     Object xl = oneD ? TfShapes.transpose(e, xi, TfConv.toLast(4)) : e.inputChannelsLast(0);
     // Kernel [C, O/g, kh, kw] -> [kh, kw, O/g, C]: the forward Conv (O/g -> C channels) in TF's layout.
     Object wl = TfShapes.transpose(e, wi, 2, 3, 1, 0);
+    if (java.util.Arrays.stream(g.dilations()).anyMatch(d -> d != 1)) {
+      // NOTE: TF's CPU backprop kernels reject dilations; a dilated kernel is the undilated one with d - 1 zeros
+      // between taps, so the transposed conv runs on that kernel with dilation 1.
+      long[] kd = new long[2];
+      for (int i = 0; i < 2; i++) {
+        wl = spreadTaps(e, wl, i, g.kernel()[i], g.dilations()[i]);
+        kd[i] = (g.kernel()[i] - 1) * g.dilations()[i] + 1;
+      }
+      g = new Windows.Geometry(kd, g.strides(), g.pads(), new long[] {1, 1});
+    }
     Object batch = e.op("StridedSlice", List.of(e.op("Shape", List.of(xl), Map.of("out_type", DType.I32), 1).get(0),
         TfShapes.longs(e, 0), TfShapes.longs(e, 1), TfShapes.longs(e, 1)), Map.of(), 1).get(0);
     Object sizes = TfShapes.concat(e, List.of(batch, e.constant(HostTensor.ofInts(
@@ -180,6 +189,29 @@ public final class TfConvGrad {
     TfConv.putPadding(attrs, g, inSpatial);
     attrs.put("data_format", "NHWC");
     return attrs;
+  }
+
+  /**
+   * Kernel {@code wl} ([kh, kw, O, C]) with {@code d - 1} zeros between its taps along spatial axis {@code axis}:
+   * each tap gets d - 1 zeros after it (ExpandDims, Pad, Reshape) and the trailing ones are cut (StridedSlice).
+   */
+  private static Object spreadTaps(TfEmitter e, Object wl, int axis, long k, long d) {
+    if (d == 1) return wl;
+    Object shape = e.op("Shape", List.of(wl), Map.of("out_type", DType.I64), 1).get(0);
+    Object spread = e.op("ExpandDims", List.of(wl, TfShapes.scalar(e, axis + 1)), Map.of(), 1).get(0);
+    long[] pads = new long[10];
+    pads[2 * (axis + 1) + 1] = d - 1;
+    spread = e.op("Pad", List.of(spread, e.constant(HostTensor.ofLongs(pads, 5, 2))), Map.of(), 1).get(0);
+    Object merged = axis == 0
+        ? TfShapes.concat(e, List.of(TfShapes.longs(e, k * d), TfShapes.range(e, shape, 1, 4)), 0)
+        : TfShapes.concat(e, List.of(TfShapes.dimOf(e, shape, 0), TfShapes.longs(e, k * d), TfShapes.range(e, shape, 2, 4)), 0);
+    spread = e.op("Reshape", List.of(spread, merged), Map.of(), 1).get(0);
+    long[] begin = new long[4];
+    long[] end = new long[4];
+    end[axis] = (k - 1) * d + 1;
+    long mask = 15 & ~(1L << axis); // every axis but this one taken whole
+    return e.op("StridedSlice", List.of(spread, TfShapes.longs(e, begin), TfShapes.longs(e, end), TfShapes.longs(e, 1, 1, 1, 1)),
+        Map.of("begin_mask", mask, "end_mask", mask), 1).get(0);
   }
 
   private static void require2d(Windows.Geometry g, String op) {

@@ -41,6 +41,7 @@ public final class TfHandlers {
     m.put("LogSoftmax", e -> MathHandlers.axisSoftmax(e, "LogSoftmax"));
     m.put("MatMul", MathHandlers::matMul);
     m.put("OneHot", MathHandlers::oneHot);
+    m.put("RandomUniformLike", RandomHandlers::randomUniformLike);
     m.put("Range", MathHandlers::range);
     m.put("ReduceMax", e -> MathHandlers.reduce(e, "Max"));
     m.put("ReduceMean", e -> MathHandlers.reduce(e, "Mean"));
@@ -55,6 +56,7 @@ public final class TfHandlers {
     m.put("Concat", ShapeHandlers::concat);
     m.put("NonMaxSuppression", DetectionHandlers::nonMaxSuppression);
     m.put("NonZero", DetectionHandlers::nonZero);
+    m.put("Unique", UniqueHandler::unique);
     m.put("Expand", ShapeHandlers::expand);
     m.put("Flatten", ShapeHandlers::flatten);
     m.put("Pad", ShapeHandlers::pad);
