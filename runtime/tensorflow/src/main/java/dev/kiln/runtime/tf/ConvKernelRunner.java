@@ -83,6 +83,7 @@ final class ConvKernelRunner {
         operands.add(o);
         outs.add(build(ops, c, o, feeds));
       }
+      TfNativeLogs.absorbFirstRunLines();  // the self-check may run the process's first session
       try (Session s = new Session(g, QUICK); Feeds f = new Feeds(feeds)) {
         List<Outcome> results = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
@@ -115,6 +116,7 @@ final class ConvKernelRunner {
     Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
     try (Graph g = new Graph()) {
       Output<?> y = build(new TfOpBuilder(g, "case/"), c, o, feeds);
+      TfNativeLogs.absorbFirstRunLines();
       try (Session s = new Session(g); Feeds f = new Feeds(feeds)) {
         Session.Runner r = s.runner();
         f.feed(r);

@@ -16,6 +16,7 @@ final class TfSessions {
   private TfSessions() {}
 
   static Session open(Graph g) {
+    TfNativeLogs.absorbFirstRunLines();  // before the process's first session run: see TfNativeLogs
     int inter = Integer.getInteger("kiln.tf.interOpThreads", 0);
     int intra = Integer.getInteger("kiln.tf.intraOpThreads", 0);
     boolean xla = Boolean.getBoolean("kiln.tf.xla");
