@@ -19,9 +19,15 @@ public final class ExportOptions {
   private final boolean decomposeComposites;
   private final boolean keepDropout;
   private final boolean trainingForm;
+  private final boolean foldInputAffine;
 
   private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites, boolean keepDropout,
                         boolean trainingForm) {
+    this(opset, metadata, decomposeComposites, keepDropout, trainingForm, true);
+  }
+
+  private ExportOptions(int opset, Map<String, String> metadata, boolean decomposeComposites, boolean keepDropout,
+                        boolean trainingForm, boolean foldInputAffine) {
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
       throw new KilnException("ONNX opset " + opset + " is not supported for export; choose " + MIN_OPSET + " to " + MAX_OPSET);
     }
@@ -33,17 +39,18 @@ public final class ExportOptions {
     this.decomposeComposites = decomposeComposites;
     this.keepDropout = keepDropout;
     this.trainingForm = trainingForm;
+    this.foldInputAffine = foldInputAffine;
   }
 
   public static ExportOptions defaults() { return new ExportOptions(DEFAULT_OPSET, Map.of(), false, false, false); }
 
-  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites, keepDropout, trainingForm); }
+  public ExportOptions opset(int o) { return new ExportOptions(o, metadata, decomposeComposites, keepDropout, trainingForm, foldInputAffine); }
 
   /**
    * Whether composite ops are always written as their decomposition (true), or in their native ONNX form
    * where the target opset has one (false, the default; e.g. {@code LSTM}, which runs a dynamic sequence length).
    */
-  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d, keepDropout, trainingForm); }
+  public ExportOptions decomposeComposites(boolean d) { return new ExportOptions(opset, metadata, d, keepDropout, trainingForm, foldInputAffine); }
 
   public boolean decomposeComposites() { return decomposeComposites; }
 
@@ -52,7 +59,7 @@ public final class ExportOptions {
    * RandomUniformLike mask, masks from ONNX Runtime's generator seeded by the layer's seed; the IR's step
    * input is then unread and left out) or becomes the identity (false, the default: the inference form).
    */
-  public ExportOptions keepDropout(boolean k) { return new ExportOptions(opset, metadata, decomposeComposites, k, trainingForm); }
+  public ExportOptions keepDropout(boolean k) { return new ExportOptions(opset, metadata, decomposeComposites, k, trainingForm, foldInputAffine); }
 
   public boolean keepDropout() { return keepDropout; }
 
@@ -62,15 +69,27 @@ public final class ExportOptions {
    * rewrite runs first). Training-form Dropout is written as its decomposition, the counter-based hash mask of
    * {@code DropoutMask}, which the TensorFlow back end draws too.
    */
-  public ExportOptions trainingForm(boolean t) { return new ExportOptions(opset, metadata, decomposeComposites, keepDropout, t); }
+  public ExportOptions trainingForm(boolean t) { return new ExportOptions(opset, metadata, decomposeComposites, keepDropout, t, foldInputAffine); }
 
   public boolean trainingForm() { return trainingForm; }
+
+  /**
+   * Whether constant affine preprocessing of an input ({@code (x - m) / s}, the zoo's {@code Standardize}) is
+   * folded into the first layer's weights and bias where that is exact (true, the default; see
+   * {@link dev.kiln.compiler.passes.FoldInputAffine}). The exported weights of that layer then differ from the
+   * model's; false keeps the graph's nodes and weights as they are. A training step is never folded.
+   */
+  public ExportOptions foldInputAffine(boolean f) {
+    return new ExportOptions(opset, metadata, decomposeComposites, keepDropout, trainingForm, f);
+  }
+
+  public boolean foldInputAffine() { return foldInputAffine; }
 
   /** Adds a metadata entry written into the model's metadata_props. */
   public ExportOptions metadata(String key, String value) {
     Map<String, String> m = new LinkedHashMap<>(metadata);
     m.put(key, value);
-    return new ExportOptions(opset, m, decomposeComposites, keepDropout, trainingForm);
+    return new ExportOptions(opset, m, decomposeComposites, keepDropout, trainingForm, foldInputAffine);
   }
 
   public int opset() { return opset; }

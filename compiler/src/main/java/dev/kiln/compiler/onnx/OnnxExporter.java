@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.kiln.compiler.passes.ExpandComposites;
+import dev.kiln.compiler.passes.FoldInputAffine;
 import dev.kiln.compiler.passes.Passes;
 import dev.kiln.compiler.passes.Verifier;
 import dev.kiln.compiler.io.AtomicFiles;
@@ -58,6 +59,7 @@ public final class OnnxExporter {
     Graph graph = expandComposites(original, opts);
     checkLowerable(graph, opts.opset());
     Graph g = opts.trainingForm() ? Passes.forTrainingExport(graph) : Passes.forExport(graph, opts.keepDropout());
+    if (!opts.trainingForm() && opts.foldInputAffine()) g = FoldInputAffine.run(g);
     GraphProto.Builder gb = GraphProto.newBuilder().setName(g.name());
     Set<String> names = new HashSet<>();
     for (Value v : g.inputs()) {
