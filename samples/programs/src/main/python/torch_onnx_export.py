@@ -2,7 +2,8 @@
 """Inference benchmark helper: exports with torch.onnx the SAME weights as a Kiln-exported ONNX file.
 
 Builds bench_torch.py's network of --model behind the same input standardisation ((x - mean) / std, as Kiln's
-Standardize), copies every weight from the Kiln file's initializers into it (in order; Kiln stores a linear layer's
+Standardize), copies every weight from the Kiln file's initializers into it (InferenceBenchmark passes the file
+exported with foldInputAffine(false): the default export folds the standardisation into the first layer's weights) (in order; Kiln stores a linear layer's
 weight as [in, out], torch as [out, in], so 2-D weights are transposed), and writes torch.onnx's export of it with
 a dynamic batch dimension. The Java side (InferenceBenchmark) then checks both files give the same outputs in ONNX
 Runtime before it times them. Run with /usr/bin/python3 (Debian's python3-torch and python3-onnx).

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.kiln.compiler.onnx.ExportOptions;
 import dev.kiln.compiler.onnx.OnnxExporter;
 import dev.kiln.models.Standardize;
 import dev.kiln.runtime.data.Dataset;
@@ -48,11 +49,20 @@ public final class InferenceBenchmark {
       BenchModels.BenchModel bm = BenchModels.model(name);
       Path kiln = dir.resolve(name + "-kiln.onnx");
       Path torch = dir.resolve(name + "-torch.onnx");
-      OnnxExporter.write(FashionMnistDemo.model(name, 1, std).graph(), kiln);
-      exportTorch(script, name, kiln, torch, std);
-      for (Path p : List.of(kiln, torch)) out.println(name + " " + p.getFileName() + ": " + census(ModelProto.parseFrom(Files.readAllBytes(p))));
+      // The default export folds the input standardisation into the first layer where exact (FoldInputAffine);
+      // the unfolded file keeps the model's own weights, which the torch side copies and standardises itself.
+      Path unfolded = dir.resolve(name + "-kiln-unfolded.onnx");
+      var graph = FashionMnistDemo.model(name, 1, std).graph();
+      OnnxExporter.write(graph, kiln);
+      OnnxExporter.write(graph, ExportOptions.defaults().foldInputAffine(false), unfolded);
+      exportTorch(script, name, unfolded, torch, std);
+      boolean folded = !census(ModelProto.parseFrom(Files.readAllBytes(kiln))).equals(census(ModelProto.parseFrom(Files.readAllBytes(unfolded))));
+      for (Path p : folded ? List.of(kiln, unfolded, torch) : List.of(kiln, torch)) {
+        out.println(name + " " + p.getFileName() + ": " + census(ModelProto.parseFrom(Files.readAllBytes(p))));
+      }
       for (int threads : new int[] {1, 2}) {
         try (OrtSession k = open(env, kiln, threads, dir.resolve(name + "-kiln.t" + threads + ".optimized.onnx"));
+             OrtSession u = open(env, unfolded, threads, dir.resolve(name + "-kiln-unfolded.t" + threads + ".optimized.onnx"));
              OrtSession t = open(env, torch, threads, dir.resolve(name + "-torch.t" + threads + ".optimized.onnx"))) {
           if (threads == 1) {
             for (String side : List.of("kiln", "torch")) {
@@ -70,6 +80,8 @@ public final class InferenceBenchmark {
               double diff = maxAbsDiff(logits(k, in), logits(t, in));
               if (!(diff < 1e-3)) throw new IllegalStateException(name + ": the two exports disagree, max abs diff " + diff);
               time(name, batch, threads, k, t, in, pairs, diff, out);
+              // The lever's A/B: the same model exported without the fold, against the same torch.onnx file.
+              if (folded) time(name + " (kiln unfolded)", batch, threads, u, t, in, pairs, maxAbsDiff(logits(u, in), logits(t, in)), out);
             }
           }
         }
