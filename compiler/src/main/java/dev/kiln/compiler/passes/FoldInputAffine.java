@@ -164,12 +164,12 @@ public final class FoldInputAffine {
     }
 
     private boolean matchConv() {
-      long[] pads = layer.attrs().getLongs("pads");
+      long[] pads = layer.attrs().has("pads") ? layer.attrs().getLongs("pads") : new long[0];
       for (long p : pads) if (p != 0) return false;
       Parameter w = ownParameter(layer.input(1), layer);
       if (w == null) return false;
       boolean perTensor = shift.length == 1 && scale.length == 1;
-      if (!perTensor && (layer.attrs().getLong("group") != 1 || !channelsFit(w.initial().shape()[1]))) return false;
+      if (!perTensor && (layer.attrs().has("group") && layer.attrs().getLong("group") != 1 || !channelsFit(w.initial().shape()[1]))) return false;
       Value b = layer.inputs().size() > 2 ? layer.input(2) : null;
       if (b == null) return allZero(shift);
       return ownParameter(b, layer) != null;
