@@ -1,7 +1,17 @@
 package dev.kiln.runtime.tf;
 
 import dev.kiln.runtime.train.StartupTrace;
+import dev.kiln.runtime.tf.ops.TfHandlers;
+import dev.kiln.spec.DType;
+import dev.kiln.spec.HostTensor;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
+
 
 /**
  * Loads TensorFlow's native library (libtensorflow_cc and its framework, ~0.5-1 s on this project's machines) on
@@ -23,12 +33,32 @@ final class TfPreload {
     loader.start();
   }
 
+  private static void warmSession() {
+    try (Graph g = new Graph()) {
+      TfOpBuilder ops = new TfOpBuilder(g, "kiln_preload/");
+      HostTensor one = HostTensor.scalar(DType.F32, 1);
+      Output<?> c = ops.op("Const", "c", List.of(), Map.of("value", one, "dtype", DType.F32), null).get(0);
+      Output<?> y = ops.op("Identity", "y", List.of(c), Map.of(), null).get(0);
+      try (Session s = new Session(g); Result r = s.runner().fetch(y).run()) {
+        r.get(0);
+      }
+    }
+  }
+
   private static void load() {
     try {
       OneDnn.configure();
       StartupTrace.mark("tf: oneDNN configured");
       TensorFlow.version();  // NOTE: its static initialiser loads the native library and registers TF's ops.
       StartupTrace.mark("tf: native library loaded");
+      // NOTE: what the first lowering would otherwise do on the caller's thread: parse TF's registered op list
+      // (~1,500 OpDef protos) and build Kiln's handler table; then one tiny session run, which sets up TF's
+      // process-wide runtime (device, thread pools, oneDNN) and loads the TF-Java classes a session uses.
+      TfOpBuilder.opDef("NoOp");
+      TfHandlers.all();
+      StartupTrace.mark("tf: op definitions and handlers ready");
+      warmSession();
+      StartupTrace.mark("tf: first session run done");
     } catch (Throwable e) {
       // NOTE: not fatal here: the session opened later loads the library again on the caller's thread and
       // reports the failure there, with the caller's context.

@@ -45,8 +45,8 @@ public final class FashionMnist {
     checkDir(dir);
     // NOTE: the test split is decoded on another thread while this one decodes the training split (gzip
     // inflation is sequential within a file, so two files are the parallelism there is).
-    CompletableFuture<Dataset> test = CompletableFuture.supplyAsync(() -> split(dir, "t10k", asImages), FashionMnist::daemon);
-    Dataset train = split(dir, "train", asImages);
+    CompletableFuture<Dataset> test = CompletableFuture.supplyAsync(() -> split(dir, "t10k", asImages, Integer.MAX_VALUE), FashionMnist::daemon);
+    Dataset train = split(dir, "train", asImages, Integer.MAX_VALUE);
     try {
       return new FashionMnist(train, test.join());
     } catch (CompletionException e) {
@@ -60,8 +60,17 @@ public final class FashionMnist {
    * {@code asImages}, else [N, 784].
    */
   public static Dataset train(Path dir, boolean asImages) {
+    return train(dir, asImages, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The first {@code limit} training examples (all 60000 when {@code limit} is larger): the files are read and
+   * checked whole, but only those examples are converted to f32, so a small run does not hold the whole set.
+   */
+  public static Dataset train(Path dir, boolean asImages, int limit) {
+    if (limit < 1) throw new KilnException("the number of Fashion-MNIST examples must be at least 1, got " + limit);
     checkDir(dir);
-    return split(dir, "train", asImages);
+    return split(dir, "train", asImages, limit);
   }
 
   private static void daemon(Runnable r) {
@@ -88,7 +97,7 @@ public final class FashionMnist {
   /** The class names, index = label. */
   public List<String> classNames() { return CLASS_NAMES; }
 
-  private static Dataset split(Path dir, String prefix, boolean asImages) {
+  private static Dataset split(Path dir, String prefix, boolean asImages, int limit) {
     HostTensor images = Idx.read(find(dir, prefix + "-images-idx3-ubyte"));
     HostTensor labels = Idx.read(find(dir, prefix + "-labels-idx1-ubyte"));
     long[] s = images.shape();
@@ -98,8 +107,9 @@ public final class FashionMnist {
     if (labels.dtype() != DType.U8 || labels.rank() != 1 || labels.shape()[0] != s[0]) {
       throw new ModelFileException(prefix + " labels must be u8 [" + s[0] + "], found " + labels.type());
     }
-    long[] shape = asImages ? new long[] {s[0], 1, 28, 28} : new long[] {s[0], 28 * 28};
-    Dataset d = new Dataset(scaled(images, shape), widened(labels));
+    long n = Math.min(s[0], limit);
+    long[] shape = asImages ? new long[] {n, 1, 28, 28} : new long[] {n, 28 * 28};
+    Dataset d = new Dataset(scaled(images, shape), widened(labels, (int) n));
     d.checkLabels(CLASS_NAMES.size());
     return d;
   }
@@ -126,7 +136,7 @@ public final class FashionMnist {
    */
   private static HostTensor scaled(HostTensor u8, long[] shape) {
     ByteBuffer src = u8.buffer();
-    int n = src.remaining();
+    int n = Math.toIntExact(HostTensor.count(shape));
     ByteBuffer dst = ByteBuffer.allocate(Math.multiplyExact(n, 4)).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer out = dst.asFloatBuffer();
     byte[] in = new byte[1 << 16];
@@ -141,9 +151,9 @@ public final class FashionMnist {
     return HostTensor.adopt(DType.F32, shape, dst);
   }
 
-  private static HostTensor widened(HostTensor u8) {
+  private static HostTensor widened(HostTensor u8, int n) {
     ByteBuffer src = u8.buffer();
-    long[] v = new long[src.remaining()];
+    long[] v = new long[n];
     for (int i = 0; i < v.length; i++) v[i] = src.get(i) & 0xff;
     return HostTensor.ofLongs(v, v.length);
   }

@@ -124,6 +124,15 @@ public final class Idx {
    */
   static long gzipSizeHint(Path file, long fileSize) {
     if (fileSize < 18) return -1;
+    // NOTE: capped at 16x the compressed size, so a forged trailer (with a header that lies too) still cannot make
+    // the first buffer much larger than the file itself; real IDX files compress 2-3x.
+    return Math.min(trailerSize(file, fileSize), MAX_HINT_RATIO * fileSize);
+  }
+
+  /** How many times its compressed size a gzip file's trailer may claim before {@link #gzipSizeHint} caps it. */
+  static final long MAX_HINT_RATIO = 16;
+
+  private static long trailerSize(Path file, long fileSize) {
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
       ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
       while (tail.hasRemaining() && ch.read(tail, fileSize - 4 + tail.position()) > 0) { }

@@ -1,5 +1,8 @@
 package dev.kiln.runtime.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +33,8 @@ public final class StartupTrace {
   /** Records that {@code phase} ended now (prints it when the trace is on). */
   public static void mark(String phase) {
     if (!ON) return;
-    String line = String.format(Locale.ROOT, "kiln.startup +%d ms %s [%s]", System.currentTimeMillis() - ORIGIN_MS, phase,
-        Thread.currentThread().getName());
+    String line = String.format(Locale.ROOT, "kiln.startup +%d ms %s [%s%s]", System.currentTimeMillis() - ORIGIN_MS, phase,
+        Thread.currentThread().getName(), cpu());
     synchronized (MARKS) {
       MARKS.add(line);
     }
@@ -42,6 +45,25 @@ public final class StartupTrace {
   public static List<String> marks() {
     synchronized (MARKS) {
       return List.copyOf(MARKS);
+    }
+  }
+
+  /**
+   * This thread's time on a CPU and time spent runnable but waiting for one (Linux schedstat), and the whole
+   * process's CPU time, so a figure taken on a loaded machine says how much of its wall time was the load.
+   */
+  private static String cpu() {
+    try {
+      String[] t = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split("\\s+");
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] p = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+      // NOTE: fields 14 and 15 of /proc/self/stat (utime, stime; 11 and 12 after the command name) are in clock
+      // ticks, 100 per second on Linux.
+      long processMs = (Long.parseLong(p[11]) + Long.parseLong(p[12])) * 10;
+      return String.format(Locale.ROOT, "; thread cpu %d ms, waited for a cpu %d ms; process cpu %d ms",
+          Long.parseLong(t[0]) / 1_000_000, Long.parseLong(t[1]) / 1_000_000, processMs);
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 

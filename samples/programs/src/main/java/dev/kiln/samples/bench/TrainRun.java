@@ -54,6 +54,7 @@ public final class TrainRun {
       }
       default -> throw new IllegalArgumentException("unknown side '" + side + "': one of " + JVM_SIDES);
     }
+    if (StartupTrace.enabled()) StartupTrace.mark("end of training; memory " + PeakMemory.breakdown());
     System.out.println(times.resultLine((long) n * epochs, Math.min(n, BenchModels.BATCH)));
   }
 
