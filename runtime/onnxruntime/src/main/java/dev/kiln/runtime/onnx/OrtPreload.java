@@ -27,7 +27,8 @@ final class OrtPreload {
       OrtEnvironment.getEnvironment();
       StartupTrace.mark("ort: native library loaded, environment created");
     } catch (Throwable e) {
-      // NOTE: not fatal here: the session opened later loads it again on the caller's thread and reports why.
+      // NOTE: said here, always: the caller's thread may see only the consequence (a class that failed to initialise).
+      System.err.println("kiln: ONNX Runtime's native library failed to load (on the preload thread): " + e);
       StartupTrace.mark("ort: background load failed: " + e);
     }
   }

@@ -60,8 +60,9 @@ final class TfPreload {
       warmSession();
       StartupTrace.mark("tf: first session run done");
     } catch (Throwable e) {
-      // NOTE: not fatal here: the session opened later loads the library again on the caller's thread and
-      // reports the failure there, with the caller's context.
+      // NOTE: said here, always: a class whose initialiser failed is unusable for the rest of the process, and the
+      // caller's thread then gets only "Could not initialize class ..." without this cause (Java 17).
+      System.err.println("kiln: TensorFlow's native library failed to load (on the preload thread): " + e);
       StartupTrace.mark("tf: background load failed: " + e);
     }
   }
