@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
+import dev.kiln.runtime.train.Backends;
 import dev.kiln.samples.FashionMnistDemo;
+import dev.kiln.spec.KilnException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,6 +39,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     backend.apply();
     device.apply(backend);
+    // NOTE: the back end's native library loads on a background thread while the demo reads Fashion-MNIST and
+    // builds the model (issue 22's start-up); a back end that cannot be found is reported by the trainer later.
+    try {
+      Backends.find().preload();
+    } catch (KilnException e) {
+      // the trainer reports it with its own context
+    }
     Path out = output != null ? output : Path.of("fashion_" + model + ".onnx");
     FashionMnistDemo.run(new FashionMnistDemo.Options(model, epochs, data, out, seed, 0, !noProgress), System.out);
     return 0;

@@ -32,6 +32,9 @@ public final class OnnxRuntimeBackend implements Backend {
 
   @Override public String name() { return NAME; }
 
+  /** Loads ONNX Runtime's native library on a background thread ({@link OrtPreload}). */
+  @Override public void preload() { OrtPreload.start(); }
+
   @Override public TrainSession open(TrainStep step, Graph evalGraph) { return OrtTrainSession.open(step, evalGraph, options); }
 
   @Override public Map<String, HostTensor> run(Graph graph, Map<String, HostTensor> feed) {

@@ -25,6 +25,9 @@ public final class TensorFlowBackend implements Backend {
   /** The default when ONNX Runtime's back end is on the class path too (it is in most applications). */
   @Override public int priority() { return 100; }
 
+  /** Loads TensorFlow's native library on a background thread ({@link TfPreload}). */
+  @Override public void preload() { TfPreload.start(); }
+
   @Override public TfTrainSession open(TrainStep step, Graph evalGraph) { return TfTrainSession.open(step, evalGraph); }
 
   @Override public Map<String, HostTensor> run(Graph graph, Map<String, HostTensor> feed) {

@@ -2,6 +2,7 @@ package dev.kiln.runtime.tf;
 
 import dev.kiln.runtime.data.Rows;
 import dev.kiln.runtime.train.FusedUpdate;
+import dev.kiln.runtime.train.StartupTrace;
 import dev.kiln.runtime.train.TrainSession;
 import dev.kiln.runtime.train.TrainStep;
 import dev.kiln.spec.DType;
@@ -81,17 +82,22 @@ public final class TfTrainSession implements TrainSession {
             + t.value().type() + " for training");
       }
     }
+    StartupTrace.mark("tf: session open starts");
     TfLowerer.Lowered train = TfLowerer.lower(trainIr, assignments, TfFusedUpdates.enabled() ? fused : List.of());
+    StartupTrace.mark("tf: train graph lowered");
     Session s = null;
     try {
       TfLowerer.Lowered eval = TfLowerer.lowerInto(train.graph(), "eval/", evalIr);
       TfTrainSession out = new TfTrainSession(trainIr, evalIr, train, eval);
       out.addSetters();
+      StartupTrace.mark("tf: eval graph and setters lowered");
       s = TfSessions.open(train.graph());
       out.session = s;
+      StartupTrace.mark("tf: session created");
       Session.Runner r = s.runner();
       for (GraphOperation op : train.initOps()) r.addTarget(op);
       r.run().close();
+      StartupTrace.mark("tf: variables initialised");
       return out;
     } catch (RuntimeException e) {
       if (s != null) s.close();

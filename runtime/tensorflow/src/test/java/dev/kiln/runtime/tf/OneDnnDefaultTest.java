@@ -28,6 +28,9 @@ import org.tensorflow.proto.RunOptions;
 class OneDnnDefaultTest {
   /** Child-process entry: prints the op types TF executed for a MatMul. */
   public static void main(String[] args) {
+    // NOTE: with -Dkiln.test.preload=true TF's library loads on the back end's preload thread, as the benchmark and
+    // the demo do it, while this thread builds the graph: oneDNN must be configured all the same.
+    if (Boolean.getBoolean("kiln.test.preload")) TensorFlowBackend.instance().preload();
     GraphBuilder g = new GraphBuilder("onednn_default");
     var a = g.input("a", TensorType.of(DType.F32, 4, 8));
     var b = g.input("b", TensorType.of(DType.F32, 8, 2));
@@ -51,6 +54,8 @@ class OneDnnDefaultTest {
 
   private static String child(String envValue) throws Exception { return child(envValue, null, null); }
 
+  private static boolean preload;
+
   /**
    * Runs {@link #main} in a fresh JVM with {@code TF_ENABLE_ONEDNN_OPTS=envValue} (unset if null),
    * {@code ONEDNN_MAX_CPU_ISA=userIsa} (unset if null), {@code -Dkiln.onednn.isa=isaProperty} if given, and
@@ -60,6 +65,7 @@ class OneDnnDefaultTest {
     List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
         "-cp", System.getProperty("java.class.path")));
     if (isaProperty != null) cmd.add("-Dkiln.onednn.isa=" + isaProperty);
+    if (preload) cmd.add("-Dkiln.test.preload=true");
     cmd.add(OneDnnDefaultTest.class.getName());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("TF_ENABLE_ONEDNN_OPTS");
@@ -82,6 +88,18 @@ class OneDnnDefaultTest {
     assertTrue(unset.contains("set by Kiln"), unset);
     String off = child("0");
     assertTrue(!off.contains("_Mkl") && off.contains("set by the user"), "TF_ENABLE_ONEDNN_OPTS=0 must win:\n" + off);
+  }
+
+  /** Loading TF on the preload thread (issue 22's start-up) keeps oneDNN on and capped, and MatMul still runs. */
+  @Test
+  void preloadingOnAnotherThreadKeepsTheOneDnnSettings() throws Exception {
+    preload = true;
+    try {
+      String out = child(null);
+      assertTrue(out.contains("_Mkl") && out.contains("set by Kiln") && out.contains("ONEDNN_MAX_CPU_ISA=AVX2"), out);
+    } finally {
+      preload = false;
+    }
   }
 
   /** Kiln caps oneDNN at AVX2 unless told otherwise; a user's ONEDNN_MAX_CPU_ISA wins. */

@@ -6,9 +6,12 @@ import dev.kiln.spec.KilnException;
 import dev.kiln.spec.ModelFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Fashion-MNIST (Zalando): 60000 training and 10000 test greyscale 28x28 images of 10 clothing
@@ -39,15 +42,50 @@ public final class FashionMnist {
 
   /** Loads from {@code dir}; features [N, 1, 28, 28] when {@code asImages}, else [N, 784]. */
   public static FashionMnist load(Path dir, boolean asImages) {
+    checkDir(dir);
+    // NOTE: the test split is decoded on another thread while this one decodes the training split (gzip
+    // inflation is sequential within a file, so two files are the parallelism there is).
+    CompletableFuture<Dataset> test = CompletableFuture.supplyAsync(() -> split(dir, "t10k", asImages, Integer.MAX_VALUE), FashionMnist::daemon);
+    Dataset train = split(dir, "train", asImages, Integer.MAX_VALUE);
+    try {
+      return new FashionMnist(train, test.join());
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw e;
+    }
+  }
+
+  /**
+   * Only the 60000 training examples from {@code dir} (the test files are not read); features [N, 1, 28, 28] when
+   * {@code asImages}, else [N, 784].
+   */
+  public static Dataset train(Path dir, boolean asImages) {
+    return train(dir, asImages, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The first {@code limit} training examples (all 60000 when {@code limit} is larger): the files are read and
+   * checked whole, but only those examples are converted to f32, so a small run does not hold the whole set.
+   */
+  public static Dataset train(Path dir, boolean asImages, int limit) {
+    if (limit < 1) throw new KilnException("the number of Fashion-MNIST examples must be at least 1, got " + limit);
+    checkDir(dir);
+    return split(dir, "train", asImages, limit);
+  }
+
+  private static void daemon(Runnable r) {
+    Thread t = new Thread(r, "kiln-fashion-mnist-read");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void checkDir(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new KilnException("Fashion-MNIST folder " + dir + " does not exist: install the Debian package "
           + "dataset-fashion-mnist (apt-get install dataset-fashion-mnist, files in " + DEFAULT_DIR
           + ") or pass --data DIR naming a folder with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
           + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz");
     }
-    Dataset train = split(dir, "train", asImages);
-    Dataset test = split(dir, "t10k", asImages);
-    return new FashionMnist(train, test);
   }
 
   /** The 60000 training examples. */
@@ -59,7 +97,7 @@ public final class FashionMnist {
   /** The class names, index = label. */
   public List<String> classNames() { return CLASS_NAMES; }
 
-  private static Dataset split(Path dir, String prefix, boolean asImages) {
+  private static Dataset split(Path dir, String prefix, boolean asImages, int limit) {
     HostTensor images = Idx.read(find(dir, prefix + "-images-idx3-ubyte"));
     HostTensor labels = Idx.read(find(dir, prefix + "-labels-idx1-ubyte"));
     long[] s = images.shape();
@@ -69,8 +107,9 @@ public final class FashionMnist {
     if (labels.dtype() != DType.U8 || labels.rank() != 1 || labels.shape()[0] != s[0]) {
       throw new ModelFileException(prefix + " labels must be u8 [" + s[0] + "], found " + labels.type());
     }
-    long[] shape = asImages ? new long[] {s[0], 1, 28, 28} : new long[] {s[0], 28 * 28};
-    Dataset d = new Dataset(scaled(images, shape), widened(labels));
+    long n = Math.min(s[0], limit);
+    long[] shape = asImages ? new long[] {n, 1, 28, 28} : new long[] {n, 28 * 28};
+    Dataset d = new Dataset(scaled(images, shape), widened(labels, (int) n));
     d.checkLabels(CLASS_NAMES.size());
     return d;
   }
@@ -84,19 +123,37 @@ public final class FashionMnist {
         + ": install the Debian package dataset-fashion-mnist or pass --data DIR naming a complete copy");
   }
 
-  /** u8 pixels to f32 in [0, 1]. */
-  private static HostTensor scaled(HostTensor u8, long[] shape) {
-    ByteBuffer src = u8.buffer();
-    int n = src.remaining();
-    ByteBuffer dst = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) dst.putFloat((src.get(i) & 0xff) / 255f);
-    dst.flip();
-    return HostTensor.ofBuffer(DType.F32, shape, dst);
+  /** f32 value of each u8 pixel, {@code p / 255f}: a table, so the conversion is one load per pixel. */
+  private static final float[] SCALE = new float[256];
+
+  static {
+    for (int i = 0; i < 256; i++) SCALE[i] = i / 255f;
   }
 
-  private static HostTensor widened(HostTensor u8) {
+  /**
+   * u8 pixels to f32 in [0, 1], in chunks through a float[] into one little-endian buffer that the tensor adopts
+   * (no second copy of the 188 MB training set; issue 22's memory).
+   */
+  private static HostTensor scaled(HostTensor u8, long[] shape) {
     ByteBuffer src = u8.buffer();
-    long[] v = new long[src.remaining()];
+    int n = Math.toIntExact(HostTensor.count(shape));
+    ByteBuffer dst = ByteBuffer.allocate(Math.multiplyExact(n, 4)).order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer out = dst.asFloatBuffer();
+    byte[] in = new byte[1 << 16];
+    float[] chunk = new float[in.length];
+    for (int done = 0; done < n; ) {
+      int len = Math.min(in.length, n - done);
+      src.get(in, 0, len);
+      for (int i = 0; i < len; i++) chunk[i] = SCALE[in[i] & 0xff];
+      out.put(chunk, 0, len);
+      done += len;
+    }
+    return HostTensor.adopt(DType.F32, shape, dst);
+  }
+
+  private static HostTensor widened(HostTensor u8, int n) {
+    ByteBuffer src = u8.buffer();
+    long[] v = new long[n];
     for (int i = 0; i < v.length; i++) v[i] = src.get(i) & 0xff;
     return HostTensor.ofLongs(v, v.length);
   }

@@ -44,7 +44,7 @@ public final class Idx {
         boolean gz = b0 == 0x1f && b1 == 0x8b;
         if (gz) {
           try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
-            return read(in, name, -1);
+            return read(in, name, -1, gzipSizeHint(file, fileSize));
           }
         }
         return read(raw, name, fileSize);
@@ -61,6 +61,16 @@ public final class Idx {
    * plain file), else -1; {@code name} is used in error messages.
    */
   public static HostTensor read(InputStream in, String name, long knownSize) throws IOException {
+    return read(in, name, knownSize, -1);
+  }
+
+  /**
+   * As {@link #read(InputStream, String, long)}, with {@code sizeHint} the stream's probable length when its
+   * exact length is unknown (a gzip trailer's ISIZE), else -1: the payload buffer starts at that size, capped at
+   * the header's payload, so a good hint reads it with no regrowth and no trimming copy, and a lying one costs
+   * only a wrong first guess (the buffer still grows only as bytes arrive).
+   */
+  static HostTensor read(InputStream in, String name, long knownSize, long sizeHint) throws IOException {
     byte[] head = readUpTo(in, 4, 4);
     if (head.length < 4) throw new ModelFileException("IDX file " + name + " is truncated: " + head.length + " bytes, no complete header");
     if (head[0] != 0 || head[1] != 0) {
@@ -93,7 +103,9 @@ public final class Idx {
           + " needs " + payload + " data bytes but the file has " + (knownSize - headerSize));
     }
     int n = (int) payload;
-    byte[] data = readUpTo(in, n, knownSize >= 0 ? n : Math.min(n, 1 << 20));
+    long hinted = sizeHint >= 0 ? sizeHint - headerSize : -1;
+    int initial = knownSize >= 0 ? n : hinted > 0 ? (int) Math.min(n, hinted) : Math.min(n, 1 << 20);
+    byte[] data = readUpTo(in, n, initial);
     if (data.length < n) {
       throw new ModelFileException("IDX file " + name + " is truncated: shape " + Arrays.toString(shape) + " of " + dtype
           + " needs " + n + " data bytes, found " + data.length);
@@ -102,7 +114,32 @@ public final class Idx {
       throw new ModelFileException("IDX file " + name + " has trailing bytes after the " + n + " data bytes of shape "
           + Arrays.toString(shape));
     }
-    return HostTensor.ofBuffer(dtype, shape, toLittleEndian(dtype, data));
+    // NOTE: adopted, not copied: data is this method's own array (a second copy of the training set cost memory).
+    return HostTensor.adopt(dtype, shape, toLittleEndian(dtype, data));
+  }
+
+  /**
+   * A gzip file's uncompressed length mod 2^32 from its last 4 bytes (ISIZE, little-endian), or -1 when the file
+   * is too short; only a hint for the first buffer ({@link #read(InputStream, String, long, long)}).
+   */
+  static long gzipSizeHint(Path file, long fileSize) {
+    if (fileSize < 18) return -1;
+    // NOTE: capped at 16x the compressed size, so a forged trailer (with a header that lies too) still cannot make
+    // the first buffer much larger than the file itself; real IDX files compress 2-3x.
+    return Math.min(trailerSize(file, fileSize), MAX_HINT_RATIO * fileSize);
+  }
+
+  /** How many times its compressed size a gzip file's trailer may claim before {@link #gzipSizeHint} caps it. */
+  static final long MAX_HINT_RATIO = 16;
+
+  private static long trailerSize(Path file, long fileSize) {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      while (tail.hasRemaining() && ch.read(tail, fileSize - 4 + tail.position()) > 0) { }
+      return tail.hasRemaining() ? -1 : Integer.toUnsignedLong(tail.getInt(0));
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** The element type for an IDX type code. */

@@ -24,6 +24,15 @@ public interface Backend {
   default int priority() { return 0; }
 
   /**
+   * Starts loading the back end's native library on a background thread and returns at once, so the load
+   * overlaps whatever the caller does next (reading data, building the model); {@link #open} then finds it
+   * loaded or waits for it. Idempotent; does nothing where there is nothing to load. Call it first thing in a
+   * program that will train ({@code Backends.named("tensorflow").preload()}): the native load is the largest
+   * single part of the time to the first step (docs/benchmarks.md).
+   */
+  default void preload() {}
+
+  /**
    * Compiles {@code step} and {@code evalGraph} into one session whose variables (every parameter of the
    * step graph: parameters, slots, state) start at the parameters' initial values and are shared by both.
    * Every parameter of {@code evalGraph} must be one of the step graph's, with the same type. The step's

@@ -76,7 +76,9 @@ public final class Trainer implements AutoCloseable {
     Graph trainLoss = TrainStep.lossGraph(forwardTrain, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     Graph evalLoss = TrainStep.lossGraph(forwardEval, cfg.loss, cfg.outputName, cfg.labelInput, labelType, cfg.penalty);
     trainStep = TrainStep.compile(trainLoss, cfg.optimizer, cfg.clipping);
+    StartupTrace.mark("train step built and differentiated");
     session = backend.open(trainStep, evalLoss);
+    StartupTrace.mark("session opened on " + backend.name());
   }
 
   /** Compiles on first use, taking the label type from the data when the builder did not declare one. */

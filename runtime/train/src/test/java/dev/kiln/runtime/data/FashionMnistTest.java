@@ -74,6 +74,21 @@ class FashionMnistTest {
     assertArrayEquals(data.test().features().bytes(), f.bytes());
   }
 
+  @Test void firstExamplesOfTheTrainingSplitAreLoadsFirstRows() {
+    Dataset first = FashionMnist.train(FashionMnist.DEFAULT_DIR, false, 1000);
+    assertEquals(1000, first.size());
+    assertArrayEquals(new long[] {1000, 784}, first.features().shape());
+    int[] rows = new int[1000];
+    for (int i = 0; i < rows.length; i++) rows[i] = i;
+    Dataset expected = data.train().subset(rows);
+    assertArrayEquals(expected.features().bytes(), first.features().bytes());
+    assertArrayEquals(expected.labelValues(), first.labelValues());
+    Dataset all = FashionMnist.train(FashionMnist.DEFAULT_DIR, true, 70000);
+    assertArrayEquals(new long[] {60000, 1, 28, 28}, all.features().shape());
+    assertArrayEquals(data.train().features().bytes(), all.features().bytes());
+    assertThrows(KilnException.class, () -> FashionMnist.train(FashionMnist.DEFAULT_DIR, false, 0));
+  }
+
   @Test void missingFolderSaysWhatToInstall(@TempDir Path tmp) {
     KilnException e = assertThrows(KilnException.class, () -> FashionMnist.load(tmp.resolve("absent")));
     assertTrue(e.getMessage().contains("dataset-fashion-mnist"), e.getMessage());

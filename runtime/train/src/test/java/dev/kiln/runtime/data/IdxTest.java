@@ -136,6 +136,21 @@ class IdxTest {
     assertRefused("negative", bytes(0, 0, 0x08, 1, 0xff, 0xff, 0xff, 0xff), "negative dimension -1");
   }
 
+  @Test void gzipTrailerSizeIsOnlyAHint() throws IOException {
+    byte[] gz = gzip(IMAGES);
+    assertEquals(IMAGES.length, Idx.gzipSizeHint(write("right.gz", gz), gz.length));
+    // A trailer that lies (too small, too large) changes only the first buffer's size, not what is read.
+    for (int claimed : new int[] {1, 5, 0x7fffffff}) {
+      byte[] forged = gz.clone();
+      for (int i = 0; i < 4; i++) forged[forged.length - 4 + i] = (byte) (claimed >>> (8 * i));
+      Path p = write("forged-" + claimed + ".gz", forged);
+      assertTrue(Idx.gzipSizeHint(p, forged.length) <= Idx.MAX_HINT_RATIO * forged.length);
+      // NOTE: GZIPInputStream checks ISIZE at the end, so a forged one is reported as a damaged stream, not read wrong.
+      ModelFileException e = assertThrows(ModelFileException.class, () -> Idx.read(p));
+      assertTrue(e.getMessage().contains("damaged or truncated gzip"), e.getMessage());
+    }
+  }
+
   @Test void refusesTrailingBytesAndMissingFiles() throws IOException {
     byte[] longer = Arrays.copyOf(IMAGES, IMAGES.length + 3);
     assertRefused("trailing", longer, "trailing bytes");

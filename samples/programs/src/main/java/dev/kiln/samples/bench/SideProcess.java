@@ -1,5 +1,6 @@
 package dev.kiln.samples.bench;
 
+import dev.kiln.runtime.train.StartupTrace;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,10 @@ final class SideProcess {
   private SideProcess() {}
 
   /** One run's figures. */
-  record Run(double samplesPerSecond, double medianStepMs, double startToFirstStepS, double peakRssMb) {}
+  record Run(double samplesPerSecond, double medianStepMs, double startToFirstStepS, double peakRssMb, List<String> startupTrace) {}
+
+  /** Stands for the wall-clock launch time in a command; {@link #run} replaces it just before the start. */
+  static final String LAUNCH_MS = "@LAUNCH_MS@";
 
   /** A run that did not finish: why, with the end of its output. */
   static final class Failed extends Exception {
@@ -38,6 +42,8 @@ final class SideProcess {
       // NOTE: the launcher's first run writes the AppCDS archive at exit; children only map it (-XX:SharedArchiveFile).
       if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-XX:ArchiveClassesAtExit")) cmd.add(a);
     }
+    // NOTE: so the child's start-up trace (-Dkiln.startup.trace=true) counts from the same instant as this parent.
+    cmd.add("-D" + StartupTrace.LAUNCH_PROPERTY + "=" + LAUNCH_MS);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainRun.class.getName(), side, model,
         String.valueOf(examples), String.valueOf(epochs), data.toString()));
     return cmd;
@@ -52,12 +58,14 @@ final class SideProcess {
 
   /** Runs {@code command} with {@code env} added ("" as a value removes the variable) and parses its result. */
   static Run run(List<String> command, Map<String, String> env) throws Failed, IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    List<String> cmd = new ArrayList<>(command);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     env.forEach((k, v) -> {
       if (v.isEmpty()) pb.environment().remove(k);
       else pb.environment().put(k, v);
     });
     long launched = System.currentTimeMillis();
+    cmd.replaceAll(a -> a.replace(LAUNCH_MS, String.valueOf(launched)));
     Process p = pb.start();
     // NOTE: read on another thread so a child that never ends cannot block the wait's timeout.
     StringBuilder output = new StringBuilder();
@@ -81,7 +89,9 @@ final class SideProcess {
   /** The run's figures from its output, or why there are none. */
   static Run parse(String output, int exitCode, long launchedWallMs) throws Failed {
     Map<String, Double> r = null;
+    List<String> trace = new ArrayList<>();
     for (String line : output.split("\n")) {
+      if (line.startsWith("kiln.startup ")) trace.add(line.substring("kiln.startup ".length()));
       if (!line.startsWith("RESULT ")) continue;
       r = new HashMap<>();
       for (String kv : line.substring(7).trim().split("\\s+")) {
@@ -95,6 +105,6 @@ final class SideProcess {
       throw new Failed("exit code " + exitCode + ", no RESULT line; output ends: " + tail);
     }
     return new Run(r.get("samples_per_s"), r.getOrDefault("median_step_ms", Double.NaN),
-        (r.get("first_step_end_ms") - launchedWallMs) / 1000.0, r.getOrDefault("peak_rss_mb", Double.NaN));
+        (r.get("first_step_end_ms") - launchedWallMs) / 1000.0, r.getOrDefault("peak_rss_mb", Double.NaN), trace);
   }
 }

@@ -96,7 +96,10 @@ public final class TrainBenchmark {
         return SideProcess.run(SideProcess.torchCommand(o.torchScript(), model, n, epochs, Integer.parseInt(torch[1]), o.data()),
             torchEnv(o, torch[0]));
       }
-      return SideProcess.run(SideProcess.jvmCommand(side, model, n, epochs, o.data()), Map.of());
+      SideProcess.Run r = SideProcess.run(SideProcess.jvmCommand(side, model, n, epochs, o.data()), Map.of());
+      // NOTE: with -Dkiln.startup.trace=true (KILN_JAVA_OPTS) each JVM side's phases, from the parent's launch.
+      for (String mark : r.startupTrace()) out.println("  " + side + " startup " + mark);
+      return r;
     } catch (SideProcess.Failed e) {
       out.println("  " + side + " failed: " + e.getMessage());
       return null;

@@ -2,9 +2,11 @@ package dev.kiln.samples.bench;
 
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.FashionMnist;
+import dev.kiln.runtime.train.Backends;
 import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Optimizers;
 import dev.kiln.runtime.train.Reduction;
+import dev.kiln.runtime.train.StartupTrace;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingCallback;
 import dev.kiln.spec.DType;
@@ -32,11 +34,16 @@ public final class TrainRun {
       System.err.println("usage: TrainRun {kiln-tf|kiln-ort|tf-java} MODEL EXAMPLES EPOCHS [FASHION_DIR]");
       System.exit(2);
     }
+    StartupTrace.mark("main entered");
     String side = args[0];
+    // NOTE: first, so TF's native library loads while the data is read and the model built (issue 22).
+    if (!side.equals(KILN_ORT)) Backends.named("tensorflow").preload();
+    else Backends.named("onnxruntime").preload();
     BenchModels.BenchModel model = BenchModels.model(args[1]);
     int n = Integer.parseInt(args[2]);
     int epochs = Integer.parseInt(args[3]);
     Dataset data = BenchModels.fashion(model, n, args.length > 4 ? Path.of(args[4]) : FashionMnist.DEFAULT_DIR);
+    StartupTrace.mark("Fashion-MNIST read");
     StepTimes times = new StepTimes();
     switch (side) {
       case KILN_TF -> kiln(model, data, epochs, "tensorflow", times);
@@ -47,15 +54,21 @@ public final class TrainRun {
       }
       default -> throw new IllegalArgumentException("unknown side '" + side + "': one of " + JVM_SIDES);
     }
+    if (StartupTrace.enabled()) StartupTrace.mark("end of training; memory " + PeakMemory.breakdown());
     System.out.println(times.resultLine((long) n * epochs, Math.min(n, BenchModels.BATCH)));
   }
 
   /** Kiln's trainer on {@code backend}, as a user writes it. */
   static void kiln(BenchModels.BenchModel model, Dataset data, int epochs, String backend, StepTimes times) {
     TrainingCallback timer = new TrainingCallback() {
-      @Override public void onStepEnd(Trainer t, long step, double loss) { times.stepEnded(); }
+      @Override public void onStepEnd(Trainer t, long step, double loss) {
+        if (times.steps() == 0) StartupTrace.mark("first step done");
+        times.stepEnded();
+      }
     };
-    try (Trainer t = Trainer.builder(model.build().apply(1)).backend(backend)
+    dev.kiln.dsl.Model m = model.build().apply(1);
+    StartupTrace.mark("model built (DSL to IR)");
+    try (Trainer t = Trainer.builder(m).backend(backend)
         .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits").optimizer(Optimizers.adam(0.9, 0.999, 1e-8))
         .learningRate(1e-3).seed(1).labels(DType.I64).callbacks(timer).progress(false).build()) {
       t.fit(data, null, epochs, BenchModels.BATCH);
