@@ -37,11 +37,12 @@ public final class TfLowerer {
   /**
    * The lowered graph: placeholders by IR input name, variables by parameter name, fetches per output;
    * for training, each variable's read (by parameter name) and the {@code AssignVariableOp}s that store
-   * the assigned outputs ({@link #lower(dev.kiln.spec.ir.Graph, Map)}).
+   * the assigned outputs ({@link #lower(dev.kiln.spec.ir.Graph, Map)}). {@code initOps} assign the parameters their
+   * initial values; run them with {@link TfInitializer#run}, which feeds each its value.
    */
   public record Lowered(Graph graph, Map<String, Output<?>> placeholders, Map<String, Output<?>> variables,
-                        List<GraphOperation> initOps, List<Output<?>> outputs, Map<String, Output<?>> reads,
-                        List<GraphOperation> assignOps) {}
+                        List<GraphOperation> initOps, List<TfInitializer.Feed> initFeeds, List<Output<?>> outputs,
+                        Map<String, Output<?>> reads, List<GraphOperation> assignOps) {}
 
   static {
     OneDnn.configure();  // before TensorFlow's native library loads
@@ -191,7 +192,7 @@ public final class TfLowerer {
       DType d = v.type().dtype();
       outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
     }
-    return new Lowered(tf, placeholders, vars.handles, vars.inits, outs, vars.reads, assignOps);
+    return new Lowered(tf, placeholders, vars.handles, vars.inits, vars.initFeeds, outs, vars.reads, assignOps);
   }
 
   private Output<?> handle(Value v) { return forms.canonical(v); }

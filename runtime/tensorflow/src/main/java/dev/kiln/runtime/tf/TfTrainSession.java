@@ -89,9 +89,7 @@ public final class TfTrainSession implements TrainSession {
       out.addSetters();
       s = TfSessions.open(train.graph());
       out.session = s;
-      Session.Runner r = s.runner();
-      for (GraphOperation op : train.initOps()) r.addTarget(op);
-      r.run().close();
+      TfInitializer.run(s, train.initFeeds());
       return out;
     } catch (RuntimeException e) {
       if (s != null) s.close();
