@@ -79,7 +79,16 @@ final class GraphChecks {
   }
 
   static String where(NodeProto node, int opset) {
-    String name = node.getName().isEmpty() ? (node.getOutputCount() > 0 ? node.getOutput(0) : "?") : node.getName();
-    return "node '" + name + "' (" + node.getOpType() + ", opset " + opset + ")";
+    return "node '" + name(node) + "' (" + node.getOpType() + ", opset " + opset + ")";
+  }
+
+  /**
+   * A node's name as errors show it: its own, else its first output that is given (an LSTM may leave its first
+   * output out), else its op type and the word "unnamed".
+   */
+  static String name(NodeProto node) {
+    if (!node.getName().isEmpty()) return node.getName();
+    for (String o : node.getOutputList()) if (!o.isEmpty()) return o;
+    return "unnamed " + node.getOpType();
   }
 }

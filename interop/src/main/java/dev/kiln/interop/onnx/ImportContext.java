@@ -371,10 +371,7 @@ public final class ImportContext implements OpTarget<Object> {
    */
   boolean isLegacyHint(AttributeProto a) { return opset < 7 && a.getName().equals("consumed_inputs"); }
 
-  private String where() {
-    return "node '" + (node.getName().isEmpty() ? (node.getOutputCount() > 0 ? node.getOutput(0) : "?") : node.getName())
-        + "' (" + node.getOpType() + ", opset " + opset + ")";
-  }
+  private String where() { return GraphChecks.where(node, opset); }
 
   /** A malformed-model error naming the node, its op and the opset. */
   public ModelFileException fail(String what) { return new ModelFileException(where() + ": " + what); }
@@ -384,7 +381,8 @@ public final class ImportContext implements OpTarget<Object> {
 
   /** Wraps a KilnException from elsewhere with the node's position. */
   KilnException wrap(KilnException e) {
-    if (e instanceof UnsupportedOpException || (e.getMessage() != null && e.getMessage().startsWith("node '"))) return e;
+    if (e.getMessage() != null && e.getMessage().startsWith("node '")) return e;
+    if (e instanceof UnsupportedOpException) return unsupported(e.getMessage());
     if (e instanceof ModelFileException || e instanceof ShapeException) return fail(e.getMessage());
     return new KilnException(where() + ": " + e.getMessage(), e);
   }

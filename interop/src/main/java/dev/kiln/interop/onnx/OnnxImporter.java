@@ -142,22 +142,7 @@ public final class OnnxImporter {
     int opset = opset(m);
     GraphProto g = m.getGraph();
     Map<String, Integer> missing = unsupportedOps(m, opset);
-    if (!missing.isEmpty()) {
-      StringBuilder b = new StringBuilder("model uses ONNX ops Kiln cannot import:");
-      Map<String, List<String>> names = new TreeMap<>();
-      for (NodeProto n : g.getNodeList()) {
-        if (Importers.forNode(n) != null) continue;
-        boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-        String key = (defaultDomain ? "" : n.getDomain() + ":") + n.getOpType() + " (opset " + opset + ")";
-        names.computeIfAbsent(key, k -> new ArrayList<>()).add("'" + (n.getName().isEmpty() && n.getOutputCount() > 0 ? n.getOutput(0) : n.getName()) + "'");
-      }
-      missing.forEach((k, v) -> {
-        List<String> ns = names.getOrDefault(k, List.of());
-        b.append("\n  ").append(k).append(": ").append(v).append(v == 1 ? " node" : " nodes")
-            .append(" (").append(String.join(", ", ns.subList(0, Math.min(8, ns.size())))).append(ns.size() > 8 ? ", ..." : "").append(")");
-      });
-      throw new UnsupportedOpException(b.toString());
-    }
+    if (!missing.isEmpty()) throw ImportErrors.unsupportedOps(g, opset, missing);
     if (g.getSparseInitializerCount() > 0) throw new UnsupportedOpException("sparse initializers are not supported");
     options.limits().checkNodes("the graph", g.getNodeCount());
     List<NodeProto> nodes = GraphChecks.sorted(g, opset);
@@ -177,7 +162,13 @@ public final class OnnxImporter {
     for (ValueInfoProto in : g.getInputList()) {
       if (initNames.contains(in.getName())) continue; // IR < 4: initializers are listed as inputs with defaults
       if (ctx.isBound(in.getName())) throw new ModelFileException("graph input '" + in.getName() + "' is listed twice");
-      ctx.bindInput(in.getName(), b.input(in.getName(), type(in)));
+      TensorType type;
+      try {
+        type = type(in);
+      } catch (KilnException e) {
+        throw ImportErrors.graphInput(g, opset, in.getName(), e);
+      }
+      ctx.bindInput(in.getName(), b.input(in.getName(), type));
     }
     importNodes(nodes, ctx);
     for (ValueInfoProto out : g.getOutputList()) {

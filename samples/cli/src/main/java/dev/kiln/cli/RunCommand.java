@@ -41,9 +41,14 @@ final class RunCommand implements Callable<Integer> {
           + "(imported, exported again by Kiln, run in ONNX Runtime). Default: ${DEFAULT-VALUE}.")
   String engine;
 
+  @Option(names = "--timings", description = "Print the load time, first-run time and peak resident memory (VmHWM) "
+      + "to stderr, as one 'timings:' line (scripts/bench-import collects them).")
+  boolean timings;
+
   @Spec CommandSpec spec;
 
   @Override public Integer call() {
+    RunTimings clock = new RunTimings();
     OnnxFile.read(model); // one clear message for a truncated or non-ONNX file before ONNX Runtime sees it
     Map<String, HostTensor> feed = new LinkedHashMap<>();
     inputs.forEach((name, file) -> feed.put(name, Npy.read(file)));
@@ -53,22 +58,27 @@ final class RunCommand implements Callable<Integer> {
     Map<String, HostTensor> results = switch (engine) {
       case "onnxruntime" -> {
         try (OnnxRuntimeModel m = OnnxRuntimeModel.load(model)) {
+          clock.loaded();
           yield m.run(feed);
         }
       }
       case "tensorflow" -> {
         try (TfModel m = TfModel.load(OnnxImporter.importFile(model, ImportOptions.defaults()))) {
+          clock.loaded();
           yield m.run(feed);
         }
       }
       case "roundtrip" -> {
         byte[] bytes = OnnxExporter.export(OnnxImporter.importFile(model, ImportOptions.defaults())).toByteArray();
         try (OnnxRuntimeModel m = OnnxRuntimeModel.load(bytes)) {
+          clock.loaded();
           yield m.run(feed);
         }
       }
       default -> throw new KilnException("--engine must be onnxruntime, tensorflow or roundtrip, got '" + engine + "'");
     };
+    clock.ran();
+    if (timings) clock.print(spec.commandLine().getErr(), engine);
     Map<String, Path> files = outputDir == null ? Map.of() : OutputFiles.assign(outputDir, results.keySet());
     PrintWriter out = spec.commandLine().getOut();
     for (Map.Entry<String, HostTensor> e : results.entrySet()) {

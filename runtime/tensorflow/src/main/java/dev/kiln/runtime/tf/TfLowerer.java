@@ -37,11 +37,12 @@ public final class TfLowerer {
   /**
    * The lowered graph: placeholders by IR input name, variables by parameter name, fetches per output;
    * for training, each variable's read (by parameter name) and the {@code AssignVariableOp}s that store
-   * the assigned outputs ({@link #lower(dev.kiln.spec.ir.Graph, Map)}).
+   * the assigned outputs ({@link #lower(dev.kiln.spec.ir.Graph, Map)}). {@code initOps} assign the parameters their
+   * initial values; run them with {@link TfInitializer#run}, which feeds each its value.
    */
   public record Lowered(Graph graph, Map<String, Output<?>> placeholders, Map<String, Output<?>> variables,
-                        List<GraphOperation> initOps, List<Output<?>> outputs, Map<String, Output<?>> reads,
-                        List<GraphOperation> assignOps) {}
+                        List<GraphOperation> initOps, List<TfInitializer.Feed> initFeeds, List<Output<?>> outputs,
+                        Map<String, Output<?>> reads, List<GraphOperation> assignOps) {}
 
   static {
     OneDnn.configure();  // before TensorFlow's native library loads
@@ -150,7 +151,12 @@ public final class TfLowerer {
           + org.tensorflow.TensorFlow.version() + " does not have: " + String.join(", ", wrong));
     }
     if (!unsupported.isEmpty()) {
-      throw new UnsupportedOpException("graph " + ir.name() + " cannot run on TensorFlow; unsupported: "
+      String opset = ir.metadata().get("onnx.opset");
+      Node first = opset == null ? null : ir.nodes().stream().filter(n -> n.op().tf() == null || !n.op().tf().isSupported())
+          .findFirst().orElse(null);
+      // An imported graph names its first such node as the importer names nodes (name, op, opset).
+      String who = first == null ? "" : "node '" + first.output().name() + "' (" + first.opName() + ", opset " + opset + "): ";
+      throw new UnsupportedOpException(who + "graph " + ir.name() + " cannot run on TensorFlow; unsupported: "
           + String.join(", ", unsupported));
     }
   }
@@ -191,7 +197,7 @@ public final class TfLowerer {
       DType d = v.type().dtype();
       outs.add(TfTypes.needsBitcast(d) ? bitcast(handle(v), TfTypes.boundaryType(d), v.name() + "/bitcast") : handle(v));
     }
-    return new Lowered(tf, placeholders, vars.handles, vars.inits, outs, vars.reads, assignOps);
+    return new Lowered(tf, placeholders, vars.handles, vars.inits, vars.initFeeds, outs, vars.reads, assignOps);
   }
 
   private Output<?> handle(Value v) { return forms.canonical(v); }
@@ -240,9 +246,15 @@ public final class TfLowerer {
   /** An output a custom lowering computed channels-last ({@link TfEmitter#channelsLast}). */
   private record ChannelsLast(Output<?> nhwc) {}
 
-  private static String where(Node n, TfLowering l) {
-    return "lowering " + n.opName() + " (node " + n.output().name() + ") to TensorFlow " + (l.isCustom() ? "handler " : "op ")
-        + l.opType();
+  /**
+   * Which node failed to lower, and to what. An imported graph (metadata {@code onnx.opset}) names the node as the
+   * importer does, {@code node 'NAME' (OP, opset N)}, so a failure reads the same whichever stage found it.
+   */
+  private String where(Node n, TfLowering l) {
+    String to = "to TensorFlow " + (l.isCustom() ? "handler " : "op ") + l.opType();
+    String opset = ir.metadata().get("onnx.opset");
+    if (opset != null) return "node '" + n.output().name() + "' (" + n.opName() + ", opset " + opset + "): lowering " + to;
+    return "lowering " + n.opName() + " (node " + n.output().name() + ") " + to;
   }
 
   /** One TF op: the node's inputs, then attributes passed as inputs; mapped, constant and inferred attributes. */
@@ -282,7 +294,7 @@ public final class TfLowerer {
   }
 
   /** The TF output must have the IR dtype, and every dim TF knows statically must match a static IR dim. */
-  private static void checkType(Node n, TfLowering l, int i, TensorType want, Output<?> o) {
+  private void checkType(Node n, TfLowering l, int i, TensorType want, Output<?> o) {
     DataType got = o.dataType();
     if (got != TfTypes.dataType(want.dtype())) {
       throw new KilnException(where(n, l) + ": output " + i + " is " + got + ", the IR expects " + want);

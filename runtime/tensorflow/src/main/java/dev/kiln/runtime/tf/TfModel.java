@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -42,11 +41,7 @@ public final class TfModel implements AutoCloseable {
     Session s = null;
     try {
       s = TfSessions.open(l.graph());
-      if (!l.initOps().isEmpty()) {
-        Session.Runner r = s.runner();
-        for (GraphOperation op : l.initOps()) r.addTarget(op);
-        r.run().close();
-      }
+      TfInitializer.run(s, l.initFeeds());
       return new TfModel(ir, l, s);
     } catch (RuntimeException e) {
       if (s != null) s.close();

@@ -94,9 +94,7 @@ public final class TfTrainSession implements TrainSession {
       s = TfSessions.open(train.graph());
       out.session = s;
       StartupTrace.mark("tf: session created");
-      Session.Runner r = s.runner();
-      for (GraphOperation op : train.initOps()) r.addTarget(op);
-      r.run().close();
+      TfInitializer.run(s, train.initFeeds());
       StartupTrace.mark("tf: variables initialised");
       return out;
     } catch (RuntimeException e) {

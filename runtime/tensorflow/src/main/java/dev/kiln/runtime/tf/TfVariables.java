@@ -18,8 +18,12 @@ import org.tensorflow.Output;
 /**
  * The TF lowering's state: each parameter of the IR graph as a resource variable ({@code VarHandleOp} with
  * {@code shared_name} = the parameter's name, so two lowerings in one graph share it; one {@code ReadVariableOp};
- * an {@code AssignVariableOp} from the initial value, run once), and the writes of a train step: an
- * {@code AssignVariableOp} per assigned value, or a fused kernel ({@link TfFusedUpdates}) per fused update.
+ * an {@code AssignVariableOp} from a {@code Placeholder} fed the initial value once, by {@link TfInitializer}), and
+ * the writes of a train step: an {@code AssignVariableOp} per assigned value, or a fused kernel
+ * ({@link TfFusedUpdates}) per fused update.
+ * NOTE: initial values are fed, not {@code Const}s: a constant puts the weights into the GraphDef, which TensorFlow
+ * copies on import and again in every grappler pass (a 515 MB VGG-11 took minutes and several times its size in
+ * memory); a feed is one heap-to-native copy, and the graph stays small whatever the model's size.
  */
 final class TfVariables {
   /** Variable handles by parameter name. */
@@ -28,6 +32,8 @@ final class TfVariables {
   final Map<String, Output<?>> reads = new LinkedHashMap<>();
   /** The initialising assignments (run once, before the first step). */
   final List<GraphOperation> inits = new ArrayList<>();
+  /** What each initialising assignment must be fed: its placeholder and the parameter's initial value. */
+  final List<TfInitializer.Feed> initFeeds = new ArrayList<>();
 
   private final TfOpBuilder ops;
   private final Graph ir;
@@ -40,8 +46,14 @@ final class TfVariables {
       DType d = p.value().type().dtype();
       Output<?> handle = ops.op("VarHandleOp", p.name(), List.of(),
           Map.of("dtype", d, "shape", TfLowerer.tfShape(p.value().type()), "shared_name", p.name()), null).get(0);
-      Output<?> init = ops.op("Const", p.name() + "/initial", List.of(), Map.of("value", p.initial(), "dtype", d), null).get(0);
-      inits.add(ops.operation("AssignVariableOp", p.name() + "/assign", List.of(handle, init), Map.of("dtype", d), null));
+      Output<?> fed = ops.op("Placeholder", p.name() + "/initial", List.of(), Map.of("dtype", TfTypes.boundaryType(d),
+          "shape", TfLowerer.tfShape(p.value().type())), null).get(0);
+      Output<?> init = TfTypes.needsBitcast(d)
+          ? ops.op("Bitcast", p.name() + "/initial/bitcast", List.of(fed), Map.of("type", TfTypes.dataType(d)), null).get(0)
+          : fed;
+      GraphOperation assign = ops.operation("AssignVariableOp", p.name() + "/assign", List.of(handle, init), Map.of("dtype", d), null);
+      inits.add(assign);
+      initFeeds.add(new TfInitializer.Feed(assign, fed, p.initial()));
       handles.put(p.name(), handle);
       reads.put(p.name(), ops.op("ReadVariableOp", p.name() + "/read", List.of(handle), Map.of("dtype", d), null).get(0));
     }

@@ -115,8 +115,8 @@ final class ConformanceRunner {
     }
     String erratum = ERRATA.get(c.toString());
     if (erratum != null) {
-      if (tf.kind() == Outcome.Kind.FAIL) tf = Outcome.fail("test data erratum: " + erratum + " (" + tf.detail() + ")");
-      if (ort.kind() == Outcome.Kind.FAIL) ort = Outcome.fail("test data erratum: " + erratum + " (" + ort.detail() + ")");
+      if (tf.kind() == Outcome.Kind.FAIL) tf = Outcome.erratum(erratum, tf);
+      if (ort.kind() == Outcome.Kind.FAIL) ort = Outcome.erratum(erratum, ort);
     }
     return new Result(c, ops, tf, ort);
   }
@@ -136,7 +136,7 @@ final class ConformanceRunner {
     for (NodeProto n : m.getGraph().getNodeList()) {
       if (n.getOutputList().contains(out)) {
         String name = n.getName().isEmpty() ? out : n.getName();
-        return Outcome.fail("node '" + name + "' (" + n.getOpType() + ", opset " + opset + "): " + o.detail());
+        return new Outcome(Outcome.Kind.FAIL, "node '" + name + "' (" + n.getOpType() + ", opset " + opset + "): " + o.detail(), o.multiLine());
       }
     }
     return o;

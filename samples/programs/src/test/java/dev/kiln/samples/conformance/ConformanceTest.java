@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * pytorch-operator, simple), imported and run on TensorFlow and, re-exported, in ONNX Runtime. Writes
  * {@code target/conformance.md}; with {@code -Dkiln.update.goldens=true} also {@code docs/conformance.md}
  * and the ratchet. Fails when either back end passes fewer cases than the committed ratchet
- * ({@code src/test/resources/conformance-ratchet.properties}).
+ * ({@code src/test/resources/conformance-ratchet.properties}), and when a node case that does not pass has an error
+ * that is not one line naming node, op and opset ({@link ErrorIdentity}).
  */
 class ConformanceTest {
   static final Path RATCHET = Path.of("src", "test", "resources", "conformance-ratchet.properties");
@@ -52,6 +53,9 @@ class ConformanceTest {
     long tfPass = ConformanceReport.count(results, true, Kind.PASS);
     long ortPass = ConformanceReport.count(results, false, Kind.PASS);
     System.out.println("[conformance] " + results.size() + " cases: TensorFlow " + tfPass + " pass, ONNX Runtime " + ortPass + " pass");
+    List<String> unnamed = ErrorIdentity.problems(results);
+    assertTrue(unnamed.isEmpty(), unnamed.size() + " node-case errors do not name node, op and opset in one line:\n  "
+        + String.join("\n  ", unnamed));
     if ("true".equals(System.getProperty("kiln.update.goldens"))) {
       Files.writeString(REPORT, report, StandardCharsets.UTF_8);
       // Written by hand rather than Properties.store, which adds a timestamp and so a diff on every run.
