@@ -42,6 +42,9 @@ final class TfStepProfile {
   private long tracedWallNs;
   private int tracedDone;
   private final Map<String, long[]> perOp = new LinkedHashMap<>();
+  private final Map<String, long[]> perNode = new LinkedHashMap<>();
+  /** The single nodes listed after the per-type table, the slowest first. */
+  static final int TOP_NODES = 12;
 
   private TfStepProfile(String graphName, int traced) {
     this.graphName = graphName;
@@ -72,6 +75,9 @@ final class TfStepProfile {
           long[] t = perOp.computeIfAbsent(kernel(n), k -> new long[2]);
           t[0] += n.getAllEndRelMicros();
           t[1]++;
+          long[] u = perNode.computeIfAbsent(kernel(n) + " " + n.getNodeName(), k -> new long[2]);
+          u[0] += n.getAllEndRelMicros();
+          u[1]++;
         }
       }
     } else if (steps > WARMUP) {
@@ -132,6 +138,13 @@ final class TfStepProfile {
     if (restTypes > 0) {
       s.append(String.format(Locale.ROOT, "%-40s %10.3f %6.1f%%%n", "(" + restTypes + " other op types)", rest / 1e3 / tracedDone,
           total == 0 ? 0 : 100.0 * rest / total));
+    }
+    s.append("slowest nodes (op type, node name):\n");
+    List<Map.Entry<String, long[]>> nodes = new ArrayList<>(perNode.entrySet());
+    nodes.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+    for (Map.Entry<String, long[]> e : nodes.subList(0, Math.min(TOP_NODES, nodes.size()))) {
+      s.append(String.format(Locale.ROOT, "  %10.3f ms %6.1f%%  %s%n", e.getValue()[0] / 1e3 / tracedDone,
+          total == 0 ? 0 : 100.0 * e.getValue()[0] / total, e.getKey()));
     }
     return s.toString();
   }
