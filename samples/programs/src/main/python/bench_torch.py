@@ -8,6 +8,9 @@ examples). Throughput counts every step after the first, over all epochs, as on 
 Prints one line: RESULT samples_per_s=... median_step_ms=... first_step_end_ms=... peak_rss_mb=...
 (first_step_end_ms: wall-clock time, in ms since the epoch, at the end of the first step, from which the caller
 takes process start to first step; peak_rss_mb: this process's VmHWM).
+With --profile N: runs 10 warm-up steps, then N steps under torch.profiler (CPU), and prints "PROFILE torch ..."
+and a table of self CPU time per op (ms per step, share) instead of the RESULT line: the per-op side of
+`kiln bench --profile` (docs/benchmarks.md), read against Kiln-TF's FULL_TRACE table of the same model and batch.
 Thread settings come from the caller (OPENBLAS_NUM_THREADS in the environment, --threads for torch).
 Run with /usr/bin/python3 (Debian's python3-torch), not a pyenv python.
 """
@@ -112,6 +115,49 @@ def peak_rss_mb():
     return float("nan")
 
 
+WARMUP = 10
+TOP = 20  # ops listed one by one; the rest are summed in one line
+
+
+def profile(net, opt, loss_fn, x, y, a, g):
+    """WARMUP plain steps, then a.profile steps under the profiler; prints self CPU time per op per step."""
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+
+    def batches():
+        while True:
+            perm = torch.randperm(a.examples, generator=g)
+            for i in range(0, a.examples - a.batch + 1, a.batch):
+                yield perm[i:i + a.batch]
+
+    def step(idx):
+        loss = loss_fn(net(x[idx]), y[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        float(loss)
+
+    it = batches()
+    for _ in range(WARMUP):
+        step(next(it))
+    t0 = time.perf_counter()
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(a.profile):
+            step(next(it))
+    wall = (time.perf_counter() - t0) * 1000 / a.profile
+    rows = [(e.key, e.self_cpu_time_total, e.count) for e in prof.key_averages()]
+    rows = [r for r in rows if r[1] > 0]
+    rows.sort(key=lambda r: -r[1])
+    total = sum(r[1] for r in rows)
+    print("PROFILE torch %s: %d warm-up steps, %d profiled; wall %.2f ms per profiled step, self CPU time summed %.2f ms per step"
+          % (a.model, WARMUP, a.profile, wall, total / 1000 / a.profile))
+    print("%-40s %10s %7s %7s" % ("op", "ms/step", "%", "n/step"))
+    for name, us, n in rows[:TOP]:
+        print("%-40s %10.3f %6.1f%% %7.1f" % (name[:40], us / 1000 / a.profile, 100 * us / total, n / a.profile))
+    rest = sum(r[1] for r in rows[TOP:])
+    if rows[TOP:]:
+        print("%-40s %10.3f %6.1f%%" % ("(%d other ops)" % len(rows[TOP:]), rest / 1000 / a.profile, 100 * rest / total))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="mlp")
@@ -121,6 +167,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--profile", type=int, default=0, help="profile N steps after 10 warm-up steps; print the per-op table")
     ap.add_argument("--params", action="store_true", help="print PARAMS <trainable parameter count> and exit")
     a = ap.parse_args()
     if a.params:
@@ -134,6 +181,9 @@ def main():
     net = model(a.model)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     loss_fn = torch.nn.CrossEntropyLoss()
+    if a.profile > 0:
+        profile(net, opt, loss_fn, x, y, a, g)
+        return
     ends = []
     first_step_end_ms = None
     for _ in range(a.epochs):

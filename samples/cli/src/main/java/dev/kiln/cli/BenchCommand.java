@@ -4,6 +4,7 @@ import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.samples.bench.BenchModels;
 import dev.kiln.samples.bench.InferenceBenchmark;
 import dev.kiln.samples.bench.LegacyEpochBench;
+import dev.kiln.samples.bench.StepProfile;
 import dev.kiln.samples.bench.TrainBenchmark;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,9 +41,15 @@ final class BenchCommand implements Callable<Integer> {
   Integer epochs;
 
   @Option(names = "--torch-threads", paramLabel = "OPENBLAS,TORCH",
-      description = "PyTorch's thread setting, e.g. 1,2 (OPENBLAS_NUM_THREADS, torch threads; 'default,1' leaves OpenBLAS "
-          + "alone); default: the fastest of a short probe.")
+      description = "PyTorch's thread setting, e.g. 1,2 (OPENBLAS_NUM_THREADS, torch threads; 'default' leaves OpenBLAS "
+          + "alone), or 'probe': the fastest of five settings, each run over the model's full examples and epochs "
+          + "(default: default,1).")
   String torchThreads;
+
+  @Option(names = "--profile", description = "Print where one training step's time goes, per op, instead: Kiln on TensorFlow-Java "
+      + "(TF's FULL_TRACE, summed per kernel type, plus the step's host phases) and PyTorch (torch.profiler), 20 steps "
+      + "after 10 warm-up steps of each --model.")
+  boolean profile;
 
   @Option(names = "--torch-script", paramLabel = "FILE", description = "The PyTorch side (default: bench_torch.py in the Kiln sources).")
   Path script;
@@ -92,15 +99,23 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (pairs < 1) throw new ParameterException(spec.commandLine(), "--pairs must be at least 1, got " + pairs);
     String[] torch = null;
-    if (torchThreads != null) {
+    boolean probe = "probe".equals(torchThreads);
+    if (torchThreads != null && !probe) {
       String[] f = torchThreads.split(",");
       if (f.length != 2 || !f[1].matches("[1-9][0-9]*") || !(f[0].equals("default") || f[0].matches("[1-9][0-9]*"))) {
-        throw new ParameterException(spec.commandLine(), "--torch-threads must be OPENBLAS,TORCH such as 1,2 or default,1, got " + torchThreads);
+        throw new ParameterException(spec.commandLine(), "--torch-threads must be OPENBLAS,TORCH such as 1,2 or default,1, or probe, got " + torchThreads);
       }
       torch = new String[] {f[0].equals("default") ? "" : f[0], f[1]};
     }
-    TrainBenchmark.run(new TrainBenchmark.Options(names, sides, pairs, examples, epochs,
-        script != null ? script : TrainBenchmark.defaultScript(), data, torch, torchBlas), System.out);
+    Path torchScript = script != null ? script : TrainBenchmark.defaultScript();
+    if (profile) {
+      for (String m : names) {
+        StepProfile.run(m, torchScript, data, torch != null ? torch : TrainBenchmark.DEFAULT_TORCH, torchBlas, System.out);
+      }
+      return 0;
+    }
+    TrainBenchmark.run(new TrainBenchmark.Options(names, sides, pairs, examples, epochs, torchScript, data, torch, torchBlas, probe),
+        System.out);
     return 0;
   }
 }

@@ -54,6 +54,17 @@ public final class TfTensors {
     });
   }
 
+  /** Overwrites {@code tensor}'s bytes with {@code t}'s (same dtype and shape: the caller checks). */
+  static void overwrite(Tensor tensor, HostTensor t) {
+    ByteBuffer src = t.buffer();
+    if (src.hasRemaining()) nativeBytes(tensor).put(src);
+  }
+
+  /** Overwrites {@code tensor}'s bytes with {@code rows}, gathered straight from their source (same dtype and shape). */
+  static void overwrite(Tensor tensor, Rows rows) {
+    if (rows.byteSize() > 0) rows.copyInto(nativeBytes(tensor));
+  }
+
   /**
    * A direct byte buffer over a TF tensor's native memory, valid while the tensor is open. NOTE: host
    * tensors are heap buffers, and ndarray's buffers over raw memory take byte[] only, which would cost a

@@ -43,12 +43,17 @@ public final class TfTrainSession implements TrainSession {
   private final Map<String, Output<?>> setValues = new LinkedHashMap<>();
   private final Map<String, GraphOperation> setOps = new LinkedHashMap<>();
   private boolean closed;
+  private final TfFeedTensors feedTensors = new TfFeedTensors();
+  private final TfStepProfile profile;
+  private List<String> lastOutputs;
+  private int[] lastIndices;
 
   private TfTrainSession(Graph trainIr, Graph evalIr, TfLowerer.Lowered train, TfLowerer.Lowered eval) {
     this.trainIr = trainIr;
     this.evalIr = evalIr;
     this.train = train;
     this.eval = eval;
+    this.profile = TfStepProfile.fromProperty(trainIr.name());
   }
 
   /** Opens {@code step} (its graph, assignments and fused updates) beside {@code evalIr} ({@link #open(Graph, Map, List, Graph)}). */
@@ -129,37 +134,55 @@ public final class TfTrainSession implements TrainSession {
    */
   @Override public List<HostTensor> step(Map<String, HostTensor> feed, Map<String, Rows> rows, List<String> outputs) {
     check();
-    List<Tensor> fed = new ArrayList<>();
+    long start = profile == null ? 0 : System.nanoTime();
+    boolean trace = profile != null && profile.traceNext();
     try {
+      // NOTE: per-step host work is kept to the feeds (written into the tensors of the previous step, no
+      // allocation), the fetch list (the output indices cached for the caller's list) and one run.
       Session.Runner r = session.runner();
-      feedAll(r, train, trainIr, feed, fed);
+      for (Map.Entry<String, HostTensor> e : feed.entrySet()) {
+        r.feed(placeholder(train, trainIr, e.getKey()), feedTensors.of(e.getKey(), e.getValue()));
+      }
       for (Map.Entry<String, Rows> e : rows.entrySet()) {
-        Tensor t = TfTensors.toTf(e.getValue());
-        fed.add(t);
-        r.feed(placeholder(train, trainIr, e.getKey()), t);
+        r.feed(placeholder(train, trainIr, e.getKey()), feedTensors.of(e.getKey(), e.getValue()));
       }
-      List<Value> wanted = new ArrayList<>(List.of(trainIr.outputs().get(0)));
-      r.fetch(train.outputs().get(0));
-      for (String name : outputs) {
-        int i = indexOf(trainIr.outputs(), name);
-        if (i < 0) throw new KilnException("the train graph has no output '" + name + "'");
-        wanted.add(trainIr.outputs().get(i));
-        r.fetch(train.outputs().get(i));
-      }
+      int[] wanted = fetchIndices(outputs);
+      for (int i : wanted) r.fetch(train.outputs().get(i));
       for (GraphOperation op : train.assignOps()) r.addTarget(op);
-      try (Result res = r.run()) {
-        List<HostTensor> out = new ArrayList<>();
-        for (int i = 0; i < wanted.size(); i++) out.add(TfTensors.fromTf(res.get(i), wanted.get(i).type().dtype()));
+      if (trace) r.setOptions(TfStepProfile.FULL_TRACE);
+      long fed = profile == null ? 0 : System.nanoTime();
+      try (Result res = trace ? r.runAndFetchMetadata() : r.run()) {
+        long ran = profile == null ? 0 : System.nanoTime();
+        List<HostTensor> out = new ArrayList<>(wanted.length);
+        for (int i = 0; i < wanted.length; i++) {
+          out.add(TfTensors.fromTf(res.get(i), trainIr.outputs().get(wanted[i]).type().dtype()));
+        }
+        if (profile != null) profile.record(start, fed, ran, System.nanoTime(), trace ? res.getMetadata().orElseThrow() : null);
         return out;
       }
     } catch (KilnException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new KilnException("TensorFlow failed to run the train step of " + trainIr.name() + ": " + firstLine(e), e);
-    } finally {
-      fed.forEach(Tensor::close);
     }
   }
+
+  /** The train-graph output indices to fetch: the loss (0), then {@code outputs}; cached for the last list asked. */
+  private int[] fetchIndices(List<String> outputs) {
+    if (outputs.equals(lastOutputs)) return lastIndices;
+    int[] idx = new int[outputs.size() + 1];
+    for (int k = 0; k < outputs.size(); k++) {
+      int i = indexOf(trainIr.outputs(), outputs.get(k));
+      if (i < 0) throw new KilnException("the train graph has no output '" + outputs.get(k) + "'");
+      idx[k + 1] = i;
+    }
+    lastOutputs = List.copyOf(outputs);
+    lastIndices = idx;
+    return idx;
+  }
+
+  /** The step profile so far ({@link TfStepProfile#report}), or null when {@value TfStepProfile#PROPERTY} is off. */
+  String profileReport() { return profile == null ? null : profile.report(); }
 
   /** Runs the evaluation graph on {@code feed} and returns the named outputs (only those are computed). */
   @Override public Map<String, HostTensor> evaluate(Map<String, HostTensor> feed, List<String> outputs) {
@@ -259,7 +282,9 @@ public final class TfTrainSession implements TrainSession {
   @Override public void close() {
     if (closed) return;
     closed = true;
+    if (profile != null) System.err.print(profile.report());
     try {
+      feedTensors.close();
       session.close();
     } finally {
       train.graph().close();

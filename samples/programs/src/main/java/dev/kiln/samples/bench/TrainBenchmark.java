@@ -19,8 +19,8 @@ import java.util.Map;
  * reversed every other pair, so a slow spell of this shared machine falls on all sides alike. Reported per side:
  * median and range over the pairs of the steady-state samples/s (all steps after the first, every epoch), of
  * process start to first step and of peak resident memory; and the median and range of the per-pair ratios.
- * No best epoch or best run is picked. PyTorch's thread setting (OpenBLAS's pool and torch's) is the fastest of
- * a short probe unless given.
+ * No best epoch or best run is picked. PyTorch's thread setting (OpenBLAS's pool and torch's) is the issue's
+ * {@link #DEFAULT_TORCH} unless given or probed ({@link #probeTorch}).
  */
 public final class TrainBenchmark {
   private TrainBenchmark() {}
@@ -30,14 +30,21 @@ public final class TrainBenchmark {
   public static final List<String> SIDES = List.of(TrainRun.KILN_TF, TrainRun.KILN_ORT, TrainRun.TF_JAVA, TORCH);
   /** PyTorch thread settings tried by the probe: OPENBLAS_NUM_THREADS ("" = its default), torch threads. */
   static final String[][] TORCH_SETTINGS = {{"1", "1"}, {"1", "2"}, {"", "1"}, {"2", "2"}, {"", "2"}};
-
+  /**
+   * PyTorch's setting when none is given: OpenBLAS's default pool and 1 torch thread (issue 22's setting).
+   * NOTE: not the winner of a short probe: a probe over 4,096 examples picked OpenBLAS default + 2 torch threads,
+   * which then collapsed to 8.4k samples/s over the MLP's 60,000 (OpenMP and OpenBLAS pools oversubscribing 2
+   * cores), and the main run reported an unfair 4.3x.
+   */
+  public static final String[] DEFAULT_TORCH = {"", "1"};
   /**
    * What to run. {@code examples} / {@code epochs}: null = each model's default; {@code torchSetting}: null =
-   * probe, else {OPENBLAS_NUM_THREADS or "", torch threads}; {@code torchBlas}: null, or a folder put first on
+   * {@link #DEFAULT_TORCH}, else {OPENBLAS_NUM_THREADS or "", torch threads}; {@code probeTorch}: pick the setting
+   * by {@link #probeTorch} instead (ignored when {@code torchSetting} is given); {@code torchBlas}: null, or a folder put first on
    * PyTorch's {@code LD_LIBRARY_PATH} (one holding OpenBLAS's {@code libblas.so.3}, see {@link TorchBlas}).
    */
   public record Options(List<String> models, List<String> sides, int pairs, Integer examples, Integer epochs,
-                        Path torchScript, Path data, String[] torchSetting, Path torchBlas) {
+                        Path torchScript, Path data, String[] torchSetting, Path torchBlas, boolean probeTorch) {
     public Options {
       if (pairs < 1) throw new IllegalArgumentException("pairs must be at least 1, got " + pairs);
       for (String s : sides) if (!SIDES.contains(s)) throw new IllegalArgumentException("unknown side '" + s + "': one of " + SIDES);
@@ -67,7 +74,8 @@ public final class TrainBenchmark {
       int epochs = o.epochs() != null ? o.epochs() : m.defaultEpochs();
       List<String> here = new ArrayList<>(sides);
       if (!TfReference.supports(name)) here.remove(TrainRun.TF_JAVA);
-      String[] setting = here.contains(TORCH) ? (o.torchSetting() != null ? o.torchSetting() : probeTorch(o, m, n, out)) : null;
+      String[] setting = !here.contains(TORCH) ? null
+          : o.torchSetting() != null ? o.torchSetting() : o.probeTorch() ? probeTorch(o, m, n, epochs, out) : DEFAULT_TORCH;
       if (here.contains(TORCH) && setting == null) here.remove(TORCH);
       out.printf(Locale.ROOT, "== %s: %d examples x %d epochs, %d pairs; sides %s%s ==%n", name, n, epochs, o.pairs(), here,
           setting == null ? "" : "; torch " + settingName(setting));
@@ -134,17 +142,18 @@ public final class TrainBenchmark {
   }
 
   /**
-   * The fastest PyTorch thread setting for {@code m}, from one short run under each of {@link #TORCH_SETTINGS}
-   * (Debian's torch does its GEMMs in OpenBLAS, whose pool {@code torch.set_num_threads} does not limit); null
-   * when every setting failed.
+   * The fastest PyTorch thread setting for {@code m}, from one run under each of {@link #TORCH_SETTINGS} (Debian's
+   * torch does its GEMMs in OpenBLAS, whose pool {@code torch.set_num_threads} does not limit); null when every
+   * setting failed. Each probe run is as long as a measured run ({@code n} examples x {@code epochs}): a setting
+   * that oversubscribes the cores can be fastest for a few thousand examples and then slow down several times
+   * (the 8.4k of docs/benchmarks.md), and a shorter probe would pick it.
    */
-  static String[] probeTorch(Options o, BenchModels.BenchModel m, int n, PrintStream out) throws Exception {
-    int probe = Math.min(n, 4096);
+  static String[] probeTorch(Options o, BenchModels.BenchModel m, int n, int epochs, PrintStream out) throws Exception {
     String[] best = null;
     double bestRate = 0;
-    StringBuilder line = new StringBuilder("torch thread probe (" + m.name() + ", " + probe + " examples):");
+    StringBuilder line = new StringBuilder("torch thread probe (" + m.name() + ", " + n + " examples x " + epochs + " epochs):");
     for (String[] s : TORCH_SETTINGS) {
-      SideProcess.Run r = runOne(o, TORCH, m.name(), probe, 1, s, out);
+      SideProcess.Run r = runOne(o, TORCH, m.name(), n, epochs, s, out);
       if (r == null) continue;
       line.append(String.format(Locale.ROOT, " [%s] %.0f;", settingName(s), r.samplesPerSecond()));
       if (r.samplesPerSecond() > bestRate) {
@@ -157,12 +166,15 @@ public final class TrainBenchmark {
   }
 
   /** PyTorch's environment: OpenBLAS's thread count ("" = its default) and, with --torch-blas, its library path. */
-  static Map<String, String> torchEnv(Options o, String openblasThreads) {
+  static Map<String, String> torchEnv(Options o, String openblasThreads) { return torchEnv(o.torchBlas(), openblasThreads); }
+
+  /** As {@link #torchEnv(Options, String)} with {@code torchBlas} (null: none). */
+  static Map<String, String> torchEnv(Path torchBlas, String openblasThreads) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("OPENBLAS_NUM_THREADS", openblasThreads);
-    if (o.torchBlas() != null) {
+    if (torchBlas != null) {
       String old = System.getenv("LD_LIBRARY_PATH");
-      env.put("LD_LIBRARY_PATH", o.torchBlas().toAbsolutePath() + (old == null || old.isEmpty() ? "" : ":" + old));
+      env.put("LD_LIBRARY_PATH", torchBlas.toAbsolutePath() + (old == null || old.isEmpty() ? "" : ":" + old));
     }
     return env;
   }
@@ -193,6 +205,6 @@ public final class TrainBenchmark {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<String> models = args.length > 1 ? List.of(args).subList(1, args.length) : BenchModels.names();
     run(new Options(models, SIDES, pairs, null, null, defaultScript(), FashionMnist.DEFAULT_DIR, null,
-        System.getenv("KILN_TORCH_BLAS") == null ? null : Path.of(System.getenv("KILN_TORCH_BLAS"))), System.out);
+        System.getenv("KILN_TORCH_BLAS") == null ? null : Path.of(System.getenv("KILN_TORCH_BLAS")), false), System.out);
   }
 }

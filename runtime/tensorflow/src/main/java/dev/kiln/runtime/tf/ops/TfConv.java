@@ -280,9 +280,22 @@ public final class TfConv {
     return strided;
   }
 
+  /** {@link #subsample} as a 1-cell strided average pool (f32); {@code -Dkiln.tf.poolSubsample=false}: TF's StridedSlice. */
+  static final boolean POOL_SUBSAMPLE = !"false".equals(System.getProperty("kiln.tf.poolSubsample"));
+
   /** Every {@code strides}-th cell of channels-last {@code xl} along each spatial axis, from the first. */
   static Object subsample(TfEmitter e, Object xl, long[] strides) {
     int r = strides.length + 2;
+    if (POOL_SUBSAMPLE && strides.length <= 3 && e.node().inputs().get(0).type().dtype() == DType.F32) {
+      // NOTE: a 1-cell average pool of stride s picks the cells StridedSlice does (VALID gives
+      // floor((n - 1) / s) + 1 of them, from the first; 0 + x divided by 1 is x, NaN and infinities included,
+      // only -0 becomes +0, which the conv's sum from 0 makes anyway), as oneDNN's vectorised pooling instead of
+      // TF's generic strided copy; a speed lever measured by kiln bench --profile (docs/benchmarks.md). Not max
+      // pooling: oneDNN's 1-cell max pool turns NaN into -FLT_MAX (PoolSubsampleTest).
+      long[] ones = new long[strides.length];
+      java.util.Arrays.fill(ones, 1);
+      return poolOp(e, "AvgPool", xl, new Windows.Geometry(ones, strides, new long[2 * strides.length], ones));
+    }
     long[] step = around(strides);
     long all = (1L << r) - 1;
     return e.op("StridedSlice", List.of(xl, TfShapes.longs(e, new long[r]), TfShapes.longs(e, new long[r]), TfShapes.longs(e, step)),
