@@ -44,9 +44,10 @@ import java.util.function.Supplier;
  * optimizer state in f64), where the back ends' kernel rounding is ~1e-16 instead of ~1e-7, so the free-running losses
  * are bounded too (1e-4 relative per step, as the issue asks). {@code --only NAME} keeps the runs whose name starts so;
  * {@code --seed S} sets the weight seed (1) and the shuffle seed (7) to S and S + 6, for several-seed figures;
- * {@code --no-lock-step} skips the lock-step pass (free running only, half the time).
+ * {@code --no-lock-step} skips the lock-step pass (free running only, half the time); {@code --trace} prints the
+ * free-running loss difference every 10 steps (how fast it grows: a fixed-size difference against amplified rounding).
  *
- * <pre>java ... dev.kiln.samples.BackendParity [steps] [batch] [fashion-mnist dir] [--dtype float64] [--only NAME] [--seed S] [--no-lock-step]</pre>
+ * <pre>java ... dev.kiln.samples.BackendParity [steps] [batch] [fashion-mnist dir] [--dtype float64] [--only NAME] [--seed S] [--no-lock-step] [--trace]</pre>
  */
 public final class BackendParity {
   private BackendParity() {}
@@ -93,13 +94,14 @@ public final class BackendParity {
   }
 
   /** The command line: steps, batch, data folder, then the options of the class comment. */
-  record Options(int steps, int batch, Path data, boolean f64, String only, long seed, boolean lockStep) {
+  record Options(int steps, int batch, Path data, boolean f64, String only, long seed, boolean lockStep, boolean trace) {
     static Options parse(String[] args) {
       List<String> plain = new ArrayList<>();
       boolean f64 = false;
       String only = "";
       long seed = 1;
       boolean lockStep = true;
+      boolean trace = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--dtype" -> {
@@ -110,11 +112,12 @@ public final class BackendParity {
           case "--only" -> only = value(args, ++i, "--only");
           case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
           case "--no-lock-step" -> lockStep = false;
+          case "--trace" -> trace = true;
           default -> plain.add(args[i]);
         }
       }
       return new Options(plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 200, plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 32,
-          plain.size() > 2 ? Path.of(plain.get(2)) : FashionMnist.DEFAULT_DIR, f64, only, seed, lockStep);
+          plain.size() > 2 ? Path.of(plain.get(2)) : FashionMnist.DEFAULT_DIR, f64, only, seed, lockStep, trace);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -167,6 +170,7 @@ public final class BackendParity {
     for (int i = 0; i < tf.size(); i++) {
       double d = Math.abs(tf.get(i) - ort.get(i)) / Math.abs(tf.get(i));
       if (d > worst) { worst = d; worstStep = i + 1; }
+      if (o.trace() && ((i + 1) % 10 == 0 || i == 0)) System.out.printf(Locale.ROOT, "[trace] %s step %d: loss TF %.9f ORT %.9f, relative difference %.1e%n", r.name(), i + 1, tf.get(i), ort.get(i), d);
     }
     LockStep.Figures lock = !o.lockStep() ? null : LockStep.run(() -> trainer(r, Backends.named("tensorflow"), shuffleSeed, new ArrayList<>()),
         () -> trainer(r, Backends.named("onnxruntime"), shuffleSeed, new ArrayList<>()), train, r.epochs(), batch, shuffleSeed);
