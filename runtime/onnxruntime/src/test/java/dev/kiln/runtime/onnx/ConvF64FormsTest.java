@@ -14,6 +14,7 @@ import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.op.HostConv;
 import dev.kiln.spec.ops.Ops;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -74,6 +75,29 @@ class ConvF64FormsTest {
     close("y", y, out.get("y"));
     close("dx", h.inputGrad(gy, w), out.get("dx"));
     close("dw", h.filterGrad(x, gy), out.get("dw"));
+  }
+
+  /**
+   * The f64 GlobalAveragePool form (ReduceMean over the spatial axes, whose axes moved from an attribute to an input at
+   * opset 18) at both sides of that change and the newest opset, against the mean computed here.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {13, 17, 18, 21})
+  void globalAveragePoolInF64AtEachOpset(int opset) {
+    long[] shape = {2, 3, 4, 5};
+    double[] x = random(new Random(opset), shape);
+    GraphBuilder b = new GraphBuilder("gap_f64");
+    Value vx = b.input("x", batchFree(shape));
+    b.output("y", Ops.globalAveragePool(b, vx));
+    Map<String, HostTensor> out;
+    byte[] model = OnnxExporter.export(b.build(), dev.kiln.compiler.onnx.ExportOptions.defaults().opset(opset)).toByteArray();
+    try (OnnxRuntimeModel m = OnnxRuntimeModel.load(model)) {
+      out = m.run(Map.of("x", HostTensor.ofDoubles(x, shape)));
+    }
+    double[] mean = new double[6];
+    for (int i = 0; i < x.length; i++) mean[i / 20] += x[i] / 20;
+    assertEquals(List.of(2L, 3L, 1L, 1L), Arrays.stream(out.get("y").shape()).boxed().toList());
+    close("y", mean, out.get("y"));
   }
 
   private static void close(String what, double[] expected, HostTensor actual) {
