@@ -19,8 +19,8 @@ import java.util.Map;
  * product and sum is f64 arithmetic on the same terms as the native kernels, only summed in another order, so the
  * results agree with TensorFlow's f64 kernels to f64 rounding (~1e-16 relative), not to an approximation.
  *
- * <p>Groups run one after the other on their channel slices. Needs static channel and spatial sizes (the batch axis may be symbolic) and opset 13 or later (Slice, Pad, Unsqueeze
- * and ReduceSum with tensor inputs).
+ * <p>Groups run one after the other on their channel slices. Needs static channel and spatial sizes (the batch axis
+ * may be symbolic) and opset 13 or later (Slice, Pad, Unsqueeze and ReduceSum with tensor inputs).
  */
 public final class ConvF64 {
   private ConvF64() {}
