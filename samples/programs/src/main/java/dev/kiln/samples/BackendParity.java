@@ -175,7 +175,10 @@ public final class BackendParity {
       double d = Math.abs(tf.get(i) - ort.get(i)) / Math.abs(tf.get(i));
       if (d > worst) { worst = d; worstStep = i + 1; }
       if (d > 1e-4 && within == tf.size()) within = i;
-      if (o.trace() && ((i + 1) % 10 == 0 || i == 0)) System.out.printf(Locale.ROOT, "[trace] %s step %d: loss TF %.9f ORT %.9f, relative difference %.1e%n", r.name(), i + 1, tf.get(i), ort.get(i), d);
+      if (o.trace() && ((i + 1) % 10 == 0 || i == 0)) {
+        System.out.printf(Locale.ROOT, "[trace] %s step %d: loss TF %.9f ORT %.9f, relative difference %.1e%n", r.name(), i + 1,
+            tf.get(i), ort.get(i), d);
+      }
     }
     LockStep.Figures lock = !o.lockStep() ? null : LockStep.run(() -> trainer(r, Backends.named("tensorflow"), shuffleSeed, new ArrayList<>()),
         () -> trainer(r, Backends.named("onnxruntime"), shuffleSeed, new ArrayList<>()), train, r.epochs(), batch, shuffleSeed);
