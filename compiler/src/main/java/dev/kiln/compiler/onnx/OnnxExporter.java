@@ -104,6 +104,7 @@ public final class OnnxExporter {
   static Graph expandComposites(Graph g, ExportOptions opts) {
     java.util.function.Predicate<Node> expand = n -> opts.decomposeComposites() || !n.op().onnx().isSupported()
         || n.op().onnx().formFor(opts.opset()).isEmpty()
+        || (!n.inputs().isEmpty() && n.input(0) != null && n.op().onnx().decomposes(n.input(0).type().dtype()))
         // A training step draws dropout masks with the hash every back end computes (Dropout's decomposition).
         || (opts.trainingForm() && n.op() instanceof dev.kiln.spec.ops.Dropout && n.attrs().getBool("training"));
     return ExpandComposites.any(g, expand) ? ExpandComposites.run(g, expand).graph() : g;

@@ -1,5 +1,6 @@
 package dev.kiln.spec.op;
 
+import dev.kiln.spec.DType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,13 +13,30 @@ import java.util.Optional;
 public final class OnnxLowering {
   private final List<OnnxForm> forms;
   private final String unsupportedReason;
+  private final java.util.Set<DType> decomposedFor;
 
-  private OnnxLowering(List<OnnxForm> forms, String unsupportedReason) {
+  private OnnxLowering(List<OnnxForm> forms, String unsupportedReason) { this(forms, unsupportedReason, java.util.Set.of()); }
+
+  private OnnxLowering(List<OnnxForm> forms, String unsupportedReason, java.util.Set<DType> decomposedFor) {
     List<OnnxForm> sorted = new ArrayList<>(forms);
     sorted.sort(Comparator.comparingInt(OnnxForm::since));
     this.forms = List.copyOf(sorted);
     this.unsupportedReason = unsupportedReason;
+    this.decomposedFor = java.util.Set.copyOf(decomposedFor);
   }
+
+  /**
+   * This lowering, but a composite whose input 0 has dtype {@code dtype} is exported as its decomposition: for native
+   * nodes ONNX Runtime has no kernel of that dtype for (its LSTM: "LSTM operator does not support double yet").
+   */
+  public OnnxLowering decomposedFor(DType dtype) {
+    java.util.Set<DType> s = new java.util.HashSet<>(decomposedFor);
+    s.add(dtype);
+    return new OnnxLowering(forms, unsupportedReason, s);
+  }
+
+  /** Whether a node of this op whose input 0 has dtype {@code dtype} is exported as its decomposition. */
+  public boolean decomposes(DType dtype) { return decomposedFor.contains(dtype); }
 
   public static OnnxLowering of(OnnxForm... forms) { return new OnnxLowering(List.of(forms), null); }
 

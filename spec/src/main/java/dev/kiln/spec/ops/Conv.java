@@ -88,6 +88,10 @@ public final class Conv extends Op {
 
   private static void emitOnnx(OnnxEmitter e) {
     Windows.Geometry g = geometry(e.node().inputs().get(1).type(), e.node().attrs());
+    if (dev.kiln.spec.op.ConvF64.applies(e)) {  // ONNX Runtime's CPU Conv is float-only
+      dev.kiln.spec.op.ConvF64.conv(e, g);
+      return;
+    }
     Map<String, Object> attrs = new java.util.LinkedHashMap<>(Windows.onnxAttrs(g, true, true));
     attrs.put("group", e.node().attrs().getLong("group"));
     Windows.emitSame(e, "Conv", attrs);

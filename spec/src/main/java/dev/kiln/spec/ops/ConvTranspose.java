@@ -94,6 +94,10 @@ public final class ConvTranspose extends Op {
 
   private static void emitOnnx(OnnxEmitter e) {
     Windows.Geometry g = Conv.geometry(e.node().inputs().get(1).type(), e.node().attrs());
+    if (dev.kiln.spec.op.ConvF64.applies(e)) {  // ONNX Runtime's CPU ConvTranspose is float-only
+      dev.kiln.spec.op.ConvF64.transpose(e, g);
+      return;
+    }
     Map<String, Object> attrs = new LinkedHashMap<>(Windows.onnxAttrs(g, true, true));
     attrs.put("group", e.node().attrs().getLong("group"));
     attrs.put("output_padding", outputPadding(g, e.node().attrs()));

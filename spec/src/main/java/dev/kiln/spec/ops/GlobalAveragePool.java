@@ -34,7 +34,21 @@ public final class GlobalAveragePool extends Op {
     return List.of(x.withShape(Shape.of(out)));
   }
 
-  @Override public OnnxLowering onnx() { return Onnx.op("GlobalAveragePool", 1).lowering(); }
+  @Override public OnnxLowering onnx() {
+    return Onnx.op("GlobalAveragePool", 1).orElseFor(dev.kiln.spec.DType.F64, GlobalAveragePool::emitF64).lowering();
+  }
+
+  /** ONNX Runtime has no f64 GlobalAveragePool kernel: the mean over the spatial axes, kept. */
+  private static void emitF64(dev.kiln.spec.op.OnnxEmitter e) {
+    long[] axes = new long[e.node().input(0).type().rank() - 2];
+    for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
+    if (e.opset() >= 18) {
+      e.emit("ReduceMean", List.of(e.input(0), e.constant(dev.kiln.spec.HostTensor.ofLongs(axes, axes.length), "axes")),
+          List.of(e.output(0)), java.util.Map.of("keepdims", 1L));
+    } else {
+      e.emit("ReduceMean", List.of(e.input(0)), List.of(e.output(0)), java.util.Map.of("axes", axes, "keepdims", 1L));
+    }
+  }
 
   @Override public TfLowering tf() { return TfLowering.custom("Mean"); }
 

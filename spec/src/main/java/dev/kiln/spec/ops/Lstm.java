@@ -1,5 +1,6 @@
 package dev.kiln.spec.ops;
 
+import dev.kiln.spec.DType;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.GraphBuilder;
@@ -29,7 +30,8 @@ public final class Lstm extends Op {
     return Recurrent.inferTypes(in, attrs, 4, 3);
   }
 
-  @Override public OnnxLowering onnx() { return OnnxLowering.of(Recurrent.onnxForm("LSTM", null)); }
+  /** f64 runs as the decomposition: ONNX Runtime's LSTM kernel is float-only ("does not support double yet"). */
+  @Override public OnnxLowering onnx() { return OnnxLowering.of(Recurrent.onnxForm("LSTM", null)).decomposedFor(DType.F64); }
 
   @Override public TfLowering tf() { return TfLowering.unsupported("no native form; runs its decomposition"); }
 
