@@ -37,7 +37,10 @@ class TorchExportSuiteTest {
   /** Every model the script writes (its {@code MODELS} list). */
   static final List<String> MODELS = List.of("resnet_tiny", "mobile_tiny", "dense_tiny", "vgg_tiny", "shuffle_tiny",
       "fcn_tiny", "unet_tiny", "interp_size", "detect_head", "vit_tiny", "vit_tiny_opset17", "mha_seq_first",
-      "window_attention", "gpt_block", "encoder_post", "lstm_bi", "gru_seq", "audio_conv", "kws_cnn");
+      "window_attention", "gpt_block", "encoder_post", "lstm_bi", "gru_seq", "audio_conv", "kws_cnn",
+      // more_models.py
+      "efficient_tiny", "convnext_tiny", "squeeze_tiny", "inception_tiny", "resnext_tiny", "aspp_tiny",
+      "transformer_ed", "bert_tiny", "conformer_block", "tcn_tiny", "seq2seq_gru");
   static final double RTOL = 1e-4;
   /** NOTE: absolute floor; raised to 3x PyTorch's own float32 error (against its float64 run) where that is larger. */
   static final double ATOL_FLOOR = 1e-5;
