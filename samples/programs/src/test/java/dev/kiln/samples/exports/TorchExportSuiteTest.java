@@ -40,7 +40,8 @@ class TorchExportSuiteTest {
       "window_attention", "gpt_block", "encoder_post", "lstm_bi", "gru_seq", "audio_conv", "kws_cnn",
       // more_models.py
       "efficient_tiny", "convnext_tiny", "squeeze_tiny", "inception_tiny", "resnext_tiny", "aspp_tiny",
-      "transformer_ed", "bert_tiny", "conformer_block", "tcn_tiny", "seq2seq_gru");
+      "transformer_ed", "bert_tiny", "conformer_block", "tcn_tiny", "seq2seq_gru", "yolo_head", "espcn_sr", "style_net",
+      "t5_attention", "roi_head");
   static final double RTOL = 1e-4;
   /** NOTE: absolute floor; raised to 3x PyTorch's own float32 error (against its float64 run) where that is larger. */
   static final double ATOL_FLOOR = 1e-5;
