@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 18: for every model of the torch.onnx export suite (samples/programs' {@code fixtures/exports}, listed from
  * the folder so a new model is checked without editing this test), {@code kiln inspect} must predict what
  * {@code kiln run --engine tensorflow} and {@code --engine roundtrip} then do on PyTorch's own inputs: "yes" means run
- * exits 0 and prints every output PyTorch gave; "no (...)" means run exits 2 (bad input), never 1 or a crash.
+ * exits 0 and prints every output PyTorch gave; "no (...)" means run exits 2 (bad input), never 1 or a crash; and a
+ * model inspect cannot import (exit 2, "kiln import: no", samples/programs' TorchExportSuiteTest.KNOWN_GAPS) must
+ * make run exit 2 on both engines.
  */
 class InspectPredictsRunOnExportsTest {
   static final Path EXPORTS = Path.of("../programs/src/test/resources/fixtures/exports");
@@ -45,7 +47,11 @@ class InspectPredictsRunOnExportsTest {
   private void check(Path model) throws IOException {
     String name = model.getFileName().toString().replaceFirst("\\.onnx$", "");
     CliRun inspect = CliRun.of("inspect", model.toString());
-    assertEquals(0, inspect.exit(), name + ": inspect says it cannot import\n" + inspect.out() + inspect.err());
+    boolean importable = inspect.exit() == 0;
+    if (!importable) {
+      assertEquals(KilnCli.EXIT_USER_ERROR, inspect.exit(), name + ": inspect\n" + inspect.out() + inspect.err());
+      assertTrue(inspect.out().contains("kiln import: no"), name + ": inspect\n" + inspect.out());
+    }
     Map<String, HostTensor> io = Safetensors.read(EXPORTS.resolve(name + "_io.safetensors")).tensors();
     List<String> args = new ArrayList<>(List.of("run", model.toString()));
     for (String in : List.of("input", "input2", "input3")) {
@@ -54,6 +60,16 @@ class InspectPredictsRunOnExportsTest {
       Npy.write(npy, io.get(in));
       args.add("-i");
       args.add(in + "=" + npy);
+    }
+    if (!importable) {
+      for (String engine : List.of("tensorflow", "roundtrip")) {
+        List<String> run = new ArrayList<>(args);
+        run.addAll(List.of("--engine", engine));
+        CliRun r = CliRun.of(run.toArray(String[]::new));
+        assertEquals(KilnCli.EXIT_USER_ERROR, r.exit(), name + " --engine " + engine + ": inspect said it cannot import, run "
+            + "gave exit " + r.exit() + "\n" + r.out() + r.err());
+      }
+      return;
     }
     Matcher verdicts = ENGINE.matcher(inspect.out());
     int seen = 0;
