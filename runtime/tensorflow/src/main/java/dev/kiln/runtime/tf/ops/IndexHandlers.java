@@ -88,7 +88,8 @@ final class IndexHandlers {
   /**
    * The TF form of node input {@code indices} into input {@code data}: int64, negative coordinates moved up
    * by their axis sizes (static sizes needed), and for batch_dims b > 0 the b batch coordinates of each
-   * position prepended (static index shape needed), since TF's raw GatherNd has no batch_dims.
+   * position prepended (as one constant when the index shape is static, else built at run time by
+   * {@link BatchCoords}), since TF's raw GatherNd has no batch_dims.
    */
   static Object tfIndices(TfEmitter e, int dataInput, int indicesInput, int b) {
     Node n = e.node();
@@ -107,7 +108,7 @@ final class IndexHandlers {
     idx = e.op("SelectV2", List.of(neg, up, idx), Map.of(), 1).get(0);
     if (b == 0) return idx;
     Shape lead = Shape.of(it.shape().dims().subList(0, it.rank() - 1));
-    if (!lead.isStatic()) throw new UnsupportedOpException(n.op().name() + " with batch_dims on TensorFlow needs a static indices shape, got " + it);
+    if (!lead.isStatic()) return BatchCoords.prepend(e, idx, it.rank() - 1, b);
     long[] ls = lead.sizes();
     long count = lead.elementCount();
     long[] coords = new long[Math.toIntExact(count * b)];
