@@ -4,6 +4,7 @@ import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.train.DataParallelReplica;
 import dev.kiln.runtime.train.History;
 import dev.kiln.runtime.train.ShardPlan;
+import dev.kiln.runtime.train.StepPhases;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.KilnException;
 import java.io.IOException;
@@ -66,10 +67,10 @@ public final class SparkTrainer {
   /**
    * What a run gave: the history (train loss and metrics over the global batches, from the last attempt), the
    * checkpoint holding the final state ({@link #restore}), the steps, how many stage attempts it took, the wall
-   * time, and replica 0's ring figures.
+   * time, and replica 0's ring figures and step phases (where its steps spent their time).
    */
   public record Result(History history, Path checkpoint, long steps, int attempts, double seconds, long stepsRun,
-                       double allReduceSeconds, long allReduceBytes) {
+                       double allReduceSeconds, long allReduceBytes, StepPhases phases) {
     /** Mean all-reduce time per step, seconds. */
     public double allReducePerStep() { return stepsRun == 0 ? Double.NaN : allReduceSeconds / stepsRun; }
   }
@@ -118,7 +119,7 @@ public final class SparkTrainer {
         List<ReplicaReport> reports = job.run(task);
         ReplicaReport first = reports.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         return new Result(first.history(), c.checkpoint(), first.steps(), attempt, (System.nanoTime() - t0) / 1e9,
-            first.stepsRun(), first.allReduceSeconds(), first.bytesSent());
+            first.stepsRun(), first.allReduceSeconds(), first.bytesSent(), first.phases());
       } catch (SparkException | RuntimeException e) {
         if (attempt > c.retries() || !retriable(e)) {
           throw new KilnException("Spark training failed after " + attempt + " attempt(s); the last checkpoint is " + c.checkpoint()
@@ -186,7 +187,7 @@ public final class SparkTrainer {
           });
       long ran = firstStep[0] < 0 ? 0 : replica.step() - firstStep[0];
       return List.of(new ReplicaReport(comm.rank(), replica.step(), ran, (System.nanoTime() - t0) / 1e9, comm.ring().seconds(),
-          comm.ring().bytesSent(), ReplicaReport.of(h))).iterator();
+          comm.ring().bytesSent(), ReplicaReport.of(h), replica.phases())).iterator();
     }
   }
 
