@@ -45,6 +45,12 @@ public final class DataParallelReplica implements AutoCloseable {
   public interface Listener {
     /** After global step {@code step} (1-based): the global batch's size, mean loss and first metric. */
     default void onStep(long step, int epoch, int k, int examples, double loss, double metric) {}
+
+    /** An epoch starts: the progress bar's {@code epoch} of {@code epochs} (1-based, counted from a resumed one), {@code steps} steps. */
+    default void onEpochStart(int epoch, int epochs, int steps) {}
+
+    /** The epoch's last step is done. */
+    default void onEpochEnd() {}
   }
 
   private final TrainerBuilder cfg;
@@ -119,6 +125,7 @@ public final class DataParallelReplica implements AutoCloseable {
       double lrSum = 0;
       int stepsRun = plan.steps() - startK;
       bar.startEpoch(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
+      if (listener != null) listener.onEpochStart(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
       for (int k = startK; k < plan.steps(); k++) {
         phases.start();
         gradients(data, plan.rows(epoch, k), plan.weight(epoch, k));
@@ -148,6 +155,7 @@ public final class DataParallelReplica implements AutoCloseable {
       }
       startK = 0;
       bar.endEpoch();
+      if (listener != null) listener.onEpochEnd();
       epochsDone++;
       Map<String, Double> metrics = new LinkedHashMap<>();
       for (int m = 0; m < metricSums.length; m++) metrics.put(cfg.metrics.get(m).name(), seen == 0 ? Double.NaN : metricSums[m] / seen);
