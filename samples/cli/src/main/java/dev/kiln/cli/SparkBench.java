@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The figures of docs/spark.md, printed (run by {@code scripts/bench-spark}, one mode per JVM so thread settings do
- * not leak between them): {@code train-spark W} (W Spark workers, TF at 1 thread each), {@code train-single}
+ * not leak between them): {@code train-spark W [BATCH]} (W Spark workers, TF at 1 thread each), {@code train-single}
  * (one process, TF at the threads the JVM's properties say), {@code ring} (all-reduce time against the gradient
  * size, 2 peers over loopback TCP), {@code score N} (N rows through Spark local[2] against one ONNX Runtime session).
  * Benchmarks never fail a build; this prints and exits.
@@ -45,12 +45,12 @@ public final class SparkBench {
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "ring";
     switch (mode) {
-      case "train-spark" -> trainSpark(Integer.parseInt(args[1]));
+      case "train-spark" -> trainSpark(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : BATCH);
       case "train-single" -> trainSingle();
       case "phases" -> phases();
       case "ring" -> ring();
       case "score" -> score(Integer.parseInt(args[1]));
-      default -> throw new IllegalArgumentException("mode: train-spark W | train-single | ring | score N");
+      default -> throw new IllegalArgumentException("mode: train-spark W [BATCH] | phases | train-single | ring | score N");
     }
     System.exit(0);
   }
@@ -59,14 +59,15 @@ public final class SparkBench {
     return new SparkTrain.SampleRecipe("mlp", 42, 1e-3, "/usr/share/datasets/fashion-mnist", LIMIT, null);
   }
 
-  static void trainSpark(int workers) {
+  /** W workers at global batch {@code batch} (default 128; a larger one shows scaling where computation dominates). */
+  static void trainSpark(int workers, int batch) {
     SparkSession spark = SparkSessions.session("local[" + workers + "]");
     JavaSparkContext sc = SparkSessions.context(spark);
     SparkTrain.SampleRecipe r = recipe();
-    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, BATCH));
+    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, batch));
     double s = res.history().last().seconds();
-    System.out.printf("train-spark workers=%d threads/worker=%s: %.0f samples/s (epoch 2: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
-        workers, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
+    System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (epoch 2: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
+        workers, batch, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
         1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
     System.out.printf("train-spark workers=%d phases of worker 0 (both epochs): %s%n", workers, res.phases());
     spark.stop();
