@@ -63,7 +63,7 @@ final class FeatureColumn {
     if (v instanceof Row s) {
       readStruct(s, x, at, len, what);
     } else if (v instanceof scala.collection.Seq<?> || v instanceof List<?>) {
-      List<Object> f = row.getList(col);
+      List<?> f = list(v);
       if (f.size() != len) throw new KilnException("row features have " + f.size() + " values; " + what);
       for (int k = 0; k < len; k++) x[at + k] = ((Number) f.get(k)).floatValue();
     } else {
@@ -73,8 +73,15 @@ final class FeatureColumn {
     }
   }
 
+  /** A Spark array value as a list (rows from a DataFrame hold Scala sequences; rows built by hand, Java lists). */
+  private static List<?> list(Object v) {
+    if (v instanceof List<?> l) return l;
+    if (v instanceof scala.collection.Seq<?> q) return scala.jdk.javaapi.CollectionConverters.asJava(q);
+    throw new KilnException("expected an array value, got " + (v == null ? "null" : v.getClass().getName()));
+  }
+
   private static void readStruct(Row s, float[] x, int at, int len, String what) {
-    List<Object> values = s.getList(3);
+    List<?> values = list(s.get(3));
     if (s.getByte(0) == 1) {
       if (values.size() != len) throw new KilnException("row dense feature vector has " + values.size() + " values; " + what);
       for (int k = 0; k < len; k++) x[at + k] = ((Number) values.get(k)).floatValue();
@@ -82,7 +89,7 @@ final class FeatureColumn {
     }
     int size = s.getInt(1);
     if (size != len) throw new KilnException("row sparse feature vector has size " + size + "; " + what);
-    List<Object> indices = s.getList(2);
+    List<?> indices = list(s.get(2));
     if (indices.size() != values.size()) {
       throw new KilnException("a row's sparse feature vector has " + indices.size() + " indices but " + values.size() + " values");
     }

@@ -160,10 +160,12 @@ class SparkScorerTest {
       close(java.util.Arrays.copyOfRange(want, i * 3, i * 3 + 3), row);
     }
     FrameRows.check(frame, "features", "label");
-    dev.kiln.runtime.data.Dataset d = FrameRows.dataset(data, 1, 2, true, new long[] {20});
+    List<Row> collected = frame.orderBy("id").collectAsList();  // as a barrier task sees them: Spark's rows
+    dev.kiln.runtime.data.Dataset d = FrameRows.dataset(collected, 1, 2, true, new long[] {20});
     assertArrayEquals(x, d.features().toFloats());
-    Row outside = RowFactory.create(0L, RowFactory.create((byte) 0, 20, List.of(25), List.of(1.0)), 0);
-    KilnException e = assertThrows(KilnException.class, () -> FrameRows.dataset(List.of(outside), 1, 2, true, new long[] {20}));
+    List<Row> outside = spark.createDataFrame(List.of(RowFactory.create(0L, RowFactory.create((byte) 0, 20, List.of(25), List.of(1.0)), 0)),
+        schema).collectAsList();
+    KilnException e = assertThrows(KilnException.class, () -> FrameRows.dataset(outside, 1, 2, true, new long[] {20}));
     assertTrue(e.getMessage().contains("index 25 outside its size 20"), e.getMessage());
   }
 }
