@@ -11,8 +11,13 @@ import dev.kiln.runtime.spark.RingAllReduce;
 import dev.kiln.runtime.spark.SparkScorer;
 import dev.kiln.runtime.spark.SparkSessions;
 import dev.kiln.runtime.spark.SparkTrainer;
+import dev.kiln.runtime.train.Collective;
+import dev.kiln.runtime.train.DataParallelReplica;
+import dev.kiln.runtime.train.ShardPlan;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.HostTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The figures of docs/spark.md, printed (run by {@code scripts/bench-spark}, one mode per JVM so thread settings do
- * not leak between them): {@code train-spark W} (W Spark workers, TF at 1 thread each), {@code train-single}
+ * not leak between them): {@code train-spark W [BATCH]} (W Spark workers, TF at 1 thread each), {@code train-single}
  * (one process, TF at the threads the JVM's properties say), {@code ring} (all-reduce time against the gradient
  * size, 2 peers over loopback TCP), {@code score N} (N rows through Spark local[2] against one ONNX Runtime session).
  * Benchmarks never fail a build; this prints and exits.
@@ -40,11 +45,12 @@ public final class SparkBench {
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "ring";
     switch (mode) {
-      case "train-spark" -> trainSpark(Integer.parseInt(args[1]));
+      case "train-spark" -> trainSpark(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : BATCH);
       case "train-single" -> trainSingle();
+      case "phases" -> phases();
       case "ring" -> ring();
       case "score" -> score(Integer.parseInt(args[1]));
-      default -> throw new IllegalArgumentException("mode: train-spark W | train-single | ring | score N");
+      default -> throw new IllegalArgumentException("mode: train-spark W [BATCH] | phases | train-single | ring | score N");
     }
     System.exit(0);
   }
@@ -53,15 +59,17 @@ public final class SparkBench {
     return new SparkTrain.SampleRecipe("mlp", 42, 1e-3, "/usr/share/datasets/fashion-mnist", LIMIT, null);
   }
 
-  static void trainSpark(int workers) {
+  /** W workers at global batch {@code batch} (default 128; a larger one shows scaling where computation dominates). */
+  static void trainSpark(int workers, int batch) {
     SparkSession spark = SparkSessions.session("local[" + workers + "]");
     JavaSparkContext sc = SparkSessions.context(spark);
     SparkTrain.SampleRecipe r = recipe();
-    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, BATCH));
+    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, batch));
     double s = res.history().last().seconds();
-    System.out.printf("train-spark workers=%d threads/worker=%s: %.0f samples/s (epoch 2: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
-        workers, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
+    System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (epoch 2: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
+        workers, batch, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
         1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
+    System.out.printf("train-spark workers=%d phases of worker 0 (both epochs): %s%n", workers, res.phases());
     spark.stop();
   }
 
@@ -75,6 +83,29 @@ public final class SparkBench {
     }
   }
 
+  /**
+   * One replica alone (no Spark, no ring: {@link Collective#single()}) at the global batch, timed phase by phase,
+   * beside the fused single-process step at the same threads: what splitting the step costs by itself.
+   */
+  static void phases() {
+    SparkTrain.SampleRecipe r = recipe();
+    Dataset d = r.data();
+    try (DataParallelReplica replica = new DataParallelReplica(r.trainer().progress(false), Collective.single())) {
+      ShardPlan plan = replica.globalOrder(d.size(), BATCH);
+      DataParallelReplica.Options none = new DataParallelReplica.Options(null, 0, 0);
+      replica.fit(d, plan, 1, none, null);
+      replica.phases().reset();
+      double s = replica.fit(d, plan, EPOCHS, none, null).last().seconds();
+      System.out.printf("phases split step, 1 replica, batch %d, threads=%s: %.0f samples/s; %s%n", BATCH,
+          System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, replica.phases());
+    }
+    try (Trainer t = r.trainer().progress(false).build()) {
+      double s = t.fit(d, null, EPOCHS, BATCH).last().seconds();
+      System.out.printf("phases fused step, batch %d, threads=%s: %.0f samples/s, %.2f ms a step%n", BATCH,
+          System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, 1e3 * s / d.batchCount(BATCH));
+    }
+  }
+
   static void ring() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     for (int n : new int[] {1_000, 10_000, 100_000, 269_322, 1_000_000, 11_689_512}) {
@@ -85,8 +116,8 @@ public final class SparkBench {
       b.connect(addrs);
       fa.get();
       int reps = n > 2_000_000 ? 5 : 30;
-      float[] xa = new float[n];
-      float[] xb = new float[n];
+      ByteBuffer xa = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer xb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < 3; i++) both(pool, a, b, xa, xb);  // warm-up
       long t0 = System.nanoTime();
       for (int i = 0; i < reps; i++) both(pool, a, b, xa, xb);
@@ -99,7 +130,7 @@ public final class SparkBench {
     pool.shutdownNow();
   }
 
-  private static void both(ExecutorService pool, RingAllReduce a, RingAllReduce b, float[] xa, float[] xb) throws Exception {
+  private static void both(ExecutorService pool, RingAllReduce a, RingAllReduce b, ByteBuffer xa, ByteBuffer xb) throws Exception {
     Future<?> f = pool.submit(() -> a.sum(xa));
     b.sum(xb);
     f.get();

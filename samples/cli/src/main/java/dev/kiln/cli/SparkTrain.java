@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.dsl.Model;
+import dev.kiln.models.Mlp;
+import dev.kiln.models.Standardize;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.FashionMnist;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
@@ -11,6 +13,7 @@ import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Metric;
 import dev.kiln.runtime.train.Optimizers;
 import dev.kiln.runtime.train.Reduction;
+import dev.kiln.runtime.train.Schedules;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainerBuilder;
 import dev.kiln.samples.Samples;
@@ -37,10 +40,32 @@ final class SparkTrain {
    * The sample recipe every replica builds for itself (serializable: Spark ships it to the tasks).
    *
    * @param backend the training back end's name, or null for the default
+   * @param cosineSteps steps over which Adam's learning rate is annealed to 0 along a cosine (0: constant)
+   * @param inputMean with {@code inputStd}, the MLP standardises its input with these (the training set's; null: raw)
    */
-  record SampleRecipe(String sample, long seed, double learningRate, String dataDir, Integer trainLimit, String backend)
-      implements TrainingRecipe {
-    Model model() { return Samples.get(sample).build().apply(seed); }
+  record SampleRecipe(String sample, long seed, double learningRate, String dataDir, Integer trainLimit, String backend,
+                      long cosineSteps, Double inputMean, Double inputStd) implements TrainingRecipe {
+    SampleRecipe(String sample, long seed, double learningRate, String dataDir, Integer trainLimit, String backend) {
+      this(sample, seed, learningRate, dataDir, trainLimit, backend, 0, null, null);
+    }
+
+    Model model() {
+      if (sample.equals("mlp") && inputMean != null) return Mlp.build(seed, new Standardize(inputMean, inputStd));
+      return Samples.get(sample).build().apply(seed);
+    }
+
+    /**
+     * This recipe with the MLP recipe of {@code ./kiln demo} ({@link dev.kiln.samples.FashionMnistDemo}) for a run of
+     * {@code epochs} at {@code batchSize}: Adam's learning rate annealed to 0 along a cosine over the run and, for
+     * the MLP, inputs standardised with the training set's mean and std inside the model (so the ONNX file takes
+     * raw pixels). NOTE: measured: the constant-rate recipe on raw pixels ends at 0.875 after 5 epochs, single
+     * process or Spark alike; this one reaches 0.887 single-process (docs/spark.md).
+     */
+    SampleRecipe annealed(int epochs, int batchSize, Dataset train) {
+      Standardize s = sample.equals("mlp") ? Standardize.of(train.features()) : null;
+      return new SampleRecipe(sample, seed, learningRate, dataDir, trainLimit, backend, (long) epochs * train.batchCount(batchSize),
+          s == null ? null : s.mean(), s == null ? null : s.std());
+    }
 
     boolean images() {
       List<Value> in = model().graph().inputs().stream().filter(v -> !v.name().equals(TrainingForm.STEP)).toList();
@@ -49,7 +74,8 @@ final class SparkTrain {
 
     @Override public TrainerBuilder trainer() {
       Model m = model();
-      TrainerBuilder b = Trainer.builder(m).optimizer(Optimizers.adam(0.9, 0.999, 1e-8)).learningRate(learningRate)
+      TrainerBuilder b = Trainer.builder(m).optimizer(Optimizers.adam(0.9, 0.999, 1e-8))
+          .schedule(cosineSteps > 0 ? Schedules.cosine(learningRate, cosineSteps, 0) : Schedules.constant(learningRate))
           .loss(Losses.softmaxCrossEntropy(Reduction.MEAN), m.graph().outputs().get(0).name()).seed(seed).metrics(Metric.accuracy());
       return backend == null ? b : b.backend(backend);
     }
@@ -69,11 +95,14 @@ final class SparkTrain {
     FashionMnist data = FashionMnist.load(Path.of(recipe.dataDir()), recipe.images());
     Dataset test = data.test();
     if (testLimit != null && testLimit < test.size()) test = test.subset(java.util.stream.IntStream.range(0, testLimit).toArray());
+    recipe = recipe.annealed(epochs, batchSize, recipe.data());
     SparkSession spark = SparkSessions.session(master);
     try {
       JavaSparkContext sc = SparkSessions.context(spark);
-      out.printf("Spark %s (%s): %d workers, global batch %d (%d a worker)%n", spark.version(), master, workers, batchSize,
-          batchSize / workers);
+      out.printf("Spark %s (%s): %d workers, global batch %d (%d a worker); Adam lr %g cosine-annealed to 0 over %d steps%s%n",
+          spark.version(), master, workers, batchSize, batchSize / workers, recipe.learningRate(), recipe.cosineSteps(),
+          recipe.inputMean() == null ? "" : String.format(java.util.Locale.ROOT, "; inputs standardised (training mean %.4f, std %.4f)",
+              recipe.inputMean(), recipe.inputStd()));
       out.flush();
       SparkTrainer.Config config = SparkTrainer.Config.of(workers, epochs, batchSize).withCheckpoint(checkpoint, 0);
       SparkTrainer.Result r = SparkTrainer.fit(sc, recipe, config);

@@ -30,9 +30,9 @@ final class FrameRows {
     List<String> names = Arrays.asList(s.fieldNames());
     if (!names.contains(features)) throw new KilnException("the DataFrame has no features column '" + features + "'; its columns are " + names);
     if (!names.contains(label)) throw new KilnException("the DataFrame has no label column '" + label + "'; its columns are " + names);
-    String f = s.apply(features).dataType().simpleString();
-    if (!f.equals("array<float>") && !f.equals("array<double>")) {
-      throw new KilnException("features column '" + features + "' is " + f + "; expected array<float> or array<double>");
+    DataType f = s.apply(features).dataType();
+    if (!FeatureColumn.accepts(f)) {
+      throw new KilnException("features column '" + features + "' is " + f.simpleString() + "; expected " + FeatureColumn.ACCEPTED);
     }
     DataType l = s.apply(label).dataType();
     if (!integral(l) && l != DataTypes.FloatType && l != DataTypes.DoubleType) {
@@ -85,12 +85,7 @@ final class FrameRows {
     float[] values = classes ? null : new float[n];
     for (int r = 0; r < n; r++) {
       Row row = rows.get(r);
-      List<Object> f = row.getList(fi);
-      if (f == null || f.size() != len) {
-        throw new KilnException("a row's features have " + (f == null ? "no value" : f.size() + " values") + "; the model input takes "
-            + len + " a row " + Arrays.toString(rowShape));
-      }
-      for (int k = 0; k < len; k++) x[(int) (r * len + k)] = ((Number) f.get(k)).floatValue();
+      FeatureColumn.read(row, fi, x, (int) (r * len), (int) len, "the model input takes " + len + " a row " + Arrays.toString(rowShape));
       if (row.isNullAt(li)) throw new KilnException("a row has no label");
       if (classes) ids[r] = ((Number) row.get(li)).longValue();
       else values[r] = ((Number) row.get(li)).floatValue();

@@ -2,15 +2,16 @@ package dev.kiln.runtime.spark;
 
 import dev.kiln.runtime.train.EpochRecord;
 import dev.kiln.runtime.train.History;
+import dev.kiln.runtime.train.StepPhases;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What one barrier task sends back to the driver: its epochs (the same on every replica) and its ring's figures. */
+/** What one barrier task sends back to the driver: its epochs (the same on every replica) its ring's figures and where its steps spent their time. */
 record ReplicaReport(int rank, long steps, long stepsRun, double seconds, double allReduceSeconds, long bytesSent,
-                     List<Epoch> epochs) implements Serializable {
+                     List<Epoch> epochs, StepPhases phases) implements Serializable {
   /** One {@link EpochRecord}, in serializable form. */
   record Epoch(int epoch, double loss, LinkedHashMap<String, Double> metrics, double lr, double seconds) implements Serializable {}
 

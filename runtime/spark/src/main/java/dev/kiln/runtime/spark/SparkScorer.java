@@ -84,9 +84,9 @@ public final class SparkScorer {
     } catch (IllegalArgumentException e) {
       throw new KilnException("the DataFrame has no column '" + features + "'; its columns are " + Arrays.toString(schema.fieldNames()));
     }
-    String type = schema.fields()[col].dataType().simpleString();
-    if (!type.equals("array<float>") && !type.equals("array<double>")) {
-      throw new KilnException("features column '" + features + "' is " + type + "; expected array<float> or array<double>");
+    org.apache.spark.sql.types.DataType type = schema.fields()[col].dataType();
+    if (!FeatureColumn.accepts(type)) {
+      throw new KilnException("features column '" + features + "' is " + type.simpleString() + "; expected " + FeatureColumn.ACCEPTED);
     }
     StructType out = schema;
     for (int i = 0; i < plan.outputs().size(); i++) {
@@ -136,14 +136,8 @@ public final class SparkScorer {
     private List<Row> scoreRows(List<Row> batch) {
       int len = plan.rowLength();
       float[] x = new float[batch.size() * len];
-      for (int r = 0; r < batch.size(); r++) {
-        List<Object> v = batch.get(r).getList(col);
-        if (v == null || v.size() != len) {
-          throw new KilnException("row features have " + (v == null ? "no value" : v.size() + " values") + "; model input '"
-              + plan.input() + "' takes " + len + " a row " + Arrays.toString(plan.rowShape()));
-        }
-        for (int k = 0; k < len; k++) x[r * len + k] = ((Number) v.get(k)).floatValue();
-      }
+      String what = "model input '" + plan.input() + "' takes " + len + " a row " + Arrays.toString(plan.rowShape());
+      for (int r = 0; r < batch.size(); r++) FeatureColumn.read(batch.get(r), col, x, r * len, len, what);
       Map<String, HostTensor> y = run(model, plan, HostTensor.ofFloats(x, shape(batch.size(), plan.rowShape())));
       List<Row> out = new ArrayList<>(batch.size());
       for (int r = 0; r < batch.size(); r++) {

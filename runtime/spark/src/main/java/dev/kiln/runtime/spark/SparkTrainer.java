@@ -3,7 +3,9 @@ package dev.kiln.runtime.spark;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.train.DataParallelReplica;
 import dev.kiln.runtime.train.History;
+import dev.kiln.runtime.train.ProgressReporter;
 import dev.kiln.runtime.train.ShardPlan;
+import dev.kiln.runtime.train.StepPhases;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.spec.KilnException;
 import java.io.IOException;
@@ -66,17 +68,17 @@ public final class SparkTrainer {
   /**
    * What a run gave: the history (train loss and metrics over the global batches, from the last attempt), the
    * checkpoint holding the final state ({@link #restore}), the steps, how many stage attempts it took, the wall
-   * time, and replica 0's ring figures.
+   * time, and replica 0's ring figures and step phases (where its steps spent their time).
    */
   public record Result(History history, Path checkpoint, long steps, int attempts, double seconds, long stepsRun,
-                       double allReduceSeconds, long allReduceBytes) {
+                       double allReduceSeconds, long allReduceBytes, StepPhases phases) {
     /** Mean all-reduce time per step, seconds. */
     public double allReducePerStep() { return stepsRun == 0 ? Double.NaN : allReduceSeconds / stepsRun; }
   }
 
   /** Trains {@code recipe} on {@code sc} as {@code config} says, every replica taking its shard of {@link TrainingRecipe#data()}. */
   public static Result fit(JavaSparkContext sc, TrainingRecipe recipe, Config config) {
-    return fit(sc, config, task -> run(sc, recipe, config.workers(), task));
+    return fit(sc, recipe, config, task -> run(sc, recipe, config.workers(), task));
   }
 
   /**
@@ -91,7 +93,7 @@ public final class SparkTrainer {
                            String features, String label, Config config) {
     FrameRows.check(frame, features, label);
     JavaSparkContext sc = SparkSessions.context(spark);
-    return fit(sc, config, task -> FrameRows.run(recipe, frame, features, label, config.workers(), task));
+    return fit(sc, recipe, config, task -> FrameRows.run(recipe, frame, features, label, config.workers(), task));
   }
 
   /** One barrier job: the replicas' reports. */
@@ -99,7 +101,15 @@ public final class SparkTrainer {
     List<ReplicaReport> run(Task task) throws SparkException;
   }
 
-  private static Result fit(JavaSparkContext sc, Config config, Job job) {
+  private static Result fit(JavaSparkContext sc, TrainingRecipe recipe, Config config, Job job) {
+    // The recipe's progress bar is drawn here, on the driver, from replica 0's figures (ProgressRelay).
+    ProgressReporter bar = recipe.trainer().reporter();
+    try (ProgressRelay relay = bar.enabled() ? ProgressRelay.start(sc.getConf().get("spark.driver.host"), bar) : null) {
+      return fit(sc, config, job, relay == null ? null : relay.address());
+    }
+  }
+
+  private static Result fit(JavaSparkContext sc, Config config, Job job, String progress) {
     Path ckpt = config.checkpoint();
     if (ckpt == null) {
       try {
@@ -109,7 +119,7 @@ public final class SparkTrainer {
       }
     }
     Config c = config.withCheckpoint(ckpt.toAbsolutePath(), config.checkpointEvery());
-    Task task = new Task(c.epochs(), c.batchSize(), c.checkpoint().toString(), c.checkpointEvery(), c.hashEvery());
+    Task task = new Task(c.epochs(), c.batchSize(), c.checkpoint().toString(), c.checkpointEvery(), c.hashEvery(), progress);
     long t0 = System.nanoTime();
     // A cancelled barrier task is interrupted, so a replica blocked in the ring stops at once.
     sc.setLocalProperty("spark.job.interruptOnCancel", "true");
@@ -118,7 +128,7 @@ public final class SparkTrainer {
         List<ReplicaReport> reports = job.run(task);
         ReplicaReport first = reports.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         return new Result(first.history(), c.checkpoint(), first.steps(), attempt, (System.nanoTime() - t0) / 1e9,
-            first.stepsRun(), first.allReduceSeconds(), first.bytesSent());
+            first.stepsRun(), first.allReduceSeconds(), first.bytesSent(), first.phases());
       } catch (SparkException | RuntimeException e) {
         if (attempt > c.retries() || !retriable(e)) {
           throw new KilnException("Spark training failed after " + attempt + " attempt(s); the last checkpoint is " + c.checkpoint()
@@ -130,8 +140,12 @@ public final class SparkTrainer {
     }
   }
 
-  /** What each barrier task needs to know (serializable: {@link Path} is not). */
-  record Task(int epochs, int batchSize, String checkpoint, int checkpointEvery, int hashEvery) implements Serializable {}
+  /**
+   * What each barrier task needs to know (serializable: {@link Path} is not).
+   *
+   * @param progress the driver's {@link ProgressRelay} ({@code host:port}) replica 0 reports to; null: no bar
+   */
+  record Task(int epochs, int batchSize, String checkpoint, int checkpointEvery, int hashEvery, String progress) implements Serializable {}
 
   /** A failed task is worth another attempt; a recipe Spark cannot ship or a mistake in the setup is not. */
   private static boolean retriable(Throwable e) {
@@ -172,7 +186,9 @@ public final class SparkTrainer {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     long t0 = System.nanoTime();
     try (BarrierCollective comm = new BarrierCollective(ctx);
-         DataParallelReplica replica = new DataParallelReplica(recipe.trainer(), comm)) {
+         // The bar is the driver's (ProgressRelay): on an executor, a replica's own would print to its log.
+         DataParallelReplica replica = new DataParallelReplica(recipe.trainer().progress(false), comm);
+         ProgressRelay.Sender progress = comm.rank() == 0 && c.progress() != null ? ProgressRelay.Sender.connect(c.progress()) : null) {
       Shard shard = source.load(replica, comm);
       Dataset data = shard.data();
       ShardPlan plan = shard.plan();
@@ -181,12 +197,21 @@ public final class SparkTrainer {
           new DataParallelReplica.Listener() {
             @Override public void onStep(long step, int epoch, int k, int examples, double loss, double metric) {
               if (firstStep[0] < 0) firstStep[0] = step - 1;
+              if (progress != null) progress.onStep(step, epoch, k, examples, loss, metric);
               recipe.onStep(comm.rank(), step, loss);
+            }
+
+            @Override public void onEpochStart(int epoch, int epochs, int steps) {
+              if (progress != null) progress.onEpochStart(epoch, epochs, steps);
+            }
+
+            @Override public void onEpochEnd() {
+              if (progress != null) progress.onEpochEnd();
             }
           });
       long ran = firstStep[0] < 0 ? 0 : replica.step() - firstStep[0];
       return List.of(new ReplicaReport(comm.rank(), replica.step(), ran, (System.nanoTime() - t0) / 1e9, comm.ring().seconds(),
-          comm.ring().bytesSent(), ReplicaReport.of(h))).iterator();
+          comm.ring().bytesSent(), ReplicaReport.of(h), replica.phases())).iterator();
     }
   }
 

@@ -120,4 +120,52 @@ class SparkScorerTest {
         () -> SparkScorer.scoreArray(sc, model, HostTensor.ofFloats(new float[30], 3, 10), 2, 8));
     assertTrue(shape.getMessage().contains("takes [rows, 20]"), shape.getMessage());
   }
+
+  /**
+   * An ML Vector column as Spark stores it (and as Parquet written by Spark ML reads back without MLlib): the struct
+   * {@code type, size, indices, values}, dense and sparse rows mixed. Scoring it gives what the same values give as
+   * one ONNX Runtime call, and training reads the same features from it as from an array column.
+   */
+  @Test
+  void mlVectorColumnsDenseAndSparseReadLikeArrays() {
+    byte[] model = model();
+    int n = 200;
+    float[] x = rows(n, 3);
+    for (int i = 0; i < x.length; i += 3) x[i] = 0f;  // zeros for the sparse rows to leave out
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<Integer> idx = new ArrayList<>();
+      List<Double> val = new ArrayList<>();
+      for (int k = 0; k < 20; k++) {
+        float v = x[i * 20 + k];
+        if (i % 2 == 0 || v != 0f) {
+          idx.add(k);
+          val.add((double) v);
+        }
+      }
+      Row vector = i % 2 == 0 ? RowFactory.create((byte) 1, null, null, val) : RowFactory.create((byte) 0, 20, idx, val);
+      data.add(RowFactory.create((long) i, vector, i % 3));
+    }
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("features", FeatureColumn.VECTOR_STRUCT)
+        .add("label", DataTypes.IntegerType);
+    Dataset<Row> frame = spark.createDataFrame(data, schema).repartition(3);
+    float[] want = direct(model, x, n);
+    List<Row> got = SparkScorer.score(spark, model, frame, "features", 16).orderBy("id").collectAsList();
+    assertEquals(n, got.size());
+    for (Row r : got) {
+      int i = (int) r.getLong(0);
+      List<Object> logits = r.getList(3);
+      float[] row = new float[3];
+      for (int k = 0; k < 3; k++) row[k] = (Float) logits.get(k);
+      close(java.util.Arrays.copyOfRange(want, i * 3, i * 3 + 3), row);
+    }
+    FrameRows.check(frame, "features", "label");
+    List<Row> collected = frame.orderBy("id").collectAsList();  // as a barrier task sees them: Spark's rows
+    dev.kiln.runtime.data.Dataset d = FrameRows.dataset(collected, 1, 2, true, new long[] {20});
+    assertArrayEquals(x, d.features().toFloats());
+    List<Row> outside = spark.createDataFrame(List.of(RowFactory.create(0L, RowFactory.create((byte) 0, 20, List.of(25), List.of(1.0)), 0)),
+        schema).collectAsList();
+    KilnException e = assertThrows(KilnException.class, () -> FrameRows.dataset(outside, 1, 2, true, new long[] {20}));
+    assertTrue(e.getMessage().contains("index 25 outside its size 20"), e.getMessage());
+  }
 }

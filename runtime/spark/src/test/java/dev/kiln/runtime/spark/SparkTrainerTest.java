@@ -10,18 +10,24 @@ import dev.kiln.dsl.Padding;
 import dev.kiln.dsl.Tensor;
 import dev.kiln.dsl.types.F32;
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.train.EpochRecord;
 import dev.kiln.runtime.train.Losses;
 import dev.kiln.runtime.train.Metric;
 import dev.kiln.runtime.train.Optimizers;
+import dev.kiln.runtime.train.ProgressReporter;
 import dev.kiln.runtime.train.Reduction;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainerBuilder;
 import dev.kiln.runtime.train.TrainingCallback;
 import dev.kiln.spec.HostTensor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 17: two replicas in an embedded {@code local[2]} Spark, at half the batch each, follow single-process training
  * step for step (MLP and LeNet-5, 100 steps, 1e-4 relative); a task killed mid-epoch is retried from the checkpoint
- * and the run ends where an unbroken run ends.
+ * and the run ends where an unbroken run ends; the driver draws the run's progress bar.
  */
 class SparkTrainerTest {
   static JavaSparkContext sc;
@@ -191,5 +197,38 @@ class SparkTrainerTest {
       assertEquals(ta.variables().get("fc1.weight"), tb.variables().get("fc1.weight"));
     }
     assertEquals(LOSSES.get("clean").get(40L), LOSSES.get("broken").get(40L));
+  }
+
+  /**
+   * The progress bar of a Spark run is drawn on the driver (ProgressRelay), once, with the figures of the global
+   * batches (summed over the workers): in line mode, one line per epoch whose loss and accuracy are the history's.
+   * The driver's bar writes to {@link #DRAWN} (a static: the recipe is shipped to the tasks, a stream cannot be).
+   */
+  static final ByteArrayOutputStream DRAWN = new ByteArrayOutputStream();
+
+  record ProgressRecipe(int n) implements TrainingRecipe {
+    @Override public TrainerBuilder trainer() {
+      return Trainer.builder(mlp()).loss(Losses.softmaxCrossEntropy(Reduction.MEAN), "logits")
+          .optimizer(Optimizers.adam(0.9, 0.999, 1e-7)).learningRate(0.003).seed(7).metrics(Metric.accuracy())
+          .progress(new ProgressReporter("accuracy", true, new PrintStream(DRAWN, true, StandardCharsets.UTF_8), false));
+    }
+
+    @Override public Dataset data() { return SparkTrainerTest.data(n, new long[] {0, 20}, 3); }
+  }
+
+  @Test
+  void theDriverDrawsOneProgressBarAggregatedOverTheWorkers() {
+    SparkTrainer.Result r = SparkTrainer.fit(sc, new ProgressRecipe(512), SparkTrainer.Config.of(2, 2, 64));
+    String text = DRAWN.toString(StandardCharsets.UTF_8);
+    assertTrue(text.lines().allMatch(l -> l.startsWith("epoch ")), text);
+    // Line mode prints each epoch's last line (and one every 10 s): two epochs of 8 steps, each ended once.
+    List<String> ends = text.lines().filter(l -> l.contains(" 8/8 ")).toList();
+    assertEquals(2, ends.size(), text);
+    for (int e = 1; e <= 2; e++) {
+      EpochRecord h = r.history().records().get(e - 1);
+      String want = String.format(Locale.ROOT, "epoch %d/2 8/8 loss %.4f accuracy %.4f ", e, h.trainLoss(), h.trainMetrics().get("accuracy"));
+      assertTrue(ends.get(e - 1).startsWith(want), "line " + e + ": '" + ends.get(e - 1) + "', expected it to start with '" + want + "'");
+      assertTrue(ends.get(e - 1).endsWith("samples/s"), ends.get(e - 1));
+    }
   }
 }

@@ -104,7 +104,8 @@ public final class TfTensors {
     RawTensor raw = t.asRawTensor();
     byte[] bytes = new byte[Math.toIntExact(raw.numBytes())];
     raw.data().read(bytes);
-    return HostTensor.ofBuffer(dtype, t.shape().asArray(), ByteBuffer.wrap(bytes));
+    // The array is ours alone: adopt it rather than copy it a second time (a step's gradients are a megabyte or more).
+    return HostTensor.adopt(dtype, t.shape().asArray(), ByteBuffer.wrap(bytes));
   }
 
   /**

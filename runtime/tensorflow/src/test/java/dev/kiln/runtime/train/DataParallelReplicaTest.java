@@ -210,13 +210,15 @@ class DataParallelReplicaTest {
       return new Collective() {
         @Override public int rank() { return rank; }
         @Override public int size() { return world; }
-        @Override public void sum(float[] data) {
-          arrays[rank] = data.clone();
+        @Override public void sum(java.nio.ByteBuffer data) {
+          float[] mine = new float[data.limit() / 4];
+          data.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(mine);
+          arrays[rank] = mine;
           await();
-          for (int i = 0; i < data.length; i++) {
+          for (int i = 0; i < mine.length; i++) {
             float s = 0;
             for (int r = 0; r < world; r++) s += arrays[r][i];
-            data[i] = s;
+            data.putFloat(4 * i, s);
           }
           await();
         }

@@ -1,5 +1,7 @@
 package dev.kiln.runtime.train;
 
+import java.nio.ByteBuffer;
+
 /**
  * How the replicas of a data-parallel run talk to each other ({@link DataParallelReplica}): a sum of float arrays that
  * gives every replica the same bytes, and a gather of one number per replica. The Spark module implements it with a
@@ -13,10 +15,13 @@ public interface Collective extends AutoCloseable {
   int size();
 
   /**
-   * Replaces {@code data} by the element-wise sum over all replicas (every replica passes an array of the same
-   * length). Every replica must receive bit-identical results, so that identical updates keep them identical.
+   * Replaces {@code data} (little-endian f32 values from index 0 to its limit) by the element-wise sum over all
+   * replicas (every replica passes a buffer of the same length). Every replica must receive bit-identical results,
+   * so that identical updates keep them identical. NOTE: a buffer rather than a float[], so that a replica's
+   * gradients go from the back end's tensors into the buffer, around the ring and back into the back end's tensors
+   * with no float[] between (a direct buffer is written to and read from sockets without further copies).
    */
-  void sum(float[] data);
+  void sum(ByteBuffer data);
 
   /** Every replica's {@code value}, indexed by rank. */
   long[] gather(long value);
@@ -28,7 +33,7 @@ public interface Collective extends AutoCloseable {
     return new Collective() {
       @Override public int rank() { return 0; }
       @Override public int size() { return 1; }
-      @Override public void sum(float[] data) {}
+      @Override public void sum(ByteBuffer data) {}
       @Override public long[] gather(long value) { return new long[] {value}; }
     };
   }

@@ -9,6 +9,8 @@ import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Parameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +45,12 @@ public final class DataParallelReplica implements AutoCloseable {
   public interface Listener {
     /** After global step {@code step} (1-based): the global batch's size, mean loss and first metric. */
     default void onStep(long step, int epoch, int k, int examples, double loss, double metric) {}
+
+    /** An epoch starts: the progress bar's {@code epoch} of {@code epochs} (1-based, counted from a resumed one), {@code steps} steps. */
+    default void onEpochStart(int epoch, int epochs, int steps) {}
+
+    /** The epoch's last step is done. */
+    default void onEpochEnd() {}
   }
 
   private final TrainerBuilder cfg;
@@ -54,8 +62,12 @@ public final class DataParallelReplica implements AutoCloseable {
   private List<Parameter> trainable;
   private List<Parameter> floatStates;
   private int bufferLength;
+  /** This replica's contributions, then their sum: little-endian f32, direct (the ring writes it to sockets as is). */
+  private ByteBuffer buf;
+  private float[] scratch = new float[0];
   private long globalStep;
   private int epochsDone;
+  private final StepPhases phases = new StepPhases();
 
   /** A replica of the training {@code cfg} describes, talking to the others through {@code comm}. */
   public DataParallelReplica(TrainerBuilder cfg, Collective comm) {
@@ -84,8 +96,9 @@ public final class DataParallelReplica implements AutoCloseable {
     for (Parameter p : trainable) n += p.initial().size();
     for (Parameter p : floatStates) n += p.initial().size();
     n += 2 + cfg.metrics.size();
-    if (n > Integer.MAX_VALUE - 8) throw new KilnException("the model has too many parameters (" + n + ") for one float[] all-reduce");
+    if (n > (Integer.MAX_VALUE - 8) / 4) throw new KilnException("the model has too many parameters (" + n + ") for one all-reduce buffer");
     bufferLength = (int) n;
+    buf = ByteBuffer.allocateDirect(4 * bufferLength).order(ByteOrder.LITTLE_ENDIAN);
     session = cfg.backend != null ? cfg.backend.open(split.apply(), split.gradients())
         : Backends.find().open(split.apply(), split.gradients());
   }
@@ -112,43 +125,59 @@ public final class DataParallelReplica implements AutoCloseable {
       double lrSum = 0;
       int stepsRun = plan.steps() - startK;
       bar.startEpoch(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
+      if (listener != null) listener.onEpochStart(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
       for (int k = startK; k < plan.steps(); k++) {
-        float[] buf = gradients(data, plan.rows(epoch, k), plan.weight(epoch, k));
+        phases.start();
+        gradients(data, plan.rows(epoch, k), plan.weight(epoch, k));
         comm.sum(buf);
-        int examples = Math.round(buf[bufferLength - 1 - cfg.metrics.size()]);
-        double loss = buf[bufferLength - 2 - cfg.metrics.size()];
+        phases.lap(StepPhases.Phase.ALL_REDUCE);
+        int examples = Math.round(at(bufferLength - 1 - cfg.metrics.size()));
+        double loss = at(bufferLength - 2 - cfg.metrics.size());
         globalStep++;
         if (!Double.isFinite(loss)) {
           bar.endEpoch();
           throw new TrainingDivergedException(globalStep, loss, Double.NaN);
         }
-        lrSum += apply(buf, epoch);
+        lrSum += apply(epoch);
+        phases.lap(StepPhases.Phase.APPLY);
         lossSum += loss * examples;
         seen += examples;
-        for (int m = 0; m < metricSums.length; m++) metricSums[m] += buf[bufferLength - metricSums.length + m] * examples;
-        double shown = metricSums.length == 0 ? Double.NaN : buf[bufferLength - metricSums.length];
+        for (int m = 0; m < metricSums.length; m++) metricSums[m] += at(bufferLength - metricSums.length + m) * examples;
+        double shown = metricSums.length == 0 ? Double.NaN : at(bufferLength - metricSums.length);
         bar.step(examples, loss, shown);
         if (listener != null) listener.onStep(globalStep, epoch, k, examples, loss, shown);
+        phases.lap(StepPhases.Phase.REPORT);
         if (options.hashEvery() > 0 && globalStep % options.hashEvery() == 0) checkSame();
+        phases.lap(StepPhases.Phase.HASH_CHECK);
         if (options.checkpointEvery() > 0 && globalStep % options.checkpointEvery() == 0) save(options.checkpoint());
+        phases.lap(StepPhases.Phase.CHECKPOINT);
+        phases.endStep();
       }
       startK = 0;
       bar.endEpoch();
+      if (listener != null) listener.onEpochEnd();
       epochsDone++;
       Map<String, Double> metrics = new LinkedHashMap<>();
       for (int m = 0; m < metricSums.length; m++) metrics.put(cfg.metrics.get(m).name(), seen == 0 ? Double.NaN : metricSums[m] / seen);
       history.add(new EpochRecord(epoch + 1, seen == 0 ? Double.NaN : lossSum / seen, metrics, Double.NaN, Map.of(),
           lrSum / Math.max(1, stepsRun), (System.nanoTime() - t0) / 1e9));
+      phases.start();
       save(options.checkpoint());
+      phases.lap(StepPhases.Phase.CHECKPOINT);
     }
     checkSame();
     return history;
   }
 
-  /** This replica's weighted contributions for one step: gradients, f32 states, loss, example count, metrics. */
-  private float[] gradients(Dataset data, int[] rows, double weight) {
-    float[] buf = new float[bufferLength];
-    if (rows.length == 0) return buf;
+  /** Float {@code i} of the all-reduce buffer. */
+  private float at(int i) { return buf.getFloat(4 * i); }
+
+  /** Fills the all-reduce buffer with this replica's weighted contributions: gradients, f32 states, loss, example count, metrics. */
+  private void gradients(Dataset data, int[] rows, double weight) {
+    if (rows.length == 0) {
+      for (int i = 0; i < bufferLength; i++) buf.putFloat(4 * i, 0f);
+      return;
+    }
     Dataset shard = data.subset(rows);
     Map<String, HostTensor> feed = new HashMap<>(feeds.of(shard));
     feed.put(cfg.labelInput, shard.labels());
@@ -160,35 +189,47 @@ public final class DataParallelReplica implements AutoCloseable {
     for (Parameter p : trainable) fetch.add(SplitStep.grad(p.name()));
     for (Parameter p : floatStates) fetch.add(SplitStep.stateUpdate(p.name()));
     if (!cfg.metrics.isEmpty()) fetch.add(cfg.outputName);
+    phases.lap(StepPhases.Phase.BATCH);
     Map<String, HostTensor> out = session.evaluate(feed, fetch);
+    phases.lap(StepPhases.Phase.GRADIENTS);
     int at = 0;
     float w = (float) weight;
-    for (Parameter p : trainable) at = put(buf, at, out.get(SplitStep.grad(p.name())).toFloats(), w);
-    for (Parameter p : floatStates) at = put(buf, at, out.get(SplitStep.stateUpdate(p.name())).toFloats(), w);
-    buf[at++] = (float) (out.get(TrainStep.LOSS).getDouble(0) * weight);
-    buf[at++] = rows.length;
+    for (Parameter p : trainable) at = put(at, out.get(SplitStep.grad(p.name())), w);
+    for (Parameter p : floatStates) at = put(at, out.get(SplitStep.stateUpdate(p.name())), w);
+    buf.putFloat(4 * at++, (float) (out.get(TrainStep.LOSS).getDouble(0) * weight));
+    buf.putFloat(4 * at++, rows.length);
     for (Metric m : cfg.metrics) {
       m.reset();
       m.update(out.get(cfg.outputName), shard.labels());
-      buf[at++] = (float) (m.result() * weight);
+      buf.putFloat(4 * at++, (float) (m.result() * weight));
     }
-    return buf;
+    phases.lap(StepPhases.Phase.PACK);
   }
 
-  private static int put(float[] buf, int at, float[] v, float w) {
+  /** Copies {@code t}'s floats, times {@code w}, into the buffer from float {@code at}; returns where they end. */
+  private int put(int at, HostTensor t, float w) {
     // NOTE: a weight of 1 (one replica) or 1/2 (two, even shards) is exact in f32, so the sum then equals the
     // single-process gradient up to the rounding of the shard means.
-    if (w == 1f) System.arraycopy(v, 0, buf, at, v.length);
-    else for (int i = 0; i < v.length; i++) buf[at + i] = v[i] * w;
-    return at + v.length;
+    ByteBuffer src = t.buffer();
+    int n = src.remaining() / 4;
+    if (w == 1f) {
+      buf.put(4 * at, src, src.position(), 4 * n);
+    } else {
+      // Bulk copies around a plain loop the JIT vectorises: per-element buffer accesses cost ~2 ms a step here.
+      if (scratch.length < n) scratch = new float[n];
+      src.asFloatBuffer().get(scratch, 0, n);
+      for (int i = 0; i < n; i++) scratch[i] *= w;
+      buf.asFloatBuffer().put(at, scratch, 0, n);
+    }
+    return at + n;
   }
 
-  /** Applies the summed update; returns the learning rate used. */
-  private double apply(float[] buf, int epoch) {
+  /** Applies the summed update in the buffer; returns the learning rate used. */
+  private double apply(int epoch) {
     Map<String, HostTensor> feed = new HashMap<>();
     int at = 0;
-    for (Parameter p : trainable) at = take(feed, SplitStep.grad(p.name()), p, buf, at);
-    for (Parameter p : floatStates) at = take(feed, SplitStep.NEW_STATE + p.name(), p, buf, at);
+    for (Parameter p : trainable) at = take(feed, SplitStep.grad(p.name()), p, at);
+    for (Parameter p : floatStates) at = take(feed, SplitStep.NEW_STATE + p.name(), p, at);
     if (floatStates.size() != split.states().size()) {
       // A non-f32 state (a counter) is the same on every replica: each keeps its own next value.
       Map<String, HostTensor> own = session.readVariables();
@@ -201,9 +242,11 @@ public final class DataParallelReplica implements AutoCloseable {
     return lr;
   }
 
-  private static int take(Map<String, HostTensor> feed, String name, Parameter p, float[] buf, int at) {
+  private int take(Map<String, HostTensor> feed, String name, Parameter p, int at) {
     int n = (int) p.initial().size();
-    feed.put(name, HostTensor.ofFloats(java.util.Arrays.copyOfRange(buf, at, at + n), p.initial().shape()));
+    // A view, not a copy: the back end copies it once into its own tensor, within this step, before the next
+    // step overwrites the buffer.
+    feed.put(name, HostTensor.adopt(DType.F32, p.initial().shape(), buf.slice(4 * at, 4 * n).order(ByteOrder.LITTLE_ENDIAN)));
     return at + n;
   }
 
@@ -282,6 +325,9 @@ public final class DataParallelReplica implements AutoCloseable {
     for (int i = 1; i < s.rank(); i++) out[i - 1] = s.dim(i).isStatic() ? s.dim(i).size() : -1;
     return out;
   }
+
+  /** Where this replica's steps spent their time so far (reset it after a warm-up to time the rest). */
+  public StepPhases phases() { return phases; }
 
   /** Global steps done, across a resumed checkpoint. */
   public long step() { return globalStep; }

@@ -119,8 +119,11 @@ public final class TrainerBuilder {
   /** The back end called {@code name} on the class path ({@code "tensorflow"}, {@code "onnxruntime"}); see {@link Backends#named}. */
   public TrainerBuilder backend(String name) { return backend(Backends.named(name)); }
 
-  /** The reporter fit uses: the given one, a stderr bar naming the first metric, or a silent one. */
-  ProgressReporter reporter() {
+  /**
+   * The reporter fit uses: the given one, a stderr bar naming the first metric, or a silent one (public for
+   * data-parallel drivers, which draw the replicas' progress themselves).
+   */
+  public ProgressReporter reporter() {
     if (!progress) return ProgressReporter.disabled();
     if (reporter != null) return reporter;
     return new ProgressReporter(metrics.isEmpty() ? "" : metrics.get(0).name());
