@@ -37,10 +37,16 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkBench {
   private SparkBench() {}
 
-  /** Two epochs; the figure is the second's (the first pays for graph compilation and warm-up). */
-  static final int EPOCHS = 2;
+  /**
+   * Epochs per training run; the figure is the last one's (the first pay for graph compilation and for the JIT,
+   * whose compiler threads take a core from the workers on this 2-core machine for the first seconds: with 2
+   * epochs of 20,000 examples the measured epoch lasted under a second and still overlapped them).
+   * {@code -Dkiln.bench.epochs=N} changes it.
+   */
+  static final int EPOCHS = Integer.getInteger("kiln.bench.epochs", 3);
   static final int BATCH = 128;
-  static final int LIMIT = 20_000;
+  /** Fashion-MNIST training examples used ({@code -Dkiln.bench.examples=N}). */
+  static final int LIMIT = Integer.getInteger("kiln.bench.examples", 60_000);
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "ring";
@@ -66,10 +72,10 @@ public final class SparkBench {
     SparkTrain.SampleRecipe r = recipe();
     SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, batch));
     double s = res.history().last().seconds();
-    System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (epoch 2: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
+    System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (last epoch: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
         workers, batch, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
         1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
-    System.out.printf("train-spark workers=%d phases of worker 0 (both epochs): %s%n", workers, res.phases());
+    System.out.printf("train-spark workers=%d phases of worker 0 (all epochs): %s%n", workers, res.phases());
     spark.stop();
   }
 
@@ -78,7 +84,7 @@ public final class SparkBench {
     Dataset d = r.data();
     try (Trainer t = r.trainer().progress(false).build()) {
       double s = t.fit(d, null, EPOCHS, BATCH).last().seconds();
-      System.out.printf("train-single threads=%s: %.0f samples/s (epoch 2: %d steps in %.2f s)%n",
+      System.out.printf("train-single threads=%s: %.0f samples/s (last epoch: %d steps in %.2f s)%n",
           System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, d.batchCount(BATCH), s);
     }
   }

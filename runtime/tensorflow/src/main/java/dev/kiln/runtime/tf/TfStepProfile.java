@@ -21,14 +21,15 @@ import org.tensorflow.proto.RunOptions;
  * are left out of the host-phase means; per-op times overlap when TF runs ops in parallel, so the per-op sum can
  * exceed the traced steps' wall time.
  */
-final class TfStepProfile {
-  static final String PROPERTY = "kiln.tf.profile";
+public final class TfStepProfile {
+  public static final String PROPERTY = "kiln.tf.profile";
   /** Steps run untraced before the first traced one (JIT, oneDNN primitive caches, allocator warm-up). */
   static final int WARMUP = 10;
   /** Op types listed one by one; the rest are summed in one line. */
   static final int TOP = 20;
-  static final RunOptions FULL_TRACE = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+  public static final RunOptions FULL_TRACE = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
 
+  private final String side;
   private final String graphName;
   private final int traced;
   private long steps;
@@ -46,27 +47,34 @@ final class TfStepProfile {
   /** The single nodes listed after the per-type table, the slowest first. */
   static final int TOP_NODES = 12;
 
-  private TfStepProfile(String graphName, int traced) {
+  private TfStepProfile(String side, String graphName, int traced) {
+    this.side = side;
     this.graphName = graphName;
     this.traced = traced;
   }
 
   /** A profile when {@value #PROPERTY} names a positive count of traced steps, else null (the normal case). */
-  static TfStepProfile fromProperty(String graphName) {
+  static TfStepProfile fromProperty(String graphName) { return fromProperty("kiln-tf", graphName); }
+
+  /**
+   * The same for another program's TF step ({@code side} names it in the report: the benchmark's hand-written
+   * step profiles itself this way, so both steps are traced and timed by the same code).
+   */
+  public static TfStepProfile fromProperty(String side, String graphName) {
     String v = System.getProperty(PROPERTY);
     if (v == null || v.isBlank() || v.equals("false")) return null;
     int n = v.equals("true") ? 20 : Integer.parseInt(v.trim());
-    return n > 0 ? new TfStepProfile(graphName, n) : null;
+    return n > 0 ? new TfStepProfile(side, graphName, n) : null;
   }
 
   /** Whether the step about to run is traced. */
-  boolean traceNext() { return steps >= WARMUP && tracedDone < traced; }
+  public boolean traceNext() { return steps >= WARMUP && tracedDone < traced; }
 
   /**
    * Records one step: {@code start} on entering {@code step}, {@code fed} after building the feeds, {@code ran}
    * when {@code Session.run} returned, {@code end} after the fetches were read back; {@code md}: the trace, or null.
    */
-  void record(long start, long fed, long ran, long end, RunMetadata md) {
+  public void record(long start, long fed, long ran, long end, RunMetadata md) {
     if (md != null) {
       tracedWallNs += ran - fed;
       tracedDone++;
@@ -104,22 +112,27 @@ final class TfStepProfile {
   }
 
   /** The table: host phases per untraced step, then per kernel type the mean ms per traced step and its share. */
-  String report() {
+  public String report() {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "PROFILE kiln-tf %s: %d steps: %d warm-up, %d traced (FULL_TRACE), %d timed on the host "
-        + "(feeds reused: %s)%n", graphName, steps, Math.min(steps, WARMUP), tracedDone, untraced, TfFeedTensors.REUSE));
+    s.append(String.format(Locale.ROOT, "PROFILE %s %s: %d steps: %d warm-up, %d traced (FULL_TRACE), %d timed on the host "
+        + "%s%n", side, graphName, steps, Math.min(steps, WARMUP), tracedDone, untraced,
+        side.equals("kiln-tf") ? "(feeds reused: " + TfFeedTensors.REUSE + ")" : ""));
     if (untraced > 0) {
       s.append(String.format(Locale.ROOT,
-          "host per step (us, mean of untraced steps): between steps (trainer: batch, metrics, callbacks) %.1f; "
+          "host per step (us, mean of untraced steps): between steps (the caller's loop; Kiln: batch, metrics, callbacks) %.1f; "
               + "feeds %.1f; Session.run %.1f; read-back %.1f%n",
           between == 0 ? Double.NaN : betweenNs / 1e3 / between, feedNs / 1e3 / untraced, runNs / 1e3 / untraced,
           readNs / 1e3 / untraced));
     }
     if (tracedDone == 0) return s.toString();
     long total = 0;
-    for (long[] t : perOp.values()) total += t[0];
-    s.append(String.format(Locale.ROOT, "per op type, traced steps: wall %.2f ms per step, op times summed %.2f ms per step%n",
-        tracedWallNs / 1e6 / tracedDone, total / 1e3 / tracedDone));
+    long nodesRun = 0;
+    for (long[] t : perOp.values()) {
+      total += t[0];
+      nodesRun += t[1];
+    }
+    s.append(String.format(Locale.ROOT, "per op type, traced steps: wall %.2f ms per step, op times summed %.2f ms per step, "
+        + "%.0f nodes run per step%n", tracedWallNs / 1e6 / tracedDone, total / 1e3 / tracedDone, (double) nodesRun / tracedDone));
     s.append(String.format(Locale.ROOT, "%-40s %10s %7s %7s%n", "op type", "ms/step", "%", "n/step"));
     List<Map.Entry<String, long[]>> rows = new ArrayList<>(perOp.entrySet());
     rows.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));

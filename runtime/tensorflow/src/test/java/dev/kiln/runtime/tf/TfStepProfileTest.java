@@ -15,6 +15,8 @@ import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.ops.Ops;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,9 +77,12 @@ class TfStepProfileTest {
       HostTensor x = HostTensor.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
       for (int k = 0; k < TfStepProfile.WARMUP + 6; k++) s.step(Map.of("x", x), Map.of(), List.of());
       String r = s.profileReport();
+      assertTrue(r.startsWith("PROFILE kiln-tf "), "the side is named first: " + r);
       assertTrue(r.contains("3 traced (FULL_TRACE)"), r);
       assertTrue(r.contains("MatMul"), "the matmul kernel is listed: " + r);
       assertTrue(r.contains("host per step"), r);
+      Matcher nodes = Pattern.compile("(\\d+) nodes run per step").matcher(r);
+      assertTrue(nodes.find() && Integer.parseInt(nodes.group(1)) > 0, "the nodes a traced step ran are counted: " + r);
     }
   }
 }

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code kiln bench --profile}: where one training step's time goes, per op, on Kiln's TensorFlow back end and in
- * PyTorch, for the same model, batch and data. Kiln's side is {@link TrainRun} with {@code -Dkiln.tf.profile=N}
- * (TF's {@code FULL_TRACE} of N steps after 10 warm-up steps, summed per kernel type, plus the host phases of the
- * step: see the TF back end's {@code TfStepProfile}); PyTorch's is {@code bench_torch.py --profile N}
+ * {@code kiln bench --profile}: where one training step's time goes, per op, on Kiln's TensorFlow back end, in the
+ * hand-written TF-Java step (MLP and LeNet-5) and in PyTorch, for the same model, batch and data. Kiln's side is
+ * {@link TrainRun} with {@code -Dkiln.tf.profile=N} (TF's {@code FULL_TRACE} of N steps after 10 warm-up steps,
+ * summed per kernel type, plus the host phases of the step: see the TF back end's {@code TfStepProfile}); the
+ * hand-written step is traced and timed by the same class; PyTorch's side is {@code bench_torch.py --profile N}
  * ({@code torch.profiler}, self CPU time per op). Each runs in a fresh process; the tables are printed as the
  * processes wrote them, with the load average, so that a figure's conditions travel with it.
  */
@@ -37,6 +38,11 @@ public final class StepProfile {
     List<String> jvm = new ArrayList<>(SideProcess.jvmCommand(TrainRun.KILN_TF, model, examples, 1, data));
     jvm.add(1, "-Dkiln.tf.profile=" + STEPS);
     out.print(profileLines(jvm, Map.of()));
+    if (TfReference.supports(model)) {  // the hand-written step, traced and timed by the same code
+      List<String> ref = new ArrayList<>(SideProcess.jvmCommand(TrainRun.TF_JAVA, model, examples, 1, data));
+      ref.add(1, "-Dkiln.tf.profile=" + STEPS);
+      out.print(profileLines(ref, Map.of()));
+    }
     if (torch != null && Files.exists(script) && TrainBenchmark.torchAvailable()) {
       List<String> py = new ArrayList<>(SideProcess.torchCommand(script, model, examples, 1, Integer.parseInt(torch[1]), data));
       py.addAll(List.of("--profile", String.valueOf(STEPS)));

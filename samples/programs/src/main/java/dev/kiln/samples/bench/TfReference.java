@@ -1,6 +1,7 @@
 package dev.kiln.samples.bench;
 
 import dev.kiln.runtime.tf.OneDnn;
+import dev.kiln.runtime.tf.TfStepProfile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,9 +66,13 @@ final class TfReference {
         float[] bx = new float[batch * 784];
         long[] by = new long[batch];
         int steps = 0;
+        // -Dkiln.tf.profile=N traces this step as Kiln's own is traced (kiln bench --profile): same phases, same table.
+        TfStepProfile profile = TfStepProfile.fromProperty("tf-java", model + "_train");
         for (int epoch = 0; epoch < epochs; epoch++) {
           int[] perm = permutation(n, 2 + epoch);
           for (int from = 0; from < n; from += batch) {
+            long start = profile == null ? 0 : System.nanoTime();
+            boolean trace = profile != null && profile.traceNext();
             int size = Math.min(batch, n - from);
             for (int i = 0; i < size; i++) {
               int row = perm[from + i];
@@ -81,13 +86,18 @@ final class TfReference {
                  TFloat32 st = TFloat32.scalarOf(steps)) {
               Session.Runner run = s.runner().feed(b.x(), xt).feed(b.y(), yt).feed(b.step(), st).fetch(b.loss());
               b.updates().forEach(run::addTarget);
-              try (Result res = run.run()) {
+              if (trace) run.setOptions(TfStepProfile.FULL_TRACE);
+              long fed = profile == null ? 0 : System.nanoTime();
+              try (Result res = trace ? run.runAndFetchMetadata() : run.run()) {
+                long ran = profile == null ? 0 : System.nanoTime();
                 ((TFloat32) res.get(0)).getFloat();
+                if (profile != null) profile.record(start, fed, ran, System.nanoTime(), trace ? res.getMetadata().orElseThrow() : null);
               }
             }
             times.stepEnded();
           }
         }
+        if (profile != null) System.err.print(profile.report());
       }
     }
   }

@@ -31,7 +31,8 @@ public final class TrainBenchmark {
   /** PyTorch thread settings tried by the probe: OPENBLAS_NUM_THREADS ("" = its default), torch threads. */
   static final String[][] TORCH_SETTINGS = {{"1", "1"}, {"1", "2"}, {"", "1"}, {"2", "2"}, {"", "2"}};
   /**
-   * PyTorch's setting when none is given: OpenBLAS's default pool and 1 torch thread (issue 22's setting).
+   * PyTorch's setting when none is given and the probe is off (the CLI probes by default; the per-op profile uses
+   * this): OpenBLAS's default pool and 1 torch thread (issue 22's setting).
    * NOTE: not the winner of a short probe: a probe over 4,096 examples picked OpenBLAS default + 2 torch threads,
    * which then collapsed to 8.4k samples/s over the MLP's 60,000 (OpenMP and OpenBLAS pools oversubscribing 2
    * cores), and the main run reported an unfair 4.3x.
