@@ -189,7 +189,20 @@ public final class ImportContext implements OpTarget<Object> {
     Object o = env.get(name);
     if (o == null && parent != null && parent.visible(name)) return capture(name);
     if (o == null) throw fail("input '" + name + "' is not defined by any graph input, initializer or earlier node");
+    if (o instanceof Refused r) throw new UnsupportedOpException(r.reason());
     return o;
+  }
+
+  /**
+   * An output the importer cannot compute, bound so that only a use of it fails: with the reason, naming the node
+   * that made it (a model that never reads it imports).
+   */
+  private record Refused(String reason) {}
+
+  /** Binds output {@code i} to a refusal: reading it (a later node, a graph output) fails with {@code why}. */
+  public void refuse(int i, String why) {
+    if (i >= node.getOutputCount() || node.getOutput(i).isEmpty()) return;
+    env.put(node.getOutput(i), new Refused(where() + ": output " + i + " ('" + node.getOutput(i) + "'): " + why));
   }
 
   /** The constant value of input {@code i}, or null when it is computed at run time or left out. */
@@ -228,12 +241,6 @@ public final class ImportContext implements OpTarget<Object> {
       return t.size() <= MAX_FOLD_ELEMENTS && !weight ? Folded.of(t) : Folded.runTime(t.type());
     }
     return Folded.runTime(((Value) o).type());
-  }
-
-  /** Whether input {@code i} is a folded fill of +0 (a zero initial state written as ConstantOfShape of a shape). */
-  public boolean isZeroFill(int i) {
-    // NOTE: -0.0 is not taken for a zero state: leaving the input out means +0.0 exactly.
-    return in(i) instanceof Symbolic s && s.value() instanceof Folded.Fill f && Double.compare(f.value().getDouble(0), 0.0) == 0;
   }
 
   /** A bound object as an IR value: constants become parameters or Constant nodes, symbolic values their nodes. */

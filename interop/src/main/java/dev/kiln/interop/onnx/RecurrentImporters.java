@@ -8,6 +8,8 @@ import dev.kiln.spec.Shape;
 import dev.kiln.spec.TensorType;
 import dev.kiln.spec.ir.Attrs;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.op.Folded;
+import dev.kiln.spec.op.OpTarget;
 import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +18,9 @@ import java.util.Map;
 /**
  * ONNX LSTM, GRU and RNN (opsets 7..14) onto the IR composites {@code Lstm}, {@code Gru}, {@code Rnn}, which
  * share ONNX's weight layouts and gate orders (LSTM i,o,f,c; GRU z,r,h), so weights pass through unchanged.
- * Not expressible: peepholes, {@code clip}, {@code input_forget}, activations other than the defaults, and a
- * {@code sequence_lens} input that is not a constant equal to the full sequence length everywhere.
+ * Not expressible: peepholes, {@code clip}, {@code input_forget}, activations other than the defaults. A
+ * {@code sequence_lens} input that is not the full length everywhere (ragged batches, as {@code torch.onnx} writes
+ * packed sequences) is imported for the forward direction by {@link RaggedRecurrent}.
  */
 final class RecurrentImporters {
   private RecurrentImporters() {}
@@ -61,13 +64,15 @@ final class RecurrentImporters {
     long hidden = r.dim(2).size();
     long hs = c.attrInt("hidden_size", hidden);
     if (hs != hidden) throw c.fail("hidden_size " + hs + " differs from R's " + r);
-    if (c.hasInput(4)) checkFullLengths(c, layout);
+    long seq = sequenceLength(c, layout);
+    boolean ragged = RaggedRecurrent.isRagged(c, seq);
+    if (ragged) RaggedRecurrent.check(c, direction, layout, seq);
 
     List<Object> ins = new ArrayList<>(List.of(c.in(0), c.in(1), c.in(2)));
     // A zero initial state that folded to a fill of a symbolic shape (ConstantOfShape of [1, batch, hidden],
     // as torch.onnx.export writes it) is the same as leaving the input out.
-    boolean hasH = c.hasInput(5) && !c.isZeroFill(5);
-    boolean hasC = lstm && c.hasInput(6) && !c.isZeroFill(6);
+    boolean hasH = c.hasInput(5) && !isZeroState(c, 5);
+    boolean hasC = lstm && c.hasInput(6) && !isZeroState(c, 6);
     if (c.hasInput(3)) {
       ins.add(c.in(3));
     } else if (hasH || hasC) {
@@ -81,8 +86,14 @@ final class RecurrentImporters {
     Attrs attrs = Attrs.of("direction", direction, "layout", layout);
     if (gru) attrs = attrs.with("linear_before_reset", c.attrInt("linear_before_reset", 0));
     Object[] in = ins.toArray(new Object[6]); // absent trailing inputs are null
-    List<Object> outs = lstm ? Ops.lstm(c, in[0], in[1], in[2], in[3], in[4], in[5], attrs)
-        : gru ? Ops.gru(c, in[0], in[1], in[2], in[3], in[4], attrs) : Ops.rnn(c, in[0], in[1], in[2], in[3], in[4], attrs);
+    // A ragged run is an intermediate step: the node's output names go to the masked values built after it.
+    OpTarget<Object> t = ragged ? c.step() : c;
+    List<Object> outs = lstm ? Ops.lstm(t, in[0], in[1], in[2], in[3], in[4], in[5], attrs)
+        : gru ? Ops.gru(t, in[0], in[1], in[2], in[3], in[4], attrs) : Ops.rnn(t, in[0], in[1], in[2], in[3], in[4], attrs);
+    if (ragged) {
+      RaggedRecurrent.define(c, outs, seq, typeOf(c.in(0)).dtype());
+      return;
+    }
     for (int i = 0; i < outs.size(); i++) c.define(i, outs.get(i));
   }
 
@@ -94,14 +105,26 @@ final class RecurrentImporters {
     return HostTensor.filled(typeOf(c.in(0)).dtype(), shape, 0.0);
   }
 
-  /** sequence_lens is accepted only as a constant giving every batch entry the whole sequence. */
-  private static void checkFullLengths(ImportContext c, long layout) {
-    HostTensor lens = c.constant(4);
-    Shape x = typeOf(c.in(0)).shape();
-    var seq = x.dim(layout == 0 ? 0 : 1);
-    if (lens == null || !seq.isStatic()) throw c.unsupported("sequence_lens (ragged batches) is not supported");
-    for (double v : lens.toDoubles()) {
-      if (v != seq.size()) throw c.unsupported("sequence_lens shorter than the sequence (ragged batches) is not supported");
+  /**
+   * Whether input {@code i} is all +0: a folded fill (a zero initial state written as ConstantOfShape of a shape)
+   * or a constant of zeros (torch.onnx traces a zero state as a constant of the example's batch size, then Expands
+   * it to the run-time batch), so leaving the input out is the same state.
+   */
+  private static boolean isZeroState(ImportContext c, int i) {
+    // NOTE: -0.0 is not taken for a zero state: leaving the input out means +0.0 exactly.
+    Object o = c.in(i);
+    if (o instanceof HostTensor t) {
+      if (!t.dtype().isFloating() || t.size() > ImportContext.MAX_FOLD_ELEMENTS) return false;
+      for (double v : t.toDoubles()) if (Double.compare(v, 0.0) != 0) return false;
+      return true;
     }
+    return o instanceof ImportContext.Symbolic s && s.value() instanceof Folded.Fill f
+        && Double.compare(f.value().getDouble(0), 0.0) == 0;
+  }
+
+  /** The static sequence length of input X, or -1 when it is known only at run time. */
+  private static long sequenceLength(ImportContext c, long layout) {
+    var seq = typeOf(c.in(0)).shape().dim(layout == 0 ? 0 : 1);
+    return seq.isStatic() ? seq.size() : -1;
   }
 }

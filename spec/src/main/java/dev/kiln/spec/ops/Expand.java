@@ -50,8 +50,11 @@ public final class Expand extends Op {
 
   /**
    * x broadcast both ways with the shape: a constant x and static result on the host (byte copies); a fill,
-   * or a one-element constant, with a symbolic shape as a {@link Folded.Fill}. Declined where the result's
-   * dims depend on run-time values (a symbolic dim against a static size above 1 may or may not be 1).
+   * or a one-element constant, with a symbolic shape as a {@link Folded.Fill}. A static x dim above 1 against a
+   * symbolic or run-time entry of the shape gives x's dim (the entry must be 1 or that size; the type rule says the same:
+   * torch.onnx traces a zero LSTM state at the example's batch and Expands it to the run-time batch). Declined
+   * where the result's dims depend on run-time values (a symbolic x dim against a static size above 1 may or may
+   * not be 1).
    */
   @Override public Folder folder() {
     return (in, attrs) -> {
@@ -66,6 +69,10 @@ public final class Expand extends Op {
         int si = i - (rank - shape.size());
         SymInt a = xi >= 0 ? xd.get(xi) : SymInt.of(1);
         SymInt b = si >= 0 ? shape.get(si) : SymInt.of(1);
+        if (a.isStatic() && a.value() != 1 && !b.isStatic()) {
+          out.add(a);  // x's static size wins, as in inferTypes (the entry must be 1 or that size)
+          continue;
+        }
         if (b.isStatic() && b.value() < 0 || !b.isStatic() && !b.isSymbolic()) return null;
         if (b.isStatic() && b.value() == 1) out.add(a);
         else if (a.isStatic() && a.value() == 1) out.add(b);

@@ -70,13 +70,14 @@ public final class ScatterElements extends Op {
 
   /**
    * coords[p] = (p_0, .., indices[p], .., p_{r-1}) as an int64 tensor of shape indices.shape + [r] (static
-   * index shape and axis size needed; negative indices moved up by the axis size), then ScatterND.
+   * index shape and axis size needed above rank 1; negative indices moved up by the axis size), then ScatterND.
    */
   @Override public Decomposition decomposition() {
     return (b, node, in) -> {
       TensorType data = node.input(0).type();
       TensorType it = node.input(1).type();
       int ax = Gather.axis(data, node.attrs());
+      if (it.rank() == 1) return List.of(rankOne(b, node, in));
       if (!it.shape().isStatic() || !data.shape().dim(ax).isStatic()) {
         throw new KilnException("ScatterElements: decomposing needs a static indices shape and axis size, got " + it + " into " + data);
       }
@@ -106,6 +107,21 @@ public final class ScatterElements extends Op {
       Value coords = Ops.concat(b, parts, (long) r);
       return List.of(Ops.scatterND(b, in.get(0), coords, in.get(2), node.attrs().getString("reduction")));
     };
+  }
+
+  /**
+   * The 1-D case (a permutation's inverse, as torch.onnx writes for pack_padded_sequence): the coordinates are the
+   * indices themselves, so no other axis needs constants and both sizes may be known only at run time (the axis
+   * size for negative indices then comes from Shape).
+   */
+  private static Value rankOne(GraphBuilder b, dev.kiln.spec.ir.Node node, List<Value> in) {
+    TensorType data = node.input(0).type();
+    Value idx = node.input(1).type().dtype() == DType.I64 ? in.get(1) : Ops.cast(b, in.get(1), DType.I64);
+    Value size = data.shape().dim(0).isStatic() ? constant(b, HostTensor.ofLongs(new long[] {data.shape().dim(0).size()}))
+        : Ops.shape(b, in.get(0));
+    Value neg = Ops.less(b, idx, constant(b, HostTensor.ofLongs(new long[] {0})));
+    idx = Ops.where(b, neg, Ops.add(b, idx, size), idx);
+    return Ops.scatterND(b, in.get(0), Ops.unsqueeze(b, idx, new long[] {1}), in.get(2), node.attrs().getString("reduction"));
   }
 
   private static Value constant(GraphBuilder b, HostTensor t) { return Ops.constant(b, t); }

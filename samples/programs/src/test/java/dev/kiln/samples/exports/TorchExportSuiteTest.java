@@ -44,15 +44,14 @@ class TorchExportSuiteTest {
       // more_models.py
       "efficient_tiny", "convnext_tiny", "squeeze_tiny", "inception_tiny", "resnext_tiny", "aspp_tiny",
       "transformer_ed", "bert_tiny", "conformer_block", "tcn_tiny", "seq2seq_gru", "yolo_head", "espcn_sr", "style_net",
-      "t5_attention", "roi_head", "darknet_tiny", "stn_tiny", "pos_resample_vit", "gpt_block_dynseq", "bert_tiny_dynseq");
+      "t5_attention", "roi_head", "darknet_tiny", "stn_tiny", "pos_resample_vit", "gpt_block_dynseq", "bert_tiny_dynseq",
+      "lstm_packed");
   /**
    * Exports the script writes that Kiln cannot import yet, each with what its one-line error must name: node, op,
-   * opset, reason (a ratchet: when one imports, this test fails and the model moves to {@link #MODELS}).
-   * lstm_packed: pack_padded_sequence becomes an LSTM with a run-time sequence_lens, and the IR's LSTM has no ragged
-   * form (docs/torch-exports.md).
+   * opset, reason (a ratchet: when one imports, this test fails and the model moves to {@link #MODELS}). Empty
+   * since lstm_packed (a run-time sequence_lens) imports (docs/torch-exports.md).
    */
-  static final Map<String, List<String>> KNOWN_GAPS = Map.of(
-      "lstm_packed", List.of("node '/lstm/LSTM'", "(LSTM, opset 14)", "sequence_lens"));
+  static final Map<String, List<String>> KNOWN_GAPS = Map.of();
   static final double RTOL = 1e-4;
   /** NOTE: absolute floor; raised to 3x PyTorch's own float32 error (against its float64 run) where that is larger. */
   static final double ATOL_FLOOR = 1e-5;

@@ -87,7 +87,7 @@ final class IndexHandlers {
 
   /**
    * The TF form of node input {@code indices} into input {@code data}: int64, negative coordinates moved up
-   * by their axis sizes (static sizes needed), and for batch_dims b > 0 the b batch coordinates of each
+   * by their axis sizes (read at run time where one is dynamic), and for batch_dims b > 0 the b batch coordinates of each
    * position prepended (as one constant when the index shape is static, else built at run time by
    * {@link BatchCoords}), since TF's raw GatherNd has no batch_dims.
    */
@@ -97,14 +97,20 @@ final class IndexHandlers {
     TensorType it = n.input(indicesInput).type();
     int m = (int) it.shape().dim(it.rank() - 1).size();
     long[] sizes = new long[m];
+    boolean dynamic = false;
     for (int k = 0; k < m; k++) {
       Dim d = data.shape().dim(b + k);
-      if (!d.isStatic()) throw new UnsupportedOpException(n.op().name() + " on TensorFlow needs static sizes on the indexed axes, got " + data);
-      sizes[k] = d.size();
+      dynamic |= !d.isStatic();
+      sizes[k] = d.isStatic() ? d.size() : -1;
     }
+    // The indexed axes' sizes, for moving negative coordinates up: constants, or read at run time when one of
+    // them is known only then (a dynamic batch axis indexed by a permutation, as torch writes for packed sequences).
+    Object axisSizes = !dynamic ? e.constant(HostTensor.ofLongs(sizes, m))
+        : e.op("Slice", List.of(e.op("Shape", List.of(e.input(dataInput)), Map.of("out_type", DType.I64), 1).get(0),
+            e.constant(HostTensor.ofLongs(new long[] {b}, 1)), e.constant(HostTensor.ofLongs(new long[] {m}, 1))), Map.of(), 1).get(0);
     Object idx = e.op("Cast", List.of(e.input(indicesInput)), Map.of("DstT", DType.I64), 1).get(0);
     Object neg = e.op("Less", List.of(idx, e.constant(HostTensor.scalar(DType.I64, 0))), Map.of(), 1).get(0);
-    Object up = e.op("AddV2", List.of(idx, e.constant(HostTensor.ofLongs(sizes, m))), Map.of(), 1).get(0);
+    Object up = e.op("AddV2", List.of(idx, axisSizes), Map.of(), 1).get(0);
     idx = e.op("SelectV2", List.of(neg, up, idx), Map.of(), 1).get(0);
     if (b == 0) return idx;
     Shape lead = Shape.of(it.shape().dims().subList(0, it.rank() - 1));
