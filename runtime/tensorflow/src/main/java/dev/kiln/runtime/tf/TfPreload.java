@@ -34,6 +34,8 @@ final class TfPreload {
   }
 
   private static void warmSession() {
+    // This may be the process's first session run: absl's two first-run lines are absorbed here, or they print.
+    TfNativeLogs.absorbFirstRunLines();
     try (Graph g = new Graph()) {
       TfOpBuilder ops = new TfOpBuilder(g, "kiln_preload/");
       HostTensor one = HostTensor.scalar(DType.F32, 1);

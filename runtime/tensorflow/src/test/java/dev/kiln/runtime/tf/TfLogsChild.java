@@ -11,6 +11,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Child-process entry of {@link TfNativeLogsTest}: a fresh JVM whose first TF session is Kiln's. With argument
+ * {@code preload}, that first session is the background loader's ({@link TfPreload}). With argument
  * {@code replay}, a line written straight to fd 2 (as native code writes) during the absorbed first run must reach
  * the real stderr. Then two MatMul runs on oneDNN ({@link OneDnnDefaultTest#main}), and a genuine TF error, whose
  * message is printed to stdout as {@code TF ERROR: ...}.
@@ -19,6 +20,11 @@ public final class TfLogsChild {
   private TfLogsChild() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("preload")) {
+      // The background load (what `kiln demo` and the benchmark start first) makes the process's first session run.
+      TfPreload.start();
+      for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().equals("kiln-tf-preload")) t.join();
+    }
     if (args.length > 0 && args[0].equals("replay")) {
       TfNativeLogs.absorbDuring(() -> {
         TfNativeLogs.runOneNodeGraph();

@@ -62,6 +62,11 @@ class TfNativeLogsTest {
     assertTrue(quiet.out.contains("absorbed"), quiet.out);
   }
 
+  @Test void quietTooWhenTheBackgroundLoaderRunsTheFirstSession() throws Exception {
+    Out quiet = child(true, null, null, "preload");
+    assertEquals("", quiet.err, "stderr of a run whose first session is the preload thread's");
+  }
+
   @Test void withoutTheFlagTheAbslLinesStillPrintAndTheStatusSaysWhichFlagToAdd() throws Exception {
     Out noFlag = child(false, null, null);
     assertTrue(noFlag.err.contains(MLIR_LINE) && noFlag.err.contains(ABSL_LINE), noFlag.err);

@@ -77,7 +77,9 @@ public final class TrainingExport {
   /** An inference (or evaluation) graph as ONNX with its parameters plain graph inputs (no initializers), for a back end to feed. */
   public static ModelProto withParameterInputs(Graph g, ExportOptions opts) {
     checkExportable(g, opts.opset());
-    ModelProto m = OnnxExporter.export(g, opts);
+    // NOTE: no input-affine fold: it rewrites the first layer's weights into the file, but here the back end feeds
+    // the live (unfolded) weights at run time, which would then meet the raw, unstandardised input.
+    ModelProto m = OnnxExporter.export(g, opts.foldInputAffine(false));
     Set<String> names = new LinkedHashSet<>();
     g.parameters().forEach(p -> names.add(p.name()));
     return withInputs(m, names, true);
@@ -94,7 +96,9 @@ public final class TrainingExport {
     }
     byte[] step = toProto(training, opts, false).toByteArray();
     checkExportable(inference, opts.opset());
-    byte[] model = OnnxExporter.export(inference, opts).toByteArray();
+    // NOTE: no input-affine fold: model.onnx's initializers must be the training state's own values under the
+    // same names, so that trained values copied in from train_step.onnx's outputs are right.
+    byte[] model = OnnxExporter.export(inference, opts.foldInputAffine(false)).toByteArray();
     try {
       Files.createDirectories(dir);
       AtomicFiles.write(dir.resolve(MODEL_FILE), model);
