@@ -61,8 +61,10 @@ public final class SparkBench {
     System.exit(0);
   }
 
+  /** The sample trained ({@code -Dkiln.bench.model=NAME}, a name {@code kiln train} knows; default the MLP). */
   static SparkTrain.SampleRecipe recipe() {
-    return new SparkTrain.SampleRecipe("mlp", 42, 1e-3, "/usr/share/datasets/fashion-mnist", LIMIT, null);
+    String model = System.getProperty("kiln.bench.model", "mlp");
+    return new SparkTrain.SampleRecipe(model, 42, 1e-3, "/usr/share/datasets/fashion-mnist", LIMIT, null);
   }
 
   /** W workers at global batch {@code batch} (default 128; a larger one shows scaling where computation dominates). */

@@ -84,7 +84,7 @@ final class ConvKernelRunner {
         outs.add(build(ops, c, o, feeds));
       }
       TfNativeLogs.absorbFirstRunLines();  // the self-check may run the process's first session
-      try (Session s = new Session(g, QUICK); Feeds f = new Feeds(feeds)) {
+      try (Session s = new Session(g, TfSessions.settings(QUICK.toBuilder())); Feeds f = new Feeds(feeds)) {
         List<Outcome> results = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
           Session.Runner r = s.runner();
@@ -117,7 +117,7 @@ final class ConvKernelRunner {
     try (Graph g = new Graph()) {
       Output<?> y = build(new TfOpBuilder(g, "case/"), c, o, feeds);
       TfNativeLogs.absorbFirstRunLines();
-      try (Session s = new Session(g); Feeds f = new Feeds(feeds)) {
+      try (Session s = TfSessions.withSettings(g); Feeds f = new Feeds(feeds)) {
         Session.Runner r = s.runner();
         f.feed(r);
         try (Result res = r.fetch(y).run()) {

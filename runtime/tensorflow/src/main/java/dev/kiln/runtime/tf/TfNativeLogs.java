@@ -123,7 +123,7 @@ public final class TfNativeLogs {
 
   /** The smallest graph that goes through TF's graph optimisation passes: 1 + 1. */
   static void runOneNodeGraph() {
-    try (org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = TfSessions.withSettings(g)) {
       org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
       var sum = tf.math.add(tf.constant(1f), tf.constant(1f));
       try (var result = s.runner().fetch(sum).run()) {

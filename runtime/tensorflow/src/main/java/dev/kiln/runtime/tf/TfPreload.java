@@ -41,7 +41,7 @@ final class TfPreload {
       HostTensor one = HostTensor.scalar(DType.F32, 1);
       Output<?> c = ops.op("Const", "c", List.of(), Map.of("value", one, "dtype", DType.F32), null).get(0);
       Output<?> y = ops.op("Identity", "y", List.of(c), Map.of(), null).get(0);
-      try (Session s = new Session(g); Result r = s.runner().fetch(y).run()) {
+      try (Session s = TfSessions.withSettings(g); Result r = s.runner().fetch(y).run()) {
         r.get(0);
       }
     }

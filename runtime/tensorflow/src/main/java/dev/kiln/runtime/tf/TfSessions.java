@@ -3,29 +3,53 @@ package dev.kiln.runtime.tf;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
 
 /**
- * Opens TF sessions with Kiln's settings. TF's defaults (as many inter-op and intra-op threads as cores, no XLA)
- * stay unless system properties {@code kiln.tf.interOpThreads} / {@code kiln.tf.intraOpThreads} name other counts
- * (0 = TF's choice) or {@code kiln.tf.xla=true} turns on XLA auto-clustering ({@code global_jit_level} ON_1), a
- * speed lever that the benchmark measures (docs/benchmarks.md) rather than a default.
+ * Opens TF sessions with Kiln's settings. TF's defaults (as many inter-op and intra-op threads as cores, shared by
+ * every session of the process, no XLA) stay unless system properties {@code kiln.tf.interOpThreads} /
+ * {@code kiln.tf.intraOpThreads} name other counts (0 = TF's choice; a count set gives each session its own
+ * inter-op pool, {@code kiln.tf.perSessionThreads=false} shares them again) or {@code kiln.tf.xla=true} turns on XLA
+ * auto-clustering ({@code global_jit_level} ON_1), a speed lever that the benchmark measures (docs/benchmarks.md)
+ * rather than a default.
+ *
+ * <p>NOTE: TF sizes its process-wide inter-op and intra-op thread pools from the options of the process's
+ * <em>first</em> session; every later session shares them whatever its own options say. So every session Kiln
+ * opens, its internal ones too (the log absorber's, the preload's, the kernel self-check's), carries the same
+ * thread settings: otherwise an internal session opened first with TF's defaults would make
+ * {@code kiln.tf.intraOpThreads=1} a no-op (measured: a "1-thread" Spark worker used 1.7 cores).
  */
 final class TfSessions {
   private TfSessions() {}
 
   static Session open(Graph g) {
     TfNativeLogs.absorbFirstRunLines();  // before the process's first session run: see TfNativeLogs
+    return withSettings(g);
+  }
+
+  /** A session with Kiln's settings and nothing else done first (for the internal sessions named above). */
+  static Session withSettings(Graph g) {
+    ConfigProto c = settings(ConfigProto.newBuilder());
+    return c == null ? new Session(g) : new Session(g, c);
+  }
+
+  /** {@code base} with Kiln's thread and XLA settings added; null when none is set and {@code base} is empty. */
+  static ConfigProto settings(ConfigProto.Builder base) {
     int inter = Integer.getInteger("kiln.tf.interOpThreads", 0);
     int intra = Integer.getInteger("kiln.tf.intraOpThreads", 0);
     boolean xla = Boolean.getBoolean("kiln.tf.xla");
-    if (inter == 0 && intra == 0 && !xla) return new Session(g);
-    ConfigProto.Builder c = ConfigProto.newBuilder().setInterOpParallelismThreads(inter).setIntraOpParallelismThreads(intra);
+    // Explicit thread counts are a budget per session (per trainer, per Spark replica), which only holds with the
+    // session's own pools: TF's shared ones serve every session of the process (two local[2] replicas at 1 thread
+    // each ran one after the other on one pool thread: 1.0x; with their own pools 1.5x).
+    String ps = System.getProperty("kiln.tf.perSessionThreads");
+    boolean perSession = ps != null ? Boolean.parseBoolean(ps) : inter > 0 || intra > 0;
+    if (inter == 0 && intra == 0 && !xla && !perSession && base.build().equals(ConfigProto.getDefaultInstance())) return null;
+    ConfigProto.Builder c = base.setInterOpParallelismThreads(inter).setIntraOpParallelismThreads(intra)
+        .setUsePerSessionThreads(perSession);
     if (xla) {
-      c.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
+      c.setGraphOptions(c.getGraphOptions().toBuilder().setOptimizerOptions(
           OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
     }
-    return new Session(g, c.build());
+    return c.build();
   }
 }
