@@ -19,6 +19,13 @@ class ConvTransposeCases extends OpCases {
     valid("depthwise dilated", List.of(t(F32, 1, 3, 4, 4), t(F32, 3, 1, 2, 2)), Attrs.of("group", 3, "dilations", l(2, 2)),
         t(F32, 1, 3, 6, 6));
     valid("1-d strided", List.of(t(F32, "batch", 2, 5), t(F32, 2, 3, 3)), Attrs.of("strides", l(2)), t(F32, "batch", 3, 11));
+    // One channel in and one out per group: a depthwise input gradient on TensorFlow (oneDNN's AVX2 backward-data
+    // kernel is wrong for them on AVX-512 CPUs), Eigen's f64 kernel where the strides differ.
+    valid("depthwise strided padded", List.of(t(F32, 2, 4, 5, 6), t(F32, 4, 1, 3, 3)),
+        Attrs.of("group", 4, "strides", l(2, 2), "pads", l(1, 1, 1, 1)), t(F32, 2, 4, 9, 11));
+    valid("one channel, unequal strides", List.of(t(F32, 1, 1, 3, 4), t(F32, 1, 1, 3, 3)), Attrs.of("strides", l(1, 2)),
+        t(F32, 1, 1, 5, 9));
+    valid("1-d one channel strided", List.of(t(F32, "batch", 1, 5), t(F32, 1, 1, 3)), Attrs.of("strides", l(2)), t(F32, "batch", 1, 11));
     invalid("channels vs weight", List.of(t(F32, 1, 2, 3, 3), t(F32, 3, 1, 3, 3)), Attrs.EMPTY,
         "must have as many channels as weight w");
     invalid("output padding too large", List.of(t(F32, 1, 1, 3, 3), t(F32, 1, 1, 3, 3)),

@@ -56,7 +56,7 @@ public final class TfSelfCheck {
   }
 
   /** Bump when the cases change, so cached verdicts of the old ones no longer count. */
-  private static final int CHECK_VERSION = 2;
+  private static final int CHECK_VERSION = 3;
 
   /** Runs the check now, whatever ran or was cached before (for {@code kiln doctor}). */
   public static Report runNow() {
@@ -119,9 +119,13 @@ public final class TfSelfCheck {
     c.add(ConvKernelCase.of(FORWARD, true, true, "VALID", 1, 4, 4, 4, new int[] {7, 7}, new int[] {3, 3}, new int[] {2, 2},
         new int[] {1, 1}, null));
     c.add(conv(FORWARD, "VALID", 1, 2, 3, 1, new int[] {3, 4, 4}, new int[] {2, 2, 2}, new int[] {1, 1, 1}, new int[] {1, 1, 1}, null));
-    // Input gradients (ConvTranspose and Conv VJPs): VALID or SAME only; other pads crop (TfConvGrad).
-    // The first is the 1-d stride-2 cropped ConvTranspose that oneDNN's AVX-512 kernel got wrong.
-    c.add(conv(INPUT_GRAD, "VALID", 1, 1, 1, 1, new int[] {1, 5}, new int[] {1, 3}, new int[] {1, 2}, new int[] {1, 1}, null));
+    // Input gradients (ConvTranspose and Conv VJPs): VALID or SAME only; other pads crop (TfConvGrad). One channel
+    // in and one out per group runs as a depthwise input gradient (TfConvGrad.equalStrides): the first is the 1-d
+    // stride-2 cropped ConvTranspose that oneDNN's AVX-512 kernel got wrong as a Conv2DBackpropInput.
+    c.add(ConvKernelCase.of(INPUT_GRAD, true, true, "VALID", 1, 1, 1, 1, new int[] {1, 5}, new int[] {1, 3}, new int[] {2, 2},
+        new int[] {1, 1}, null));
+    c.add(ConvKernelCase.of(INPUT_GRAD, true, true, "SAME", 2, 4, 4, 4, new int[] {7, 8}, new int[] {3, 3}, new int[] {2, 2},
+        new int[] {1, 1}, null));
     c.add(conv(INPUT_GRAD, "SAME", 2, 8, 8, 1, new int[] {6, 6}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, null));
     c.add(conv(INPUT_GRAD, "SAME", 1, 4, 8, 1, new int[] {8, 8}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, null));
     c.add(conv(INPUT_GRAD, "VALID", 1, 4, 8, 1, new int[] {6, 6}, new int[] {1, 1}, new int[] {2, 2}, new int[] {1, 1}, null));

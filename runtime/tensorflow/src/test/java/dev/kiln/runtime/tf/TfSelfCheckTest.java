@@ -50,7 +50,7 @@ class TfSelfCheckTest {
     System.out.printf("[self-check] first run %.1f ms, second %.1f ms%n", r.millis(), again);
     System.out.printf("[self-check] %d cases in %.1f ms on %s with %s; failed: %s%n", r.passed().size() + r.failed().size(),
         r.millis(), Cpu.describe(), OneDnn.status(), r.failed());
-    assertEquals(16, r.passed().size() + r.failed().size());
+    assertEquals(17, r.passed().size() + r.failed().size());
     // Wherever a kernel is wrong, the f64 reroute must be right.
     assertEquals(List.of(), r.stillWrong());
     // Kiln's default cap (AVX2), oneDNN off and lower caps must need no reroute on any CPU.

@@ -68,13 +68,32 @@ public final class TfConvGrad {
     if (crop) {
       sizes = TfShapes.concat(e, List.of(batch, e.constant(HostTensor.ofInts(new int[] {(int) full[0], (int) full[1], (int) og}, 3))), 0);
     }
-    List<Object> xs = group == 1 ? List.of(xl) : TfConv.split(e, xl, 3, group);
-    List<Object> ws = group == 1 ? List.of(wl) : TfConv.split(e, wl, 3, group);
-    List<Object> ys = new ArrayList<>();
-    for (int i = 0; i < group; i++) {
-      ys.add(e.op("Conv2DBackpropInput", List.of(sizes, ws.get(i), xs.get(i)), convAttrs(run, full), 1).get(0));
+    long channels = x.shape().dim(1).size();
+    // NOTE: one channel in and one out per group (a depthwise ConvTranspose, a depthwise conv's input gradient, a
+    // one-channel ConvTranspose): oneDNN's jit:avx2 backward-data kernel gets exactly these wrong on AVX-512 CPUs,
+    // at Kiln's default AVX2 cap (docs/cpu-correctness.md). TF's depthwise input-gradient kernel gets them right, in
+    // one call for every channel; where it cannot run (unequal strides) Eigen's f64 kernel does.
+    boolean oneToOne = og == 1 && channels == group;
+    Windows.Geometry depthwise = oneToOne ? equalStrides(run, full) : null;
+    Object out;
+    if (depthwise != null) {
+      Object dwSizes = TfShapes.concat(e, List.of(batch, e.constant(HostTensor.ofInts(new int[] {(int) full[0], (int) full[1], (int) channels}, 3))), 0);
+      // [kh, kw, 1, C] -> [kh, kw, C, 1]: C input channels of multiplier 1.
+      Object dwFilter = TfShapes.transpose(e, wl, 0, 1, 3, 2);
+      out = e.op("DepthwiseConv2dNativeBackpropInput", List.of(dwSizes, dwFilter, xl), convAttrs(depthwise, full), 1).get(0);
+    } else {
+      boolean wide = oneToOne && x.dtype() == DType.F32;
+      Object xw = wide ? e.op("Cast", List.of(xl), Map.of("DstT", DType.F64), 1).get(0) : xl;
+      Object ww = wide ? e.op("Cast", List.of(wl), Map.of("DstT", DType.F64), 1).get(0) : wl;
+      List<Object> xs = group == 1 ? List.of(xw) : TfConv.split(e, xw, 3, group);
+      List<Object> ws = group == 1 ? List.of(ww) : TfConv.split(e, ww, 3, group);
+      List<Object> ys = new ArrayList<>();
+      for (int i = 0; i < group; i++) {
+        ys.add(e.op("Conv2DBackpropInput", List.of(sizes, ws.get(i), xs.get(i)), convAttrs(run, full), 1).get(0));
+      }
+      out = group == 1 ? ys.get(0) : TfShapes.concat(e, ys, 3);
+      if (wide) out = e.op("Cast", List.of(out), Map.of("DstT", DType.F32), 1).get(0);
     }
-    Object out = group == 1 ? ys.get(0) : TfShapes.concat(e, ys, 3);
     if (crop) {
       out = e.op("StridedSlice", List.of(out, TfShapes.longs(e, 0, pads[0], pads[1], 0),
           TfShapes.longs(e, 0, pads[0] + outSpatial[0], pads[1] + outSpatial[1], 0), TfShapes.longs(e, 1, 1, 1, 1)),
@@ -179,6 +198,20 @@ public final class TfConvGrad {
     if (!oneD) return List.of(e.channelsLast(dx));
     dx = TfShapes.transpose(e, dx, TfConv.fromLast(4));
     return List.of(TfConv.squeeze(e, dx, 2));
+  }
+
+  /**
+   * {@code g} with equal strides, as TF's depthwise kernels need (others abort the process with oneDNN on), or null.
+   * An axis whose input is one cell under a one-tap kernel and no padding (1-D as a height of 1) reads that one
+   * cell whatever its stride, so it takes the other axis's.
+   */
+  static Windows.Geometry equalStrides(Windows.Geometry g, long[] inSpatial) {
+    long[] s = g.strides().clone();
+    for (int i = 0; i < 2 && s[0] != s[1]; i++) {
+      boolean single = inSpatial[i] == 1 && g.kernel()[i] == 1 && g.pads()[i] == 0 && g.pads()[i + 2] == 0;
+      if (single) s[i] = s[1 - i];
+    }
+    return s[0] == s[1] ? new Windows.Geometry(g.kernel(), s, g.pads(), g.dilations()) : null;
   }
 
   /** Attributes of a 2-D backprop kernel whose forward conv reads an input of {@code inSpatial}. */
