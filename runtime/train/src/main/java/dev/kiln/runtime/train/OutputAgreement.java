@@ -14,13 +14,17 @@ import java.util.Locale;
  */
 public record OutputAgreement(double rtol, double atol) {
   /**
-   * The defaults of {@code exportAndVerify}: rtol 1e-4 (float32 round-off through a few dozen layers) and atol
-   * 1e-5 times the largest reference magnitude (at least 1e-5), so the bound follows the outputs' scale.
+   * The defaults of {@code exportAndVerify}: rtol 1e-4 and atol 1e-4 times the largest reference magnitude (at
+   * least 1e-4), so the bound follows the outputs' scale. NOTE: float32 round-off through a few dozen layers, on two
+   * engines whose kernels sum in different orders (AVX2 against AVX-512 ones too), reaches about 2e-5 of the
+   * largest output: a fine-tuned MobileNetV2's logits (up to ~4) differed by up to 6.4e-5 between TensorFlow capped
+   * at AVX2 and ONNX Runtime's AVX-512 kernels, 3.9e-5 at logits up to ~8 on an AVX2 machine. A wrong export
+   * differs by far more (a batch-norm epsilon of 1e-3 for 1e-5 moves outputs by ~5e-4 of their scale).
    */
   public static OutputAgreement defaults(double[] reference) {
     double scale = 1;
     for (double v : reference) if (Double.isFinite(v)) scale = Math.max(scale, Math.abs(v));
-    return new OutputAgreement(1e-4, 1e-5 * scale);
+    return new OutputAgreement(1e-4, 1e-4 * scale);
   }
 
   public OutputAgreement {

@@ -354,7 +354,7 @@ public final class Trainer implements AutoCloseable {
    * Exports the trained model to {@code onnx}, runs {@code sample}'s features through the exported file (in the
    * {@link OnnxRunner} on the class path: ONNX Runtime) and through the back end's evaluation graph, and returns
    * the max absolute difference of the outputs. The tolerances are {@link OutputAgreement#defaults}: relative
-   * 1e-4 plus an absolute bound scaled to the outputs' magnitude.
+   * 1e-4 plus an absolute bound of 1e-4 of the outputs' largest magnitude.
    *
    * @throws KilnException when the outputs disagree; nothing is then left at {@code onnx} (an earlier file there
    *     stays as it was)
