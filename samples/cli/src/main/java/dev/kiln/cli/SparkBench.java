@@ -8,6 +8,7 @@ import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.runtime.onnx.OnnxRuntimeOptions;
 import dev.kiln.runtime.spark.RingAllReduce;
+import dev.kiln.runtime.spark.SharedMemoryAllReduce;
 import dev.kiln.runtime.spark.SparkScorer;
 import dev.kiln.runtime.spark.SparkSessions;
 import dev.kiln.runtime.spark.SparkTrainer;
@@ -45,6 +46,8 @@ public final class SparkBench {
    */
   static final int EPOCHS = Integer.getInteger("kiln.bench.epochs", 3);
   static final int BATCH = 128;
+  /** How the workers sum gradients ({@code -Dkiln.bench.allReduce=TCP} forces the ring between local workers). */
+  static final SparkTrainer.AllReduce ALL_REDUCE = SparkTrainer.AllReduce.valueOf(System.getProperty("kiln.bench.allReduce", "AUTO"));
   /** Fashion-MNIST training examples used ({@code -Dkiln.bench.examples=N}). */
   static final int LIMIT = Integer.getInteger("kiln.bench.examples", 60_000);
 
@@ -72,11 +75,11 @@ public final class SparkBench {
     SparkSession spark = SparkSessions.session("local[" + workers + "]");
     JavaSparkContext sc = SparkSessions.context(spark);
     SparkTrain.SampleRecipe r = recipe();
-    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, batch));
+    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(workers, EPOCHS, batch).withAllReduce(ALL_REDUCE));
     double s = res.history().last().seconds();
-    System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (last epoch: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce %.3f ms/step, %d bytes/step sent by worker 0%n",
+    System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (last epoch: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce (%s) %.3f ms/step, %d bytes/step by worker 0%n",
         workers, batch, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
-        1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
+        res.allReduceTransport(), 1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
     System.out.printf("train-spark workers=%d phases of worker 0 (all epochs): %s%n", workers, res.phases());
     spark.stop();
   }
@@ -134,8 +137,27 @@ public final class SparkBench {
           n * 4 / 1e6 / ms);
       a.close();
       b.close();
+      // The same sum between two threads of one JVM, as local[2]'s workers do it (SparkTrainer.AllReduce.AUTO).
+      SharedMemoryAllReduce sa = new SharedMemoryAllReduce("bench-" + n, 0, 2);
+      SharedMemoryAllReduce sb = new SharedMemoryAllReduce("bench-" + n, 1, 2);
+      for (int i = 0; i < 3; i++) both(pool, () -> sa.sum(xa), () -> sb.sum(xb));
+      t0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) both(pool, () -> sa.sum(xa), () -> sb.sum(xb));
+      double shared = (System.nanoTime() - t0) / 1e6 / reps;
+      System.out.printf("ring W=2 shared memory: %,d floats (%.1f MB): %.3f ms per all-reduce, %.2f GB/s of gradient%n", n, n * 4 / 1e6,
+          shared, n * 4 / 1e6 / shared);
+      sa.finish();
+      sb.finish();
+      sa.close();
+      sb.close();
     }
     pool.shutdownNow();
+  }
+
+  private static void both(ExecutorService pool, Runnable a, Runnable b) throws Exception {
+    Future<?> f = pool.submit(a);
+    b.run();
+    f.get();
   }
 
   private static void both(ExecutorService pool, RingAllReduce a, RingAllReduce b, ByteBuffer xa, ByteBuffer xb) throws Exception {

@@ -108,8 +108,8 @@ final class SparkTrain {
       SparkTrainer.Config config = SparkTrainer.Config.of(workers, epochs, batchSize).withCheckpoint(checkpoint, 0);
       SparkTrainer.Result r = SparkTrainer.fit(sc, recipe, config);
       out.print(r.history());
-      out.printf("Spark: %d steps in %.1f s (%d attempt%s), all-reduce %.2f ms a step (%d bytes sent a step by worker 0); checkpoint %s%n",
-          r.steps(), r.seconds(), r.attempts(), r.attempts() == 1 ? "" : "s", 1e3 * r.allReducePerStep(),
+      out.printf("Spark: %d steps in %.1f s (%d attempt%s), all-reduce (%s) %.2f ms a step (%d bytes a step by worker 0); checkpoint %s%n",
+          r.steps(), r.seconds(), r.attempts(), r.attempts() == 1 ? "" : "s", r.allReduceTransport(), 1e3 * r.allReducePerStep(),
           r.stepsRun() == 0 ? 0 : r.allReduceBytes() / r.stepsRun(), r.checkpoint());
       try (Trainer t = SparkTrainer.restore(recipe, r)) {
         String output = model.graph().outputs().get(0).name();

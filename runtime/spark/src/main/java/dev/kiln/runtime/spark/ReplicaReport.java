@@ -9,8 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What one barrier task sends back to the driver: its epochs (the same on every replica) its ring's figures and where its steps spent their time. */
-record ReplicaReport(int rank, long steps, long stepsRun, double seconds, double allReduceSeconds, long bytesSent,
+/**
+ * What one barrier task sends back to the driver: its epochs (the same on every replica), its all-reduce's figures
+ * and where its steps spent their time.
+ */
+record ReplicaReport(int rank, long steps, long stepsRun, double seconds, String transport, double allReduceSeconds, long bytesSent,
                      List<Epoch> epochs, StepPhases phases) implements Serializable {
   /** One {@link EpochRecord}, in serializable form. */
   record Epoch(int epoch, double loss, LinkedHashMap<String, Double> metrics, double lr, double seconds) implements Serializable {}

@@ -34,6 +34,8 @@ public final class RingAllReduce implements AutoCloseable {
   private SocketChannel prev;
   private final ExecutorService sender;
   private ByteBuffer in = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
+  private float[] mine = new float[0];
+  private float[] theirs = new float[0];
   private long bytesSent;
   private long nanos;
 
@@ -181,7 +183,17 @@ public final class RingAllReduce implements AutoCloseable {
       in.clear();
       in.limit((r1 - r0) * 4);
       readFully(prev, in);
-      for (int i = 0, at = r0 * 4; i < r1 - r0; i++, at += 4) data.putFloat(at, data.getFloat(at) + in.getFloat(4 * i));
+      // Bulk copies around a plain loop the JIT vectorises: element-wise buffer accesses took most of a 1 MB sum.
+      int len = r1 - r0;
+      if (mine.length < len) {
+        mine = new float[len];
+        theirs = new float[len];
+      }
+      java.nio.FloatBuffer d = data.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(0).asFloatBuffer();
+      d.get(r0, mine, 0, len);
+      in.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(0).asFloatBuffer().get(0, theirs, 0, len);
+      for (int i = 0; i < len; i++) mine[i] += theirs[i];
+      d.put(r0, mine, 0, len);
     } else {
       readFully(prev, data.duplicate().limit(r1 * 4).position(r0 * 4));
     }

@@ -29,7 +29,8 @@ import scala.reflect.ClassTag$;
 /**
  * Synchronous data-parallel training on Spark: one barrier stage of {@code workers} tasks, each a
  * {@link DataParallelReplica} of the {@link TrainingRecipe}, summing gradients around a TCP ring
- * ({@link RingAllReduce}) and applying the same update. Global batch {@code B} split into W shards of B/W gives
+ * ({@link RingAllReduce}, or through shared memory when every task runs in one JVM: {@link SharedMemoryAllReduce}) and
+ * applying the same update. Global batch {@code B} split into W shards of B/W gives
  * single-process training's loss curve at batch B.
  *
  * <p>Faults: replica 0 checkpoints atomically every {@link Config#checkpointEvery} steps and at epoch ends; when a
@@ -39,6 +40,14 @@ import scala.reflect.ClassTag$;
  */
 public final class SparkTrainer {
   private SparkTrainer() {}
+
+  /** How the replicas sum their gradients. */
+  public enum AllReduce {
+    /** Through shared memory when every task runs in one JVM (local mode, one executor), else the TCP ring. */
+    AUTO,
+    /** Always the TCP ring, even between tasks of one JVM (to measure or test the cluster path on one machine). */
+    TCP
+  }
 
   /**
    * One run's settings.
@@ -50,28 +59,40 @@ public final class SparkTrainer {
    * @param checkpointEvery steps between checkpoints (0: epoch ends only)
    * @param hashEvery steps between the replicas' parameter-hash comparisons
    * @param retries how many times a failed stage is submitted again
+   * @param allReduce how gradients are summed
    */
-  public record Config(int workers, int epochs, int batchSize, Path checkpoint, int checkpointEvery, int hashEvery, int retries) {
+  public record Config(int workers, int epochs, int batchSize, Path checkpoint, int checkpointEvery, int hashEvery, int retries,
+                       AllReduce allReduce) {
     public Config {
       if (workers < 1) throw new KilnException("workers must be >= 1, got " + workers);
+      if (allReduce == null) allReduce = AllReduce.AUTO;
       if (batchSize < workers) throw new KilnException("the batch size (" + batchSize + ") must be at least the number of workers (" + workers + ")");
     }
 
     /** Defaults: a checkpoint at each epoch end in a temporary file, a hash check every 50 steps, 3 retries. */
-    public static Config of(int workers, int epochs, int batchSize) { return new Config(workers, epochs, batchSize, null, 0, 50, 3); }
+    public static Config of(int workers, int epochs, int batchSize) {
+      return new Config(workers, epochs, batchSize, null, 0, 50, 3, AllReduce.AUTO);
+    }
 
-    public Config withCheckpoint(Path path, int every) { return new Config(workers, epochs, batchSize, path, every, hashEvery, retries); }
+    public Config withCheckpoint(Path path, int every) {
+      return new Config(workers, epochs, batchSize, path, every, hashEvery, retries, allReduce);
+    }
 
-    public Config withRetries(int n) { return new Config(workers, epochs, batchSize, checkpoint, checkpointEvery, hashEvery, n); }
+    public Config withRetries(int n) { return new Config(workers, epochs, batchSize, checkpoint, checkpointEvery, hashEvery, n, allReduce); }
+
+    public Config withAllReduce(AllReduce how) {
+      return new Config(workers, epochs, batchSize, checkpoint, checkpointEvery, hashEvery, retries, how);
+    }
   }
 
   /**
    * What a run gave: the history (train loss and metrics over the global batches, from the last attempt), the
    * checkpoint holding the final state ({@link #restore}), the steps, how many stage attempts it took, the wall
-   * time, and replica 0's ring figures and step phases (where its steps spent their time).
+   * time, and replica 0's all-reduce figures (which transport, seconds, bytes sent over TCP or read through shared
+   * memory) and step phases (where its steps spent their time).
    */
   public record Result(History history, Path checkpoint, long steps, int attempts, double seconds, long stepsRun,
-                       double allReduceSeconds, long allReduceBytes, StepPhases phases) {
+                       String allReduceTransport, double allReduceSeconds, long allReduceBytes, StepPhases phases) {
     /** Mean all-reduce time per step, seconds. */
     public double allReducePerStep() { return stepsRun == 0 ? Double.NaN : allReduceSeconds / stepsRun; }
   }
@@ -119,7 +140,7 @@ public final class SparkTrainer {
       }
     }
     Config c = config.withCheckpoint(ckpt.toAbsolutePath(), config.checkpointEvery());
-    Task task = new Task(c.epochs(), c.batchSize(), c.checkpoint().toString(), c.checkpointEvery(), c.hashEvery(), progress);
+    Task task = new Task(c.epochs(), c.batchSize(), c.checkpoint().toString(), c.checkpointEvery(), c.hashEvery(), progress, c.allReduce());
     long t0 = System.nanoTime();
     // A cancelled barrier task is interrupted, so a replica blocked in the ring stops at once.
     sc.setLocalProperty("spark.job.interruptOnCancel", "true");
@@ -128,7 +149,7 @@ public final class SparkTrainer {
         List<ReplicaReport> reports = job.run(task);
         ReplicaReport first = reports.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         return new Result(first.history(), c.checkpoint(), first.steps(), attempt, (System.nanoTime() - t0) / 1e9,
-            first.stepsRun(), first.allReduceSeconds(), first.bytesSent(), first.phases());
+            first.stepsRun(), first.transport(), first.allReduceSeconds(), first.bytesSent(), first.phases());
       } catch (SparkException | RuntimeException e) {
         if (attempt > c.retries() || !retriable(e)) {
           throw new KilnException("Spark training failed after " + attempt + " attempt(s); the last checkpoint is " + c.checkpoint()
@@ -145,7 +166,8 @@ public final class SparkTrainer {
    *
    * @param progress the driver's {@link ProgressRelay} ({@code host:port}) replica 0 reports to; null: no bar
    */
-  record Task(int epochs, int batchSize, String checkpoint, int checkpointEvery, int hashEvery, String progress) implements Serializable {}
+  record Task(int epochs, int batchSize, String checkpoint, int checkpointEvery, int hashEvery, String progress,
+              AllReduce allReduce) implements Serializable {}
 
   /** A failed task is worth another attempt; a recipe Spark cannot ship or a mistake in the setup is not. */
   private static boolean retriable(Throwable e) {
@@ -185,7 +207,7 @@ public final class SparkTrainer {
   static Iterator<ReplicaReport> replica(TrainingRecipe recipe, Task c, ShardSource source) {
     BarrierTaskContext ctx = BarrierTaskContext.get();
     long t0 = System.nanoTime();
-    try (BarrierCollective comm = new BarrierCollective(ctx);
+    try (BarrierCollective comm = new BarrierCollective(ctx, c.allReduce());
          // The bar is the driver's (ProgressRelay): on an executor, a replica's own would print to its log.
          DataParallelReplica replica = new DataParallelReplica(recipe.trainer().progress(false), comm);
          ProgressRelay.Sender progress = comm.rank() == 0 && c.progress() != null ? ProgressRelay.Sender.connect(c.progress()) : null) {
@@ -209,9 +231,10 @@ public final class SparkTrainer {
               if (progress != null) progress.onEpochEnd();
             }
           });
+      comm.finish();
       long ran = firstStep[0] < 0 ? 0 : replica.step() - firstStep[0];
-      return List.of(new ReplicaReport(comm.rank(), replica.step(), ran, (System.nanoTime() - t0) / 1e9, comm.ring().seconds(),
-          comm.ring().bytesSent(), ReplicaReport.of(h), replica.phases())).iterator();
+      return List.of(new ReplicaReport(comm.rank(), replica.step(), ran, (System.nanoTime() - t0) / 1e9, comm.transport(),
+          comm.allReduceSeconds(), comm.allReduceBytes(), ReplicaReport.of(h), replica.phases())).iterator();
     }
   }
 

@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +52,8 @@ class SparkTrainerTest {
 
   /** Rank 0's loss per global step, by run tag (Spark runs the tasks in this JVM: local mode). */
   static final Map<String, Map<Long, Double>> LOSSES = new ConcurrentHashMap<>();
-  /** Fails one task once, at the step a recipe names. */
-  static final AtomicBoolean FAILED = new AtomicBoolean();
+  /** The tags of the recipes whose task has failed once, at the step the recipe names. */
+  static final java.util.Set<String> FAILED = ConcurrentHashMap.newKeySet();
 
   record Recipe(String model, int n, long dataSeed, String tag, long failAt) implements TrainingRecipe {
     @Override public TrainerBuilder trainer() {
@@ -67,7 +66,7 @@ class SparkTrainerTest {
 
     @Override public void onStep(int rank, long step, double loss) {
       if (rank == 0) LOSSES.computeIfAbsent(tag, t -> new ConcurrentHashMap<>()).put(step, loss);
-      if (rank == 1 && step == failAt && FAILED.compareAndSet(false, true)) throw new IllegalStateException("task killed on purpose at step " + step);
+      if (rank == 1 && step == failAt && FAILED.add(tag)) throw new IllegalStateException("task killed on purpose at step " + step);
     }
   }
 
@@ -120,10 +119,12 @@ class SparkTrainerTest {
     return losses;
   }
 
-  static void sameCurve(Recipe r, int epochs, int batch) {
+  static void sameCurve(Recipe r, int epochs, int batch, SparkTrainer.AllReduce how) {
     List<Double> want = singleProcess(r, epochs, batch);
     assertEquals(100, want.size(), "100 steps");
-    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(2, epochs, batch));
+    SparkTrainer.Result res = SparkTrainer.fit(sc, r, SparkTrainer.Config.of(2, epochs, batch).withAllReduce(how));
+    // local[2] runs both tasks in this JVM: AUTO sums through shared memory, TCP takes the cluster's path.
+    assertEquals(how == SparkTrainer.AllReduce.TCP ? "TCP ring" : "shared memory", res.allReduceTransport());
     assertEquals(100, res.steps());
     assertEquals(1, res.attempts());
     Map<Long, Double> got = LOSSES.get(r.tag());
@@ -132,19 +133,24 @@ class SparkTrainerTest {
       assertEquals(w, got.get(i + 1L), 1e-4 * Math.abs(w), r.model() + " step " + (i + 1));
     }
     assertTrue(want.get(99) < 0.7 * want.get(0), "it learns: " + want.get(0) + " -> " + want.get(99));
-    assertTrue(res.allReduceBytes() > 0, "the gradients went around the ring");
+    assertTrue(res.allReduceBytes() > 0, "the gradients were exchanged");
   }
 
   @Test
   void twoWorkersAtHalfTheBatchFollowOneProcessMlp() {
     // 640 examples, global batch 32: 20 steps an epoch, 5 epochs
-    sameCurve(new Recipe("mlp", 640, 1, "mlp", -1), 5, 32);
+    sameCurve(new Recipe("mlp", 640, 1, "mlp", -1), 5, 32, SparkTrainer.AllReduce.AUTO);
+  }
+
+  @Test
+  void twoWorkersAtHalfTheBatchFollowOneProcessMlpOverTheTcpRing() {
+    sameCurve(new Recipe("mlp", 640, 1, "mlp-tcp", -1), 5, 32, SparkTrainer.AllReduce.TCP);
   }
 
   @Test
   void twoWorkersAtHalfTheBatchFollowOneProcessLeNet5() {
     // 160 examples, global batch 16: 10 steps an epoch, 10 epochs
-    sameCurve(new Recipe("lenet", 160, 2, "lenet", -1), 10, 16);
+    sameCurve(new Recipe("lenet", 160, 2, "lenet", -1), 10, 16, SparkTrainer.AllReduce.AUTO);
   }
 
   @Test
@@ -180,23 +186,27 @@ class SparkTrainerTest {
   void aTaskKilledMidEpochIsRetriedFromTheCheckpoint() throws Exception {
     Path dir = Files.createTempDirectory("kiln-spark-fault");
     Recipe clean = new Recipe("mlp", 320, 3, "clean", -1);
-    Recipe broken = new Recipe("mlp", 320, 3, "broken", 27);  // epoch 3 of 10-step epochs, after the step-25 checkpoint
     SparkTrainer.Result a = SparkTrainer.fit(sc, clean, SparkTrainer.Config.of(2, 4, 32).withCheckpoint(dir.resolve("clean.ckpt"), 5));
-    SparkTrainer.Result b = SparkTrainer.fit(sc, broken, SparkTrainer.Config.of(2, 4, 32).withCheckpoint(dir.resolve("broken.ckpt"), 5));
-    assertTrue(FAILED.get(), "the task was killed");
-    assertEquals(2, b.attempts(), "one retry");
-    assertEquals(40, b.steps());
     Dataset d = clean.data();
-    try (Trainer ta = SparkTrainer.restore(clean, a); Trainer tb = SparkTrainer.restore(broken, b)) {
-      assertEquals(40, tb.step(), "the checkpoint is whole and final");
-      assertEquals(4, tb.epochs());
-      double accA = ta.evaluate(d, 64).get("accuracy");
-      double accB = tb.evaluate(d, 64).get("accuracy");
-      assertEquals(accA, accB, 0.005, "same final accuracy");
-      // NOTE: the retry resumes exactly (same shards, same order), so it is in fact the same model.
-      assertEquals(ta.variables().get("fc1.weight"), tb.variables().get("fc1.weight"));
+    // Shared memory (local mode's way) and the TCP ring (a cluster's): the surviving replica is released either way.
+    for (SparkTrainer.AllReduce how : SparkTrainer.AllReduce.values()) {
+      Recipe broken = new Recipe("mlp", 320, 3, "broken-" + how, 27);  // epoch 3 of 10-step epochs, after the step-25 checkpoint
+      SparkTrainer.Result b = SparkTrainer.fit(sc, broken,
+          SparkTrainer.Config.of(2, 4, 32).withCheckpoint(dir.resolve(how + ".ckpt"), 5).withAllReduce(how));
+      assertTrue(FAILED.contains(broken.tag()), "the task was killed");
+      assertEquals(2, b.attempts(), "one retry");
+      assertEquals(40, b.steps());
+      try (Trainer ta = SparkTrainer.restore(clean, a); Trainer tb = SparkTrainer.restore(broken, b)) {
+        assertEquals(40, tb.step(), "the checkpoint is whole and final");
+        assertEquals(4, tb.epochs());
+        double accA = ta.evaluate(d, 64).get("accuracy");
+        double accB = tb.evaluate(d, 64).get("accuracy");
+        assertEquals(accA, accB, 0.005, "same final accuracy");
+        // NOTE: the retry resumes exactly (same shards, same order), so it is in fact the same model.
+        assertEquals(ta.variables().get("fc1.weight"), tb.variables().get("fc1.weight"), how.toString());
+      }
+      assertEquals(LOSSES.get("clean").get(40L), LOSSES.get(broken.tag()).get(40L));
     }
-    assertEquals(LOSSES.get("clean").get(40L), LOSSES.get("broken").get(40L));
   }
 
   /**
