@@ -14,7 +14,7 @@ class DoctorCliTest {
     String out = r.out();
     assertTrue(out.contains("CPU:          " + Cpu.describe()), out);
     assertTrue(out.contains("oneDNN:       TF_ENABLE_ONEDNN_OPTS="), out);
-    assertTrue(out.matches("(?s).*TensorFlow:   \\S+, 16 known-answer cases in \\d+ ms: (all right|\\d+ wrong).*"), out);
+    assertTrue(out.matches("(?s).*TensorFlow:   \\S+, " + dev.kiln.runtime.tf.TfSelfCheck.size() + " known-answer cases in \\d+ ms: (all right|\\d+ wrong).*"), out);
     assertTrue(out.matches("(?s).*ONNX Runtime: \\S+, 27 known-answer cases in \\d+ ms: (all right|\\d+ wrong).*"), out);
   }
 }

@@ -121,7 +121,7 @@ public final class FashionMnistDemo {
       String trainedOn = trainer.backend().name().equals("tensorflow") ? "TensorFlow-Java" : trainer.backend().name() + " (training)";
       out.printf(Locale.ROOT, "test accuracy on %s: %.4f%n", trainedOn, tfAcc);
       out.printf(Locale.ROOT, "test accuracy on ONNX Runtime:    %.4f  (%s)%n", ortAcc, o.output());
-      out.printf(Locale.ROOT, "max |TF - ORT| of the outputs on a test batch of %d: %.2e (checked elementwise: <= 1e-4 |TF| + 1e-5 max(1, max |TF|)); wall time %.1f s%n",
+      out.printf(Locale.ROOT, "max |TF - ORT| of the outputs on a test batch of %d: %.2e (checked elementwise: <= 1e-4 |TF| + 1e-4 max(1, max |TF|): OutputAgreement.defaults); wall time %.1f s%n",
           first.length, diff, seconds);
       return new Result(h, tfAcc, ortAcc, diff, seconds);
     }
