@@ -1,12 +1,10 @@
 package dev.kiln.runtime.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.compiler.autodiff.Autodiff;
 import dev.kiln.compiler.onnx.OnnxExporter;
-import dev.kiln.runtime.harness.Close;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
@@ -15,11 +13,8 @@ import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.ops.Ops;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -32,18 +27,13 @@ class OneChannelInputGradientTest {
   @Test
   void depthwiseInputGradientsRunOnTheDepthwiseKernelAndAgreeWithOnnxRuntime() {
     Graph grads = gradients();
-    Map<String, HostTensor> feed = Map.of("x", random(new long[] {2, 6, 9, 9}, 11));
+    Map<String, HostTensor> feed = Map.of("x", TestTensors.uniform(new long[] {2, 6, 9, 9}, 11));
     try (TfModel tf = TfModel.load(grads);
          OnnxRuntimeModel ort = OnnxRuntimeModel.load(OnnxExporter.export(grads).toByteArray())) {
-      List<String> types = new ArrayList<>();
-      for (Iterator<GraphOperation> it = tf.lowered().graph().operations(); it.hasNext(); ) types.add(it.next().type());
+      List<String> types = OrtAgreement.operations(tf).stream().map(GraphOperation::type).toList();
       assertTrue(types.contains("DepthwiseConv2dNativeBackpropInput"), types.toString());
       assertEquals(0, types.stream().filter(t -> t.equals("Conv2DBackpropInput")).count(), "one-channel Conv2DBackpropInput emitted: " + types);
-      Map<String, HostTensor> want = ort.run(feed);
-      for (int run = 0; run < 5; run++) {
-        Map<String, HostTensor> got = tf.run(feed);
-        for (Value v : grads.outputs()) assertNull(Close.compare(want.get(v.name()), got.get(v.name()), 1e-4, 1e-5), "run " + run + ": " + v.name());
-      }
+      OrtAgreement.overRuns(tf, ort, grads, feed, 5);
     }
   }
 
@@ -51,17 +41,10 @@ class OneChannelInputGradientTest {
   private static Graph gradients() {
     GraphBuilder g = new GraphBuilder("depthwise");
     Value x = g.input("x", TensorType.of(DType.F32, 2, 6, 9, 9));
-    Value w = g.parameter("w", random(new long[] {6, 1, 3, 3}, 5), true, "test");
+    Value w = g.parameter("w", TestTensors.uniform(new long[] {6, 1, 3, 3}, 5), true, "test");
     Value y = Ops.conv(g, x, w, null, new long[] {2, 2}, new long[] {1, 1, 1, 1}, new long[0], 6L);
     g.output("loss", Ops.reduceSum(g, Ops.mul(g, y, y), new long[0], false));
     Graph fwd = g.build();
     return Autodiff.gradients(fwd, fwd.outputs().get(0), List.of(fwd.inputs().get(0)), true);
-  }
-
-  private static HostTensor random(long[] shape, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] v = new float[(int) HostTensor.count(shape)];
-    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble(-1, 1);
-    return HostTensor.ofFloats(v, shape);
   }
 }

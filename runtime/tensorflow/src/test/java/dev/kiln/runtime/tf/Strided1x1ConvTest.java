@@ -1,11 +1,9 @@
 package dev.kiln.runtime.tf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.kiln.compiler.autodiff.Autodiff;
 import dev.kiln.compiler.onnx.OnnxExporter;
-import dev.kiln.runtime.harness.Close;
 import dev.kiln.runtime.onnx.OnnxRuntimeModel;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
@@ -15,10 +13,8 @@ import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Value;
 import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -33,22 +29,17 @@ class Strided1x1ConvTest {
   @Test
   void gradientsAgreeWithOnnxRuntimeAndNoConvKernelIsStrided() throws Exception {
     Graph grads = gradients();
-    Map<String, HostTensor> feed = Map.of("x", random(new long[] {1, 4, 6, 6}, 11));
+    Map<String, HostTensor> feed = Map.of("x", TestTensors.uniform(new long[] {1, 4, 6, 6}, 11));
     try (TfModel tf = TfModel.load(grads);
          OnnxRuntimeModel ort = OnnxRuntimeModel.load(OnnxExporter.export(grads).toByteArray())) {
       List<String> strided = new ArrayList<>();
-      for (Iterator<GraphOperation> it = tf.lowered().graph().operations(); it.hasNext(); ) {
-        GraphOperation op = it.next();
+      for (GraphOperation op : OrtAgreement.operations(tf)) {
         if ((op.type().equals("Conv2D") || op.type().equals("Conv2DBackpropFilter")) && !java.util.Arrays.equals(op.attributes().getAttrIntList("strides"), new long[] {1, 1, 1, 1})) {
           strided.add(op.name() + " " + op.type());
         }
       }
       assertEquals(List.of(), strided, "strided 1x1 conv or filter-gradient kernels emitted");
-      Map<String, HostTensor> want = ort.run(feed);
-      for (int step = 0; step < 10; step++) {
-        Map<String, HostTensor> got = tf.run(feed);
-        for (Value v : grads.outputs()) assertNull(Close.compare(want.get(v.name()), got.get(v.name()), 1e-4, 1e-5), "step " + step + ": " + v.name());
-      }
+      OrtAgreement.overRuns(tf, ort, grads, feed, 10);
     }
   }
 
@@ -56,17 +47,10 @@ class Strided1x1ConvTest {
   private static Graph gradients() {
     GraphBuilder g = new GraphBuilder("shortcut");
     Value x = g.input("x", TensorType.of(DType.F32, 1, 4, 6, 6));
-    Value w = g.parameter("w", random(new long[] {8, 4, 1, 1}, 5), true, "test");
+    Value w = g.parameter("w", TestTensors.uniform(new long[] {8, 4, 1, 1}, 5), true, "test");
     Value y = Ops.conv(g, x, w, null, new long[] {2, 2}, new long[0], new long[0], 1L);
     g.output("loss", Ops.reduceSum(g, Ops.mul(g, y, y), new long[0], false));
     Graph fwd = g.build();
     return Autodiff.gradients(fwd, fwd.outputs().get(0), List.of(fwd.parameters().get(0).value(), fwd.inputs().get(0)), true);
-  }
-
-  private static HostTensor random(long[] shape, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] v = new float[(int) HostTensor.count(shape)];
-    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble(-1, 1);
-    return HostTensor.ofFloats(v, shape);
   }
 }

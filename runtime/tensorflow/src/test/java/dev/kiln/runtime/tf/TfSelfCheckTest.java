@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -98,7 +97,7 @@ class TfSelfCheckTest {
     }
     // A conv's filter gradient built now runs Eigen's f64 kernel and still agrees with ONNX Runtime.
     Graph grads = convGradients();
-    Map<String, HostTensor> feed = Map.of("x", random(new long[] {2, 3, 12, 12}, 3));
+    Map<String, HostTensor> feed = Map.of("x", TestTensors.uniform(new long[] {2, 3, 12, 12}, 3));
     try (TfModel m = TfModel.load(grads);
          OnnxRuntimeModel ort = OnnxRuntimeModel.load(OnnxExporter.export(grads).toByteArray())) {
       Set<String> ran = executedOpTypes(m, feed);
@@ -124,7 +123,7 @@ class TfSelfCheckTest {
   private static Graph convGradients() {
     GraphBuilder g = new GraphBuilder("conv_grad");
     Value x = g.input("x", TensorType.of(DType.F32, 2, 3, 12, 12));
-    Value w = g.parameter("w", random(new long[] {8, 3, 3, 3}, 5), true, "test");
+    Value w = g.parameter("w", TestTensors.uniform(new long[] {8, 3, 3, 3}, 5), true, "test");
     Value y = Ops.conv(g, x, w, null, new long[0], new long[] {1, 1, 1, 1}, new long[0], 1L);
     Value loss = Ops.reduceSum(g, Ops.mul(g, y, y), new long[0], false);
     g.output("loss", loss);
@@ -144,12 +143,5 @@ class TfSelfCheckTest {
       }
     }
     return types;
-  }
-
-  private static HostTensor random(long[] shape, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[] v = new float[(int) HostTensor.count(shape)];
-    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextDouble(-1, 1);
-    return HostTensor.ofFloats(v, shape);
   }
 }
