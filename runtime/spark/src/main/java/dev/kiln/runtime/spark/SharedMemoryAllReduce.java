@@ -13,16 +13,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The all-reduce of replicas that all run in one JVM (Spark's {@code local[N]}, or one executor with a core per
- * task): each peer sums its 1/W of the array straight from the others' buffers and every peer copies the whole sum,
- * with no socket and no thread hand-off between. On this 2-core machine it takes the MLP's 1.1 MB all-reduce from
- * ~1.4 ms over loopback TCP to the memory copies it needs (docs/spark.md).
+ * task): each peer sums its 1/W of the array straight from the others' buffers and writes that sum into every
+ * buffer, with no socket and no thread hand-off between (docs/spark.md has its cost against the TCP ring).
  *
- * <p>A step is two rendezvous: (A) every buffer is published, and every peer has finished copying the last sum;
- * each peer then writes the sum of its chunk (peers 0..W-1 in that order, so the bytes do not depend on timing) into
- * the group's result; (B) the result is whole, and each peer copies it into its own buffer. So every peer ends with
- * the same bytes, as the ring guarantees. A peer that leaves before the run ends ({@link #close} on a failure)
- * breaks the group: the others stop waiting and fail, as they do when a ring neighbour's socket closes, and Spark
- * retries the stage.
+ * <p>A step is two rendezvous: (A) every buffer of this step is published; each peer then sums its chunk over the
+ * peers 0..W-1 in that order (so the bytes do not depend on timing) and writes it into every buffer, the only peer to
+ * touch that chunk until (B), after which every buffer holds the whole sum and its owner may reuse it. So every peer
+ * ends with the same bytes, as the ring guarantees. A peer that leaves before the run ends ({@link #close} on a
+ * failure) breaks the group: the others stop waiting and fail, as they do when a ring neighbour's socket closes, and
+ * Spark retries the stage.
  */
 public final class SharedMemoryAllReduce implements AutoCloseable {
   /** Tells which peers share this JVM (and this class's group table): every peer in one JVM prints the same token. */
@@ -58,32 +57,28 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
     if (data.order() != ByteOrder.LITTLE_ENDIAN) throw new KilnException("all-reduce: the buffer must be little-endian");
     long t0 = System.nanoTime();
     int n = data.limit() / 4;
-    // Read before rendezvous A, when no peer can be growing the result yet: every peer takes the same branch.
-    boolean grow = group.result.capacity() < 4 * n;
     group.buffers[rank] = data;
     group.await(rank);  // A
     try {
-      if (grow) group.grow(rank, n);
+      for (int r = 0; r < group.world; r++) {
+        int m = group.buffers[r].limit() / 4;
+        if (m != n) throw new KilnException("all-reduce: peer " + r + " passed " + m + " floats, peer " + rank + " " + n);
+      }
       int from = (int) ((long) rank * n / group.world);
-      int to = (int) ((long) (rank + 1) * n / group.world);
-      int len = to - from;
+      int len = (int) ((long) (rank + 1) * n / group.world) - from;
       if (chunk.length < len) {
         chunk = new float[len];
         other = new float[len];
       }
       view(group.buffers[0]).get(from, chunk, 0, len);
       for (int r = 1; r < group.world; r++) {
-        ByteBuffer b = group.buffers[r];
-        if (b.limit() != data.limit()) {
-          throw new KilnException("all-reduce: peer " + r + " passed " + b.limit() / 4 + " floats, peer " + rank + " " + n);
-        }
-        view(b).get(from, other, 0, len);
+        view(group.buffers[r]).get(from, other, 0, len);
         for (int i = 0; i < len; i++) chunk[i] += other[i];
       }
-      view(group.result).put(from, chunk, 0, len);
-      group.await(rank);  // B
-      data.duplicate().position(0).put(group.result.duplicate().position(0).limit(4 * n));
-      bytesCopied += 4L * ((long) len * (group.world - 1) + n);
+      // Between A and B only this peer touches its chunk, in every buffer: write the one sum into all of them.
+      for (ByteBuffer b : group.buffers) view(b).put(from, chunk, 0, len);
+      group.await(rank);  // B: every chunk is summed everywhere
+      bytesCopied += 8L * len * (group.world - 1);
     } catch (RuntimeException e) {
       group.breakUp("peer " + rank + " failed: " + e.getMessage());
       throw e;
@@ -104,7 +99,7 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
 
   private static FloatBuffer view(ByteBuffer b) { return b.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(0).asFloatBuffer(); }
 
-  /** Bytes this peer has read from the others' buffers and the shared result so far (memory traffic, not network). */
+  /** Bytes this peer has read from and written to the others' buffers so far (memory traffic, not network). */
   public long bytesCopied() { return bytesCopied; }
 
   /** Seconds this peer has spent in {@link #sum} so far (waiting for slower peers included). */
@@ -118,12 +113,11 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
     GROUPS.computeIfPresent(key, (k, g) -> --g.members == 0 ? null : g);
   }
 
-  /** The peers of one run: their buffers, the shared result, and a barrier that a departing peer can break. */
+  /** The peers of one run: their buffers, their gathered values, and a barrier that a departing peer can break. */
   private static final class Group {
     final int world;
     final ByteBuffer[] buffers;
     final long[] values;
-    volatile ByteBuffer result = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
     int members;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition tripped = lock.newCondition();
@@ -135,12 +129,6 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
       this.world = world;
       this.buffers = new ByteBuffer[world];
       this.values = new long[world];
-    }
-
-    /** After rendezvous A, on every peer at once: peer 0 grows the result and all meet again before writing to it. */
-    void grow(int rank, int n) {
-      if (rank == 0) result = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-      await(rank);
     }
 
     /** Waits until all {@link #world} peers have called it, or fails when the group is broken or the thread interrupted. */
