@@ -80,7 +80,7 @@ public final class SparkBench {
     System.out.printf("train-spark workers=%d batch=%d threads/worker=%s: %.0f samples/s (last epoch: %d steps in %.2f s; whole run with start-up %.1f s), all-reduce (%s) %.3f ms/step, %d bytes/step by worker 0%n",
         workers, batch, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
         res.allReduceTransport(), 1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
-    System.out.printf("train-spark workers=%d phases of worker 0 (all epochs): %s%n", workers, res.phases());
+    System.out.printf("train-spark workers=%d phases of worker 0 (last epoch): %s%n", workers, res.phases());
     spark.stop();
   }
 

@@ -65,6 +65,11 @@ public final class TfTensors {
     if (rows.byteSize() > 0) rows.copyInto(nativeBytes(tensor));
   }
 
+  /** Copies {@code t}'s bytes into {@code dst} from its position (advanced), in one native copy. */
+  static void copyInto(Tensor t, ByteBuffer dst) {
+    if (t.asRawTensor().numBytes() > 0) dst.put(nativeBytes(t));
+  }
+
   /**
    * A direct byte buffer over a TF tensor's native memory, valid while the tensor is open. NOTE: host
    * tensors are heap buffers, and ndarray's buffers over raw memory take byte[] only, which would cost a

@@ -11,6 +11,7 @@ import dev.kiln.spec.KilnException;
 import dev.kiln.spec.ir.Graph;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.Value;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,10 @@ public final class TfTrainSession implements TrainSession {
   private final Map<String, GraphOperation> setOps = new LinkedHashMap<>();
   private boolean closed;
   private final TfFeedTensors feedTensors = new TfFeedTensors();
+  /** The evaluation graph's own fed tensors (its batch may differ from the train step's). */
+  private final TfFeedTensors evalFeedTensors = new TfFeedTensors();
+  private List<String> lastEvalNames;
+  private int[] lastEvalIndices;
   private final TfStepProfile profile;
   private List<String> lastOutputs;
   private int[] lastIndices;
@@ -212,6 +217,55 @@ public final class TfTrainSession implements TrainSession {
     }
   }
 
+  /**
+   * {@link TrainSession#evaluate(Map, Map, List, List, ByteBuffer)} with the fed tensors kept from call to call
+   * ({@link TfFeedTensors}), rows gathered straight into them and the packed outputs copied from TF's memory into
+   * {@code dst}: no host tensor is allocated but the returned ones.
+   */
+  @Override public Map<String, HostTensor> evaluate(Map<String, HostTensor> feed, Map<String, Rows> rows, List<String> returned,
+                                                    List<String> packed, ByteBuffer dst) {
+    check();
+    try {
+      Session.Runner r = session.runner();
+      for (Map.Entry<String, HostTensor> e : feed.entrySet()) {
+        r.feed(placeholder(eval, evalIr, e.getKey()), evalFeedTensors.of(e.getKey(), e.getValue()));
+      }
+      for (Map.Entry<String, Rows> e : rows.entrySet()) {
+        r.feed(placeholder(eval, evalIr, e.getKey()), evalFeedTensors.of(e.getKey(), e.getValue()));
+      }
+      int[] wanted = evalIndices(returned, packed);
+      for (int i : wanted) r.fetch(eval.outputs().get(i));
+      try (Result res = r.run()) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (int k = 0; k < returned.size(); k++) {
+          out.put(returned.get(k), TfTensors.fromTf(res.get(k), evalIr.outputs().get(wanted[k]).type().dtype()));
+        }
+        for (int k = returned.size(); k < wanted.length; k++) TfTensors.copyInto(res.get(k), dst);
+        return out;
+      }
+    } catch (KilnException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new KilnException("TensorFlow failed to evaluate " + evalIr.name() + ": " + firstLine(e), e);
+    }
+  }
+
+  /** The evaluation-graph output indices of {@code returned} then {@code packed}; cached for the last lists asked. */
+  private int[] evalIndices(List<String> returned, List<String> packed) {
+    List<String> names = new ArrayList<>(returned.size() + packed.size());
+    names.addAll(returned);
+    names.addAll(packed);
+    if (names.equals(lastEvalNames)) return lastEvalIndices;
+    int[] idx = new int[names.size()];
+    for (int k = 0; k < idx.length; k++) {
+      idx[k] = indexOf(evalIr.outputs(), names.get(k));
+      if (idx[k] < 0) throw new KilnException("the evaluation graph has no output '" + names.get(k) + "'");
+    }
+    lastEvalNames = names;
+    lastEvalIndices = idx;
+    return idx;
+  }
+
   /** The current value of every variable (parameters and slots), by name, in graph order. */
   @Override public Map<String, HostTensor> readVariables() {
     check();
@@ -222,6 +276,16 @@ public final class TfTrainSession implements TrainSession {
       Map<String, HostTensor> out = new LinkedHashMap<>();
       for (int i = 0; i < names.size(); i++) out.put(names.get(i), TfTensors.fromTf(res.get(i), varTypes.get(names.get(i))));
       return out;
+    }
+  }
+
+  /** {@link TrainSession#readVariables(ByteBuffer)}: one run, each variable copied from TF's memory into {@code dst}. */
+  @Override public void readVariables(ByteBuffer dst) {
+    check();
+    Session.Runner r = session.runner();
+    for (Output<?> read : train.reads().values()) r.fetch(read);
+    try (Result res = r.run()) {
+      for (int i = 0; i < train.reads().size(); i++) TfTensors.copyInto(res.get(i), dst);
     }
   }
 
@@ -285,6 +349,7 @@ public final class TfTrainSession implements TrainSession {
     if (profile != null) System.err.print(profile.report());
     try {
       feedTensors.close();
+      evalFeedTensors.close();
       session.close();
     } finally {
       train.graph().close();

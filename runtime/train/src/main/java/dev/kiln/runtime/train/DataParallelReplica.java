@@ -1,6 +1,7 @@
 package dev.kiln.runtime.train;
 
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.Rows;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.HostTensor;
 import dev.kiln.spec.KilnException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +66,16 @@ public final class DataParallelReplica implements AutoCloseable {
   private int bufferLength;
   /** This replica's contributions, then their sum: little-endian f32, direct (the ring writes it to sockets as is). */
   private ByteBuffer buf;
-  private float[] scratch = new float[0];
+  /** Gradient outputs (then the weighted loss, when f32) the back end copies into the buffer as they are. */
+  private List<String> packed;
+  /** Outputs the replica reads itself: the states' updates, the predictions for the metrics (and a non-f32 loss). */
+  private List<String> returned;
+  /** Where the loss sits in the buffer: after the gradients; then the f32 states, the example count and the metrics. */
+  private int lossAt;
+  private boolean lossPacked;
+  private boolean gradientsTakeStep;
+  /** Every variable's bytes, for {@link #hashVariables}. */
+  private ByteBuffer variableBytes;
   private long globalStep;
   private int epochsDone;
   private final StepPhases phases = new StepPhases();
@@ -97,6 +108,19 @@ public final class DataParallelReplica implements AutoCloseable {
     for (Parameter p : floatStates) n += p.initial().size();
     n += 2 + cfg.metrics.size();
     if (n > (Integer.MAX_VALUE - 8) / 4) throw new KilnException("the model has too many parameters (" + n + ") for one all-reduce buffer");
+    List<String> pack = new ArrayList<>();
+    for (Parameter p : trainable) pack.add(SplitStep.grad(p.name()));
+    lossAt = 0;
+    for (Parameter p : trainable) lossAt += (int) p.initial().size();
+    lossPacked = split.gradients().outputs().get(0).type().dtype() == DType.F32;
+    if (lossPacked) pack.add(SplitStep.WEIGHTED_LOSS);
+    List<String> back = new ArrayList<>();
+    if (!lossPacked) back.add(SplitStep.WEIGHTED_LOSS);
+    for (Parameter p : floatStates) back.add(SplitStep.stateUpdate(p.name()));
+    if (!cfg.metrics.isEmpty()) back.add(cfg.outputName);
+    packed = List.copyOf(pack);
+    returned = List.copyOf(back);
+    gradientsTakeStep = split.gradients().inputs().stream().anyMatch(v -> v.name().equals(TrainStep.STEP));
     bufferLength = (int) n;
     buf = ByteBuffer.allocateDirect(4 * bufferLength).order(ByteOrder.LITTLE_ENDIAN);
     session = cfg.backend != null ? cfg.backend.open(split.apply(), split.gradients())
@@ -124,6 +148,7 @@ public final class DataParallelReplica implements AutoCloseable {
       long seen = 0;
       double lrSum = 0;
       int stepsRun = plan.steps() - startK;
+      phases.reset();  // the last epoch's phases: the first one's include warm-up
       bar.startEpoch(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
       if (listener != null) listener.onEpochStart(epoch - firstEpoch + 1, epochs - firstEpoch, plan.steps());
       for (int k = startK; k < plan.steps(); k++) {
@@ -132,7 +157,7 @@ public final class DataParallelReplica implements AutoCloseable {
         comm.sum(buf);
         phases.lap(StepPhases.Phase.ALL_REDUCE);
         int examples = Math.round(at(bufferLength - 1 - cfg.metrics.size()));
-        double loss = at(bufferLength - 2 - cfg.metrics.size());
+        double loss = at(lossAt);
         globalStep++;
         if (!Double.isFinite(loss)) {
           bar.endEpoch();
@@ -172,55 +197,49 @@ public final class DataParallelReplica implements AutoCloseable {
   /** Float {@code i} of the all-reduce buffer. */
   private float at(int i) { return buf.getFloat(4 * i); }
 
-  /** Fills the all-reduce buffer with this replica's weighted contributions: gradients, f32 states, loss, example count, metrics. */
+  /**
+   * Fills the all-reduce buffer with this replica's weighted contributions. The back end copies the gradients and the
+   * loss (weighted in the graph) straight into it ({@link TrainSession#evaluate(Map, Map, List, List, ByteBuffer)}),
+   * the shard's rows go straight into its tensors; the f32 states (small) are weighted here.
+   */
   private void gradients(Dataset data, int[] rows, double weight) {
     if (rows.length == 0) {
       for (int i = 0; i < bufferLength; i++) buf.putFloat(4 * i, 0f);
       return;
     }
-    Dataset shard = data.subset(rows);
-    Map<String, HostTensor> feed = new HashMap<>(feeds.of(shard));
-    feed.put(cfg.labelInput, shard.labels());
-    if (split.gradients().inputs().stream().anyMatch(v -> v.name().equals(TrainStep.STEP))) {
-      feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep + 1));
-    }
-    List<String> fetch = new ArrayList<>();
-    fetch.add(TrainStep.LOSS);
-    for (Parameter p : trainable) fetch.add(SplitStep.grad(p.name()));
-    for (Parameter p : floatStates) fetch.add(SplitStep.stateUpdate(p.name()));
-    if (!cfg.metrics.isEmpty()) fetch.add(cfg.outputName);
+    Map<String, HostTensor> feed = new HashMap<>();
+    Map<String, Rows> rowFeed = new HashMap<>();
+    feeds.put(data, rows, rowFeed);
+    rowFeed.put(cfg.labelInput, new Rows(data.labels(), rows));
+    feed.put(SplitStep.WEIGHT, HostTensor.scalar(DType.F32, weight));
+    if (gradientsTakeStep) feed.put(TrainStep.STEP, HostTensor.scalar(DType.F32, globalStep + 1));
     phases.lap(StepPhases.Phase.BATCH);
-    Map<String, HostTensor> out = session.evaluate(feed, fetch);
+    buf.clear();
+    Map<String, HostTensor> out = session.evaluate(feed, rowFeed, returned, packed, buf);
+    buf.clear();  // the collectives take the whole buffer from position 0
     phases.lap(StepPhases.Phase.GRADIENTS);
-    int at = 0;
+    int at = lossAt;
+    if (!lossPacked) buf.putFloat(4 * at, (float) out.get(SplitStep.WEIGHTED_LOSS).getDouble(0));
+    at++;
     float w = (float) weight;
-    for (Parameter p : trainable) at = put(at, out.get(SplitStep.grad(p.name())), w);
     for (Parameter p : floatStates) at = put(at, out.get(SplitStep.stateUpdate(p.name())), w);
-    buf.putFloat(4 * at++, (float) (out.get(TrainStep.LOSS).getDouble(0) * weight));
     buf.putFloat(4 * at++, rows.length);
-    for (Metric m : cfg.metrics) {
-      m.reset();
-      m.update(out.get(cfg.outputName), shard.labels());
-      buf.putFloat(4 * at++, (float) (m.result() * weight));
+    if (!cfg.metrics.isEmpty()) {
+      HostTensor labels = new Rows(data.labels(), rows).gather();
+      for (Metric m : cfg.metrics) {
+        m.reset();
+        m.update(out.get(cfg.outputName), labels);
+        buf.putFloat(4 * at++, (float) (m.result() * weight));
+      }
     }
     phases.lap(StepPhases.Phase.PACK);
   }
 
   /** Copies {@code t}'s floats, times {@code w}, into the buffer from float {@code at}; returns where they end. */
   private int put(int at, HostTensor t, float w) {
-    // NOTE: a weight of 1 (one replica) or 1/2 (two, even shards) is exact in f32, so the sum then equals the
-    // single-process gradient up to the rounding of the shard means.
-    ByteBuffer src = t.buffer();
-    int n = src.remaining() / 4;
-    if (w == 1f) {
-      buf.put(4 * at, src, src.position(), 4 * n);
-    } else {
-      // Bulk copies around a plain loop the JIT vectorises: per-element buffer accesses cost ~2 ms a step here.
-      if (scratch.length < n) scratch = new float[n];
-      src.asFloatBuffer().get(scratch, 0, n);
-      for (int i = 0; i < n; i++) scratch[i] *= w;
-      buf.asFloatBuffer().put(at, scratch, 0, n);
-    }
+    FloatBuffer src = t.buffer().asFloatBuffer();
+    int n = src.remaining();
+    for (int i = 0; i < n; i++) buf.putFloat(4 * (at + i), src.get(i) * w);
     return at + n;
   }
 
@@ -229,6 +248,7 @@ public final class DataParallelReplica implements AutoCloseable {
     Map<String, HostTensor> feed = new HashMap<>();
     int at = 0;
     for (Parameter p : trainable) at = take(feed, SplitStep.grad(p.name()), p, at);
+    at++;  // the loss
     for (Parameter p : floatStates) at = take(feed, SplitStep.NEW_STATE + p.name(), p, at);
     if (floatStates.size() != split.states().size()) {
       // A non-f32 state (a counter) is the same on every replica: each keeps its own next value.
@@ -252,7 +272,7 @@ public final class DataParallelReplica implements AutoCloseable {
 
   /** Gathers a hash of every variable and fails when the replicas differ. */
   private void checkSame() {
-    long mine = hash(session.readVariables());
+    long mine = hashVariables();
     long[] all = comm.gather(mine);
     for (int r = 0; r < all.length; r++) {
       if (all[r] != all[0]) {
@@ -262,16 +282,20 @@ public final class DataParallelReplica implements AutoCloseable {
     }
   }
 
-  static long hash(Map<String, HostTensor> vars) {
-    CRC32C crc = new CRC32C();
-    long h = 0;
-    for (Map.Entry<String, HostTensor> e : vars.entrySet()) {
-      crc.reset();
-      crc.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      crc.update(e.getValue().bytes());
-      h = h * 0x100000001B3L + crc.getValue();
+  /** CRC32C of every variable's bytes in graph order, read into a buffer kept between checks (no garbage per check). */
+  private long hashVariables() {
+    if (variableBytes == null) {
+      long n = 0;
+      for (HostTensor t : session.readVariables().values()) n += t.buffer().remaining();
+      if (n > Integer.MAX_VALUE - 8) throw new KilnException("the model's variables (" + n + " bytes) are too large to hash in one buffer");
+      variableBytes = ByteBuffer.allocateDirect((int) n).order(ByteOrder.LITTLE_ENDIAN);
     }
-    return h;
+    variableBytes.clear();
+    session.readVariables(variableBytes);
+    variableBytes.flip();
+    CRC32C crc = new CRC32C();
+    crc.update(variableBytes);
+    return crc.getValue();
   }
 
   private void resume(Path checkpoint, int stepsPerEpoch) {
@@ -326,7 +350,7 @@ public final class DataParallelReplica implements AutoCloseable {
     return out;
   }
 
-  /** Where this replica's steps spent their time so far (reset it after a warm-up to time the rest). */
+  /** Where this replica's steps spent their time in the last epoch (the first one's include warm-up). */
   public StepPhases phases() { return phases; }
 
   /** Global steps done, across a resumed checkpoint. */

@@ -62,6 +62,11 @@ final class Feeds {
     }
   }
 
+  /** Rows {@code indices} of {@code d}'s features, by model input name, into {@code rows}. */
+  void put(Dataset d, int[] indices, Map<String, Rows> rows) {
+    for (Value v : inputs) rows.put(v.name(), new Rows(d.inputNames().isEmpty() ? d.features() : d.features(v.name()), indices));
+  }
+
   /** {@code b}'s features as host tensors by model input name. */
   Map<String, HostTensor> of(Batch b) {
     checkNames("the batch", b.inputNames());

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.train;
 
 import dev.kiln.compiler.autodiff.Autodiff;
+import dev.kiln.compiler.autodiff.GraphCopy;
 import dev.kiln.spec.DType;
 import dev.kiln.spec.KilnException;
 import dev.kiln.spec.Shape;
@@ -10,6 +11,7 @@ import dev.kiln.spec.ir.GraphBuilder;
 import dev.kiln.spec.ir.Parameter;
 import dev.kiln.spec.ir.TrainingForm;
 import dev.kiln.spec.ir.Value;
+import dev.kiln.spec.ops.Ops;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +23,12 @@ import java.util.Map;
  * same {@link #apply()} step on the sums, so their parameters stay identical.
  *
  * <ul>
- *   <li>{@link #gradients()}: forward → loss → gradients, no assignments. Outputs: the loss ({@link TrainStep#LOSS}),
- *       {@code grad/<param>} per trainable parameter (in {@link #trainable()} order), then the forward graph's
- *       outputs, among them each state update ({@code state_update/<param>}, e.g. batch norm's running mean).</li>
+ *   <li>{@link #gradients()}: forward → loss → gradients, no assignments. Besides the model's inputs and the labels it
+ *       takes {@value #WEIGHT}, the replica's share of the global batch, and differentiates the loss times it: the
+ *       gradients come out already weighted, so a replica copies them into the all-reduce buffer as they are.
+ *       Outputs: the weighted loss ({@value #WEIGHTED_LOSS}), {@code grad/<param>} per trainable parameter (in
+ *       {@link #trainable()} order), then the forward graph's outputs, among them each state update
+ *       ({@code state_update/<param>}, e.g. batch norm's running mean; not weighted).</li>
  *   <li>{@link #apply()}: inputs {@code grad/<param>} (the summed gradients), {@value #NEW_STATE}{@code <param>}
  *       (the state's agreed next value), {@link TrainStep#LR} and {@link TrainStep#STEP}; the optimizer update
  *       (with {@link GradientClipping}) assigns each parameter and slot, and each state takes its input. Its first
@@ -36,6 +41,10 @@ import java.util.Map;
 public final class SplitStep {
   /** Prefix of the apply step's inputs for states' next values. */
   public static final String NEW_STATE = "new_state/";
+  /** Input of the gradients graph: the replica's share of the global batch (a scalar), which weights the loss. */
+  public static final String WEIGHT = "replica.weight";
+  /** First output of the gradients graph: the loss times {@value #WEIGHT}. */
+  public static final String WEIGHTED_LOSS = "replica.weighted_loss";
   /** Prefix of gradient outputs and inputs (as {@link Autodiff} names them). */
   public static final String GRAD = "grad/";
 
@@ -71,9 +80,10 @@ public final class SplitStep {
 
   /** Splits the train step of {@code lossGraph} (from {@link TrainStep#lossGraph}) with {@code optimizer}. */
   public static SplitStep compile(Graph lossGraph, Optimizer optimizer, GradientClipping clipping) {
-    Value loss = lossGraph.outputs().get(0);
     List<Parameter> trainable = lossGraph.parameters().stream().filter(Parameter::trainable).toList();
-    Graph grads = Autodiff.gradients(lossGraph, loss, trainable.stream().map(Parameter::value).toList(), true);
+    Graph weighted = weighted(lossGraph);
+    List<Value> wrt = weighted.parameters().stream().filter(Parameter::trainable).map(Parameter::value).toList();
+    Graph grads = Autodiff.gradients(weighted, weighted.outputs().get(0), wrt, true);
     for (int i = 0; i < trainable.size(); i++) {
       String want = grad(trainable.get(i).name());
       if (!grads.outputs().get(1 + i).name().equals(want)) {
@@ -130,5 +140,24 @@ public final class SplitStep {
     for (Value v : assign.keySet()) b.output(v);
     return new SplitStep(grads, TrainStep.of(b.build(), assign, slotNames, fused),
         trainable.stream().map(Parameter::name).toList(), states);
+  }
+
+  /**
+   * {@code lossGraph} with the input {@value #WEIGHT} and, as its first output, the loss times it (then the forward
+   * outputs). NOTE: a weight of 1 (one replica) or 1/2 (two even shards) scales every gradient exactly, so the summed
+   * gradients equal the single-process ones up to the rounding of the shards' means.
+   */
+  private static Graph weighted(Graph lossGraph) {
+    GraphCopy.Copied c = GraphCopy.of(lossGraph, lossGraph.name());
+    GraphBuilder b = c.builder();
+    if (b.isUsed(WEIGHT) || b.isUsed(WEIGHTED_LOSS)) {
+      throw new KilnException("the model uses the name '" + WEIGHT + "' or '" + WEIGHTED_LOSS + "', which data-parallel training needs");
+    }
+    Value loss = c.get(lossGraph.outputs().get(0));
+    Value w = b.input(WEIGHT, new TensorType(DType.F32, Shape.scalar()));
+    if (loss.type().dtype() != DType.F32) w = Ops.cast(b, w, loss.type().dtype());
+    b.output(WEIGHTED_LOSS, Ops.mul(b, loss, w));
+    for (Value o : lossGraph.outputs().subList(1, lossGraph.outputs().size())) b.output(c.get(o));
+    return b.build();
   }
 }
