@@ -235,7 +235,10 @@ public final class DataParallelReplica implements AutoCloseable {
     phases.lap(StepPhases.Phase.PACK);
   }
 
-  /** Copies {@code t}'s floats, times {@code w}, into the buffer from float {@code at}; returns where they end. */
+  /**
+   * Copies {@code t}'s floats, times {@code w}, into the buffer from float {@code at}; returns where they end. Only for
+   * the states (batch-norm statistics: kilobytes), so a plain loop; the gradients never pass through here.
+   */
   private int put(int at, HostTensor t, float w) {
     FloatBuffer src = t.buffer().asFloatBuffer();
     int n = src.remaining();
