@@ -145,12 +145,7 @@ public final class TfTrainSession implements TrainSession {
       // NOTE: per-step host work is kept to the feeds (written into the tensors of the previous step, no
       // allocation), the fetch list (the output indices cached for the caller's list) and one run.
       Session.Runner r = session.runner();
-      for (Map.Entry<String, HostTensor> e : feed.entrySet()) {
-        r.feed(placeholder(train, trainIr, e.getKey()), feedTensors.of(e.getKey(), e.getValue()));
-      }
-      for (Map.Entry<String, Rows> e : rows.entrySet()) {
-        r.feed(placeholder(train, trainIr, e.getKey()), feedTensors.of(e.getKey(), e.getValue()));
-      }
+      feedKept(r, train, trainIr, feedTensors, feed, rows);
       int[] wanted = fetchIndices(outputs);
       for (int i : wanted) r.fetch(train.outputs().get(i));
       for (GraphOperation op : train.assignOps()) r.addTarget(op);
@@ -227,12 +222,7 @@ public final class TfTrainSession implements TrainSession {
     check();
     try {
       Session.Runner r = session.runner();
-      for (Map.Entry<String, HostTensor> e : feed.entrySet()) {
-        r.feed(placeholder(eval, evalIr, e.getKey()), evalFeedTensors.of(e.getKey(), e.getValue()));
-      }
-      for (Map.Entry<String, Rows> e : rows.entrySet()) {
-        r.feed(placeholder(eval, evalIr, e.getKey()), evalFeedTensors.of(e.getKey(), e.getValue()));
-      }
+      feedKept(r, eval, evalIr, evalFeedTensors, feed, rows);
       int[] wanted = evalIndices(returned, packed);
       for (int i : wanted) r.fetch(eval.outputs().get(i));
       try (Result res = r.run()) {
@@ -309,6 +299,13 @@ public final class TfTrainSession implements TrainSession {
     } finally {
       fed.forEach(Tensor::close);
     }
+  }
+
+  /** Feeds {@code feed} and {@code rows} to {@code l}'s placeholders through the tensors {@code kept} holds from run to run. */
+  private static void feedKept(Session.Runner r, TfLowerer.Lowered l, Graph ir, TfFeedTensors kept, Map<String, HostTensor> feed,
+                               Map<String, Rows> rows) {
+    for (Map.Entry<String, HostTensor> e : feed.entrySet()) r.feed(placeholder(l, ir, e.getKey()), kept.of(e.getKey(), e.getValue()));
+    for (Map.Entry<String, Rows> e : rows.entrySet()) r.feed(placeholder(l, ir, e.getKey()), kept.of(e.getKey(), e.getValue()));
   }
 
   private static void feedAll(Session.Runner r, TfLowerer.Lowered l, Graph ir, Map<String, HostTensor> feed, List<Tensor> fed) {
