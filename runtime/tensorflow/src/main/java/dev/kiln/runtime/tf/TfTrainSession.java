@@ -47,7 +47,8 @@ public final class TfTrainSession implements TrainSession {
   private final TfFeedTensors feedTensors = new TfFeedTensors();
   /** The evaluation graph's own fed tensors (its batch may differ from the train step's). */
   private final TfFeedTensors evalFeedTensors = new TfFeedTensors();
-  private List<String> lastEvalNames;
+  private List<String> lastReturned;
+  private List<String> lastPacked;
   private int[] lastEvalIndices;
   private final TfStepProfile profile;
   private List<String> lastOutputs;
@@ -242,16 +243,16 @@ public final class TfTrainSession implements TrainSession {
 
   /** The evaluation-graph output indices of {@code returned} then {@code packed}; cached for the last lists asked. */
   private int[] evalIndices(List<String> returned, List<String> packed) {
-    List<String> names = new ArrayList<>(returned.size() + packed.size());
-    names.addAll(returned);
-    names.addAll(packed);
-    if (names.equals(lastEvalNames)) return lastEvalIndices;
-    int[] idx = new int[names.size()];
+    // NOTE: compared as given, not concatenated: this runs every data-parallel step.
+    if (returned.equals(lastReturned) && packed.equals(lastPacked)) return lastEvalIndices;
+    int[] idx = new int[returned.size() + packed.size()];
     for (int k = 0; k < idx.length; k++) {
-      idx[k] = indexOf(evalIr.outputs(), names.get(k));
-      if (idx[k] < 0) throw new KilnException("the evaluation graph has no output '" + names.get(k) + "'");
+      String name = k < returned.size() ? returned.get(k) : packed.get(k - returned.size());
+      idx[k] = indexOf(evalIr.outputs(), name);
+      if (idx[k] < 0) throw new KilnException("the evaluation graph has no output '" + name + "'");
     }
-    lastEvalNames = names;
+    lastReturned = List.copyOf(returned);
+    lastPacked = List.copyOf(packed);
     lastEvalIndices = idx;
     return idx;
   }
