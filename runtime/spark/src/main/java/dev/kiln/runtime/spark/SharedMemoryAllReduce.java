@@ -27,19 +27,38 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
   /** Tells which peers share this JVM (and this class's group table): every peer in one JVM prints the same token. */
   public static final String JVM = UUID.randomUUID().toString();
 
+  /**
+   * How long a peer that reaches a rendezvous first spins before it parks, by default ({@code -Dkiln.allreduce.spinMicros},
+   * 2,000). A parked peer leaves its core idle, and waking it again (on a virtual machine: the hypervisor halts the idle
+   * vCPU) costs more than the sum itself, twice a step; the peers' steps end within a few hundred microseconds of each
+   * other, so a short spin catches nearly every rendezvous. docs/spark.md has the measurements.
+   */
+  static final long DEFAULT_SPIN_NANOS = 1000L * Long.getLong("kiln.allreduce.spinMicros", 2000);
+
   private static final Map<String, Group> GROUPS = new ConcurrentHashMap<>();
 
   private final Group group;
   private final String key;
   private final int rank;
+  private final long spinNanos;
   private float[] chunk = new float[0];
   private float[] other = new float[0];
   private long bytesCopied;
   private long nanos;
   private boolean done;
 
-  /** Joins (or starts) the group {@code key} names: one key per run attempt, the same on every peer. */
+  /**
+   * Joins (or starts) the group {@code key} names: one key per run attempt, the same on every peer. An early peer
+   * spins {@link #DEFAULT_SPIN_NANOS} at a rendezvous when every peer can have a core of its own, else parks at once
+   * (spinning peers would take the cores the late ones need).
+   */
   public SharedMemoryAllReduce(String key, int rank, int world) {
+    this(key, rank, world, world <= Runtime.getRuntime().availableProcessors() ? DEFAULT_SPIN_NANOS : 0);
+  }
+
+  /** {@link #SharedMemoryAllReduce(String, int, int)} spinning up to {@code spinNanos} (0: never) before it parks. */
+  public SharedMemoryAllReduce(String key, int rank, int world, long spinNanos) {
+    this.spinNanos = Math.max(0, spinNanos);
     if (world < 1 || rank < 0 || rank >= world) throw new KilnException("shared-memory all-reduce: rank " + rank + " of " + world);
     this.key = key;
     this.rank = rank;
@@ -58,7 +77,7 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
     long t0 = System.nanoTime();
     int n = data.limit() / 4;
     group.buffers[rank] = data;
-    group.await(rank);  // A
+    group.await(rank, spinNanos);  // A
     try {
       for (int r = 0; r < group.world; r++) {
         int m = group.buffers[r].limit() / 4;
@@ -77,7 +96,7 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
       }
       // Between A and B only this peer touches its chunk, in every buffer: write the one sum into all of them.
       for (ByteBuffer b : group.buffers) view(b).put(from, chunk, 0, len);
-      group.await(rank);  // B: every chunk is summed everywhere
+      group.await(rank, spinNanos);  // B: every chunk is summed everywhere
       bytesCopied += 8L * len * (group.world - 1);
     } catch (RuntimeException e) {
       group.breakUp("peer " + rank + " failed: " + e.getMessage());
@@ -91,9 +110,9 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
   public long[] gather(long value) {
     if (group.world == 1) return new long[] {value};
     group.values[rank] = value;
-    group.await(rank);
+    group.await(rank, spinNanos);
     long[] all = group.values.clone();
-    group.await(rank);  // nobody overwrites a value before everyone has read them all
+    group.await(rank, spinNanos);  // nobody overwrites a value before everyone has read them all
     return all;
   }
 
@@ -122,8 +141,9 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition tripped = lock.newCondition();
     private int arrived;
-    private long generation;
-    private String broken;
+    /** Bumped (under the lock) each time all peers have arrived; read without it by spinning peers. */
+    private volatile long generation;
+    private volatile String broken;
 
     Group(int world) {
       this.world = world;
@@ -131,18 +151,32 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
       this.values = new long[world];
     }
 
-    /** Waits until all {@link #world} peers have called it, or fails when the group is broken or the thread interrupted. */
-    void await(int rank) {
+    /**
+     * Waits until all {@link #world} peers have called it, or fails when the group is broken or the thread interrupted.
+     * A peer that arrives early first spins for up to {@code spinNanos}, then parks.
+     */
+    void await(int rank, long spinNanos) {
+      long gen;
       lock.lock();
       try {
         if (broken != null) throw new KilnException("shared-memory all-reduce: " + broken);
-        long gen = generation;
+        gen = generation;
         if (++arrived == world) {
           arrived = 0;
-          generation++;
+          generation = gen + 1;
           tripped.signalAll();
           return;
         }
+      } finally {
+        lock.unlock();
+      }
+      if (spinNanos > 0) {
+        long until = System.nanoTime() + spinNanos;
+        while (generation == gen && broken == null && System.nanoTime() - until < 0) Thread.onSpinWait();
+        if (generation != gen) return;
+      }
+      lock.lock();
+      try {
         while (generation == gen) {
           if (broken != null) throw new KilnException("shared-memory all-reduce: peer " + rank + " stopped waiting: " + broken);
           // NOTE: a bounded wait only to re-check the flag; a peer that takes long (a slow step, a compile) is not an error.

@@ -15,21 +15,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The all-reduce of peers in one JVM: every peer gets the same bytes, equal to the sum in rank order (uneven chunks,
  * several steps in a row), the gather gives every value by rank, and a peer that leaves mid-run stops the others
- * (as a closed ring socket does) instead of leaving them waiting.
+ * (as a closed ring socket does) instead of leaving them waiting. Each runs with peers that park at once at a
+ * rendezvous and with peers that spin first (5 ms, longer than the wait) whatever the core count.
  */
 class SharedMemoryAllReduceTest {
-  @Test
-  void threePeersSumToTheSameBytesStepAfterStep() throws Exception {
+  @ParameterizedTest(name = "spin {0} ns")
+  @ValueSource(longs = {0, 5_000_000})
+  void threePeersSumToTheSameBytesStepAfterStep(long spinNanos) throws Exception {
     int world = 3;
     int n = 1_001;  // not a multiple of 3
     ExecutorService pool = Executors.newFixedThreadPool(world);
     List<SharedMemoryAllReduce> peers = new ArrayList<>();
-    for (int r = 0; r < world; r++) peers.add(new SharedMemoryAllReduce("test-three", r, world));
+    for (int r = 0; r < world; r++) peers.add(new SharedMemoryAllReduce("test-three-" + spinNanos, r, world, spinNanos));
     try {
       for (int step = 0; step < 5; step++) {
         List<ByteBuffer> data = new ArrayList<>();
@@ -61,17 +64,19 @@ class SharedMemoryAllReduceTest {
     }
   }
 
-  @Test
-  void aPeerThatLeavesStopsTheOthersWaiting() throws Exception {
+  @ParameterizedTest(name = "spin {0} ns")
+  // 10 s: peer 0 is still spinning when peer 1 leaves, and must notice that within the 5 s the test waits.
+  @ValueSource(longs = {0, 5_000_000, 10_000_000_000L})
+  void aPeerThatLeavesStopsTheOthersWaiting(long spinNanos) throws Exception {
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    SharedMemoryAllReduce a = new SharedMemoryAllReduce("test-leave", 0, 2);
-    SharedMemoryAllReduce b = new SharedMemoryAllReduce("test-leave", 1, 2);
+    SharedMemoryAllReduce a = new SharedMemoryAllReduce("test-leave-" + spinNanos, 0, 2, spinNanos);
+    SharedMemoryAllReduce b = new SharedMemoryAllReduce("test-leave-" + spinNanos, 1, 2, spinNanos);
     try {
       ByteBuffer x = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
       Future<?> waiting = pool.submit(() -> a.sum(x));
       Thread.sleep(200);
       b.close();  // peer 1 fails before its step: no finish()
-      ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+      ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof KilnException && e.getCause().getMessage().contains("peer 1 left the run"), e.getCause().toString());
     } finally {
       a.close();
