@@ -29,11 +29,12 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
 
   /**
    * How long a peer that reaches a rendezvous first spins before it parks, by default ({@code -Dkiln.allreduce.spinMicros},
-   * 2,000). A parked peer leaves its core idle, and waking it again (on a virtual machine: the hypervisor halts the idle
-   * vCPU) costs more than the sum itself, twice a step; the peers' steps end within a few hundred microseconds of each
-   * other, so a short spin catches nearly every rendezvous. docs/spark.md has the measurements.
+   * 500). A parked peer leaves its core idle, and waking it again (on a virtual machine: the hypervisor halts the idle
+   * vCPU) costs a short step like the MLP's more than the sum itself, twice a step; its peers' steps end within a few
+   * hundred microseconds of each other. A long spin takes the core from other threads the slower peer may be waiting
+   * on (it cost the CNN, whose waits are longer, ~10% at 2 ms), so the spin is short. docs/spark.md has the figures.
    */
-  static final long DEFAULT_SPIN_NANOS = 1000L * Long.getLong("kiln.allreduce.spinMicros", 2000);
+  static final long DEFAULT_SPIN_NANOS = 1000L * Long.getLong("kiln.allreduce.spinMicros", 500);
 
   private static final Map<String, Group> GROUPS = new ConcurrentHashMap<>();
 
