@@ -31,8 +31,8 @@ public final class SharedMemoryAllReduce implements AutoCloseable {
    * How long a peer that reaches a rendezvous first spins before it parks, by default ({@code -Dkiln.allreduce.spinMicros},
    * 500). A parked peer leaves its core idle, and waking it again (on a virtual machine: the hypervisor halts the idle
    * vCPU) costs a short step like the MLP's more than the sum itself, twice a step; its peers' steps end within a few
-   * hundred microseconds of each other. A long spin takes the core from other threads the slower peer may be waiting
-   * on (it cost the CNN, whose waits are longer, ~10% at 2 ms), so the spin is short. docs/spark.md has the figures.
+   * hundred microseconds of each other. A long spin cost the Kotlin CNN, whose waits are longer, ~10% at 2 ms (cause
+   * not found), so the spin is short. docs/spark.md has the figures.
    */
   static final long DEFAULT_SPIN_NANOS = 1000L * Long.getLong("kiln.allreduce.spinMicros", 500);
 
