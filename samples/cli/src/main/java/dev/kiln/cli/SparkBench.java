@@ -31,8 +31,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The figures of docs/spark.md, printed (run by {@code scripts/bench-spark}, one mode per JVM so thread settings do
  * not leak between them): {@code train-spark W [BATCH]} (W Spark workers, TF at 1 thread each), {@code train-single}
- * (one process, TF at the threads the JVM's properties say), {@code ring} (all-reduce time against the gradient
- * size, 2 peers over loopback TCP), {@code score N} (N rows through Spark local[2] against one ONNX Runtime session).
+ * (one process, TF at the threads the JVM's properties say), {@code phases} (one replica's step phase by phase),
+ * {@code threads W [split]} and {@code threads-sum W} (W replicas as threads of one JVM: apart, or summing through
+ * shared memory without Spark; {@code scripts/bench-spark decompose}), {@code ring} (all-reduce time against the
+ * gradient size, 2 peers over loopback TCP and in shared memory), {@code score N} (N rows through Spark local[2]
+ * against one ONNX Runtime session).
  * Benchmarks never fail a build; this prints and exits.
  */
 public final class SparkBench {
@@ -45,7 +48,17 @@ public final class SparkBench {
    * {@code -Dkiln.bench.epochs=N} changes it.
    */
   static final int EPOCHS = Integer.getInteger("kiln.bench.epochs", 3);
-  static final int BATCH = 128;
+  /**
+   * The epoch {@code train-single} reports (1-based; default the last). Processes started together to run side by
+   * side ({@code scripts/bench-spark independent}) report a middle one, which all of them spend running: their
+   * last epochs would partly run alone, as one JVM starts or ends a second before another.
+   */
+  static final int REPORT_EPOCH = Integer.getInteger("kiln.bench.reportEpoch", EPOCHS);
+  /**
+   * The global batch of {@code train-single} and {@code phases}, and {@code train-spark}'s default
+   * ({@code -Dkiln.bench.batch=N}: {@code scripts/bench-spark independent} runs single processes at 128 / W).
+   */
+  static final int BATCH = Integer.getInteger("kiln.bench.batch", 128);
   /** How the workers sum gradients ({@code -Dkiln.bench.allReduce=TCP} forces the ring between local workers). */
   static final SparkTrainer.AllReduce ALL_REDUCE = SparkTrainer.AllReduce.valueOf(System.getProperty("kiln.bench.allReduce", "AUTO"));
   /** Fashion-MNIST training examples used ({@code -Dkiln.bench.examples=N}). */
@@ -57,9 +70,11 @@ public final class SparkBench {
       case "train-spark" -> trainSpark(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : BATCH);
       case "train-single" -> trainSingle();
       case "phases" -> phases();
+      case "threads" -> threads(Integer.parseInt(args[1]), args.length > 2 && args[2].equals("split"));
+      case "threads-sum" -> threadsSum(Integer.parseInt(args[1]));
       case "ring" -> ring();
       case "score" -> score(Integer.parseInt(args[1]));
-      default -> throw new IllegalArgumentException("mode: train-spark W [BATCH] | phases | train-single | ring | score N");
+      default -> throw new IllegalArgumentException("mode: train-spark W [BATCH] | phases | train-single | threads W [split] | threads-sum W | ring | score N");
     }
     System.exit(0);
   }
@@ -88,9 +103,9 @@ public final class SparkBench {
     SparkTrain.SampleRecipe r = recipe();
     Dataset d = r.data();
     try (Trainer t = r.trainer().progress(false).build()) {
-      double s = t.fit(d, null, EPOCHS, BATCH).last().seconds();
-      System.out.printf("train-single threads=%s: %.0f samples/s (last epoch: %d steps in %.2f s)%n",
-          System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, d.batchCount(BATCH), s);
+      double s = t.fit(d, null, EPOCHS, BATCH).records().get(REPORT_EPOCH - 1).seconds();
+      System.out.printf("train-single threads=%s batch=%d: %.0f samples/s (epoch %d of %d: %d steps in %.2f s)%n",
+          System.getProperty("kiln.tf.intraOpThreads", "default"), BATCH, LIMIT / s, REPORT_EPOCH, EPOCHS, d.batchCount(BATCH), s);
     }
   }
 
@@ -117,6 +132,78 @@ public final class SparkBench {
     }
   }
 
+  /**
+   * W replicas as threads of this one JVM, each training alone (no Spark, no gradient sum) at batch 128 / W:
+   * the fused step, or with {@code split} the data-parallel replica's gradients-then-apply with a one-member
+   * collective. Prints the summed samples/s of epoch {@link #REPORT_EPOCH}: what two threads of one JVM give
+   * data-parallel training when the sum costs nothing, beside two processes ({@code scripts/bench-spark-scaling}).
+   */
+  static void threads(int workers, boolean split) throws Exception {
+    SparkTrain.SampleRecipe r = recipe();
+    Dataset d = r.data();
+    int batch = BATCH / workers;
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    List<Future<Double>> rates = new java.util.ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      rates.add(pool.submit(() -> {
+        if (split) {
+          try (DataParallelReplica replica = new DataParallelReplica(r.trainer().progress(false), Collective.single())) {
+            ShardPlan plan = replica.globalOrder(d.size(), batch);
+            return LIMIT / replica.fit(d, plan, EPOCHS, new DataParallelReplica.Options(null, 0, 0), null)
+                .records().get(REPORT_EPOCH - 1).seconds();
+          }
+        }
+        try (Trainer t = r.trainer().progress(false).build()) {
+          return LIMIT / t.fit(d, null, EPOCHS, batch).records().get(REPORT_EPOCH - 1).seconds();
+        }
+      }));
+    }
+    double sum = 0;
+    for (Future<Double> f : rates) sum += f.get();
+    pool.shutdown();
+    System.out.printf("train-threads workers=%d batch=%d each (%s step, epoch %d of %d): %.0f samples/s in all%n", workers, batch,
+        split ? "split" : "fused", REPORT_EPOCH, EPOCHS, sum);
+  }
+
+  /**
+   * W data-parallel replicas as threads of this JVM summing through {@link SharedMemoryAllReduce}, without Spark:
+   * {@code train-spark W}'s training minus Spark's scheduling, threads and listeners (epoch {@link #REPORT_EPOCH},
+   * rank 0's clock).
+   */
+  static void threadsSum(int workers) throws Exception {
+    SparkTrain.SampleRecipe r = recipe();
+    Dataset d = r.data();
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    String key = "threads-sum-" + System.nanoTime();
+    List<Future<Double>> rates = new java.util.ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      int rank = w;
+      rates.add(pool.submit(() -> {
+        SharedMemoryAllReduce sum = new SharedMemoryAllReduce(key, rank, workers);
+        Collective c = new Collective() {
+          @Override public int rank() { return rank; }
+          @Override public int size() { return workers; }
+          @Override public void sum(ByteBuffer data) { sum.sum(data); }
+          @Override public long[] gather(long value) { return sum.gather(value); }
+        };
+        try (DataParallelReplica replica = new DataParallelReplica(r.trainer().progress(false), c)) {
+          ShardPlan plan = replica.globalOrder(d.size(), BATCH);
+          double rate = LIMIT / replica.fit(d, plan, EPOCHS, new DataParallelReplica.Options(null, 0, 0), null)
+              .records().get(REPORT_EPOCH - 1).seconds();
+          if (rank == 0) System.out.printf("threads-sum phases of replica 0: %s%n", replica.phases());
+          sum.finish();
+          return rate;
+        } finally {
+          sum.close();
+        }
+      }));
+    }
+    double rate0 = rates.get(0).get();
+    for (Future<Double> f : rates) f.get();
+    pool.shutdown();
+    System.out.printf("train-threads-sum workers=%d batch=%d (epoch %d of %d): %.0f samples/s%n", workers, BATCH, REPORT_EPOCH, EPOCHS, rate0);
+  }
+
   static void ring() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     for (int n : new int[] {1_000, 10_000, 100_000, 269_322, 1_000_000, 11_689_512}) {
@@ -129,9 +216,9 @@ public final class SparkBench {
       int reps = n > 2_000_000 ? 5 : 30;
       ByteBuffer xa = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.LITTLE_ENDIAN);
       ByteBuffer xb = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < 3; i++) both(pool, a, b, xa, xb);  // warm-up
+      both(pool, a, b, xa, xb, 3);  // warm-up
       long t0 = System.nanoTime();
-      for (int i = 0; i < reps; i++) both(pool, a, b, xa, xb);
+      both(pool, a, b, xa, xb, reps);
       double ms = (System.nanoTime() - t0) / 1e6 / reps;
       System.out.printf("ring W=2 loopback: %,d floats (%.1f MB): %.3f ms per all-reduce, %.2f GB/s of gradient%n", n, n * 4 / 1e6, ms,
           n * 4 / 1e6 / ms);
@@ -140,9 +227,9 @@ public final class SparkBench {
       // The same sum between two threads of one JVM, as local[2]'s workers do it (SparkTrainer.AllReduce.AUTO).
       SharedMemoryAllReduce sa = new SharedMemoryAllReduce("bench-" + n, 0, 2);
       SharedMemoryAllReduce sb = new SharedMemoryAllReduce("bench-" + n, 1, 2);
-      for (int i = 0; i < 3; i++) both(pool, () -> sa.sum(xa), () -> sb.sum(xb));
+      both(pool, () -> repeat(3, () -> sa.sum(xa)), () -> repeat(3, () -> sb.sum(xb)));
       t0 = System.nanoTime();
-      for (int i = 0; i < reps; i++) both(pool, () -> sa.sum(xa), () -> sb.sum(xb));
+      both(pool, () -> repeat(reps, () -> sa.sum(xa)), () -> repeat(reps, () -> sb.sum(xb)));
       double shared = (System.nanoTime() - t0) / 1e6 / reps;
       System.out.printf("ring W=2 shared memory: %,d floats (%.1f MB): %.3f ms per all-reduce, %.2f GB/s of gradient%n", n, n * 4 / 1e6,
           shared, n * 4 / 1e6 / shared);
@@ -160,10 +247,18 @@ public final class SparkBench {
     f.get();
   }
 
-  private static void both(ExecutorService pool, RingAllReduce a, RingAllReduce b, ByteBuffer xa, ByteBuffer xb) throws Exception {
-    Future<?> f = pool.submit(() -> a.sum(xa));
-    b.sum(xb);
-    f.get();
+  /**
+   * {@code reps} all-reduces, each peer on its own thread for all of them, as a replica calls it step after step: one
+   * thread hand-off per measurement, not per all-reduce (waking a parked pool thread costs ~0.5 ms on this VM, which
+   * a hand-off per call had added to every small all-reduce's figure).
+   */
+  private static void both(ExecutorService pool, RingAllReduce a, RingAllReduce b, ByteBuffer xa, ByteBuffer xb, int reps)
+      throws Exception {
+    both(pool, () -> repeat(reps, () -> a.sum(xa)), () -> repeat(reps, () -> b.sum(xb)));
+  }
+
+  private static void repeat(int n, Runnable r) {
+    for (int i = 0; i < n; i++) r.run();
   }
 
   static void score(int rows) throws Exception {
