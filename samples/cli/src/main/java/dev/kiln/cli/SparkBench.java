@@ -87,6 +87,7 @@ public final class SparkBench {
 
   /** W workers at global batch {@code batch} (default 128; a larger one shows scaling where computation dominates). */
   static void trainSpark(int workers, int batch) {
+    if (Boolean.getBoolean("kiln.bench.threadCpu")) ThreadCpuSampler.start();
     SparkSession spark = SparkSessions.session("local[" + workers + "]");
     JavaSparkContext sc = SparkSessions.context(spark);
     SparkTrain.SampleRecipe r = recipe();
@@ -96,6 +97,12 @@ public final class SparkBench {
         workers, batch, System.getProperty("kiln.tf.intraOpThreads", "default"), LIMIT / s, res.steps() / EPOCHS, s, res.seconds(),
         res.allReduceTransport(), 1e3 * res.allReducePerStep(), res.stepsRun() == 0 ? 0 : res.allReduceBytes() / res.stepsRun());
     System.out.printf("train-spark workers=%d phases of worker 0 (last epoch): %s%n", workers, res.phases());
+    for (int w = 0; w < res.phasesByWorker().size(); w++) {
+      System.out.printf("train-spark workers=%d worker %d steps (last epoch): %s%n", workers, w, res.phasesByWorker().get(w).spread());
+    }
+    StringBuilder epochs = new StringBuilder();
+    for (var e : res.history().records()) epochs.append(String.format(" %.0f", LIMIT / e.seconds()));
+    System.out.printf("train-spark workers=%d samples/s epoch by epoch:%s%n", workers, epochs);
     spark.stop();
   }
 

@@ -89,10 +89,12 @@ public final class SparkTrainer {
    * What a run gave: the history (train loss and metrics over the global batches, from the last attempt), the
    * checkpoint holding the final state ({@link #restore}), the steps, how many stage attempts it took, the wall
    * time, and replica 0's all-reduce figures (which transport, seconds, bytes sent over TCP or read through shared
-   * memory) and step phases (where its steps spent their time).
+   * memory) and step phases (where its steps spent their time), and every replica's step phases by rank (how far
+   * the replicas' own work differs, which each step waits for).
    */
   public record Result(History history, Path checkpoint, long steps, int attempts, double seconds, long stepsRun,
-                       String allReduceTransport, double allReduceSeconds, long allReduceBytes, StepPhases phases) {
+                       String allReduceTransport, double allReduceSeconds, long allReduceBytes, StepPhases phases,
+                       List<StepPhases> phasesByWorker) {
     /** Mean all-reduce time per step, seconds. */
     public double allReducePerStep() { return stepsRun == 0 ? Double.NaN : allReduceSeconds / stepsRun; }
   }
@@ -149,7 +151,8 @@ public final class SparkTrainer {
         List<ReplicaReport> reports = job.run(task);
         ReplicaReport first = reports.stream().filter(r -> r.rank() == 0).findFirst().orElseThrow();
         return new Result(first.history(), c.checkpoint(), first.steps(), attempt, (System.nanoTime() - t0) / 1e9,
-            first.stepsRun(), first.transport(), first.allReduceSeconds(), first.bytesSent(), first.phases());
+            first.stepsRun(), first.transport(), first.allReduceSeconds(), first.bytesSent(), first.phases(),
+            reports.stream().sorted(java.util.Comparator.comparingInt(ReplicaReport::rank)).map(ReplicaReport::phases).toList());
       } catch (SparkException | RuntimeException e) {
         if (attempt > c.retries() || !retriable(e)) {
           throw new KilnException("Spark training failed after " + attempt + " attempt(s); the last checkpoint is " + c.checkpoint()

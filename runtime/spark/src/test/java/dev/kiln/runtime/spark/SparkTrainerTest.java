@@ -134,6 +134,9 @@ class SparkTrainerTest {
     }
     assertTrue(want.get(99) < 0.7 * want.get(0), "it learns: " + want.get(0) + " -> " + want.get(99));
     assertTrue(res.allReduceBytes() > 0, "the gradients were exchanged");
+    // Every worker's step phases come back, by rank, each with the last epoch's steps.
+    assertEquals(2, res.phasesByWorker().size());
+    for (var p : res.phasesByWorker()) assertTrue(p.steps() > 0 && p.spread().startsWith("own work p10/p50/p90"), p.spread());
   }
 
   @Test
